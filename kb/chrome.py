@@ -1,0 +1,265 @@
+"""Site chrome and repeated bodies: what a saved government web page adds
+around the plan itself.
+
+Both functions are pure: they take the (NFKC, simplified) page text and
+return :class:`kb.textedit.Edit` deletions.  Rules are written for the genre —
+the CMS templates of Chinese government and news portals — not for one page:
+
+* *strong* chrome lines are recognised by their words (扫一扫, 打印/关闭,
+  版权所有, ICP备, 当前位置, 相关新闻 …);
+* *weak* lines (short, no sentence punctuation, not a heading, a date, a
+  title or a metadata field) are removed only inside a run of lines that is
+  mostly chrome, so short table cells and signature lines survive;
+* related-reading lists are removed after their header;
+* inline fragments (浏览次数, 【字体:…】, 分享到) are cut out of metadata lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .textedit import Edit
+
+# --- line classes -----------------------------------------------------------
+
+_STRONG = re.compile(
+    r"""(
+      ^(首页|网站首页|返回首页)\s*([>›»|/]|$)
+    | ^(当前位置|您的位置|您当前的位置|你的位置|你当前的位置|所在位置|当前栏目)\s*[:>]
+    | ^站内(检索|搜索)
+    | ^分享(到|至)\s*[:]?
+    | 扫一扫|扫码|二维码
+    | ^[\[【(<]?\s*(打印|关闭|打印本页|关闭本页|关闭窗口|打印文章|收藏|收藏本页|返回顶部|返回|保存|纠错|我要纠错|回到顶部|TOP)\s*[\]】)>]?(\s*[\[【(]?\s*(打印|关闭|打印本页|关闭窗口|收藏|返回顶部|返回|保存)\s*[\]】)]?)*$
+    | ^<\s*返回
+    | 版权所有|版权归|Copyright|©|ICP备|ICP证|公网安备|网站标识码|网站识别码|网站标识|技术支持[:]|站点地图|网站地图|
+      联系我们|关于我们|法律顾问|广告服务|互联网新闻信息许可证|webmaster@|E-?mail[:]|本站支持IPv6|
+      建议使用.{0,20}浏览器|分辨率|未经.{0,30}(授权|许可).{0,20}(转载|镜像)
+    | ^(主办|承办|协办|主办单位|承办单位|维护单位)[:]
+    | ^(微信公众号|官方微博|政务微博|政务微信|手机版|移动版|无障碍|无障碍浏览|长者模式|繁体|简体|繁體|English|登录|注册)$
+    | ^字体[:]|【字体|^【?\s*(大|中|小)\s*(大|中|小)\s*(大|中|小)?\s*】?$
+    | ^(浏览次数|访问次数|阅读次数|点击数|点击次数)[:]
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Headers that open a list of links to other pages.
+_RELATED = re.compile(
+    r"^(相关附件|附件下载|相关新闻|相关阅读|相关链接|相关文章|相关稿件|相关信息|相关文件|相关解读|延伸阅读|"
+    r"推荐阅读|热点推荐|猜你喜欢|文字解读|图片解读|视频解读|访谈解读|媒体报道|政策解读|上一篇|下一篇)"
+    r"\s*[:↓]?\s*"
+)
+
+# Lines that are never chrome however short they are.
+_HEADING = re.compile(r"^(第[一二三四五六七八九十百]+[章节条]|[一二三四五六七八九十百]+、|[((][一二三四五六七八九十]+[))]|\d+[.、]|[((]\d+[))]|附件)")
+_DATE_LINE = re.compile(r"(19|20)\d{2}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|(19|20)\d{2}-\d{1,2}-\d{1,2}")
+_META = re.compile(
+    r"(索\s*引\s*号|文\s*号|发文字号|发布机构|发文机关|成文日期|发布日期|发布时间|发文日期|公文生成日期|印发日期|"
+    r"生效日期|主题分类|来源|信息来源|作者|编辑|责任编辑)\s*[:]"
+)
+_TITLE = re.compile(r"(关于|通知|方案|意见|办法|规划|计划|决定|细则|纲要|规定|指南)")
+_DOCNO = re.compile(r"〔(19|20)\d{2}〕\s*\d+\s*号")
+_SENTENCE = re.compile(r"[。;!?,]")
+
+# Inline chrome inside otherwise useful lines (metadata rows at the top of a page).
+_INLINE = re.compile(
+    r"(浏览次数|访问次数|阅读次数|点击数|点击次数|阅读量)\s*[:]\s*[-\d]*"
+    r"|【?\s*字体\s*[:].*$"
+    r"|【?\s*[\[【]?\s*打印\s*[\]】]?\s*[\[【]?\s*关闭\s*[\]】]?\s*】?$"
+    r"|分享(到|至)\s*[:].*$"
+)
+
+_WEAK_MAX = 40
+_STRONG_MAX = 160
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offset of the first character of the line
+    end: int  # offset after the newline (or end of text)
+    text: str  # stripped content
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        out.append(_Line(pos, pos + len(raw), raw.strip()))
+        pos += len(raw)
+    return out
+
+
+def _is_strong(s: str) -> bool:
+    if len(s) > _STRONG_MAX or "。" in s:
+        return False  # prose that merely mentions 法律顾问 or 二维码
+    return bool(_STRONG.search(s)) or bool(re.search(r"(门户网站|政府网站|新闻网|政务网|政务服务网)$", s))
+
+
+def _is_protected(s: str) -> bool:
+    return bool(
+        _HEADING.match(s)
+        or _META.search(s)
+        or _DOCNO.search(s)
+        or (_DATE_LINE.search(s) and len(s) <= _WEAK_MAX)
+        or s.startswith(("抄送", "附件"))
+        or s.endswith(":")  # 主送机关 line
+    )
+
+
+def _is_weak(s: str) -> bool:
+    return len(s) <= _WEAK_MAX and not _SENTENCE.search(s) and not _is_protected(s)
+
+
+def chrome_edits(text: str) -> list[Edit]:
+    """Deletions that remove site chrome from a page's text."""
+    lines = _lines(text)
+    kinds: list[str] = []  # "blank" | "strong" | "weak" | "title" | "content" | "protected"
+    seen: set[str] = set()
+    for ln in lines:
+        s = ln.text
+        if not s:
+            kind = "blank"
+        elif _is_strong(s) and not (_META.search(s) and not _STRONG.match(s)):
+            kind = "strong"
+        elif _is_protected(s):
+            kind = "protected"
+        elif len(s) <= 60 and _TITLE.search(s) and not _SENTENCE.search(s):
+            # A title repeated by the page template (breadcrumb, second copy) is chrome-like.
+            kind = "weak" if s in seen else "title"
+        elif _is_weak(s):
+            kind = "weak"
+        else:
+            kind = "content"
+        if s:
+            seen.add(s)
+        kinds.append(kind)
+
+    drop = [k == "strong" for k in kinds]
+
+    # Related-reading lists: the header and the link-like lines after it.
+    for i, ln in enumerate(lines):
+        if kinds[i] in ("strong", "weak", "protected") and _RELATED.match(ln.text) and len(ln.text) <= 12:
+            drop[i] = True
+            j = i + 1
+            while j < len(lines) and (kinds[j] in ("blank", "weak", "strong", "title")) and len(lines[j].text) <= 60:
+                drop[j] = drop[j] or kinds[j] != "blank"
+                j += 1
+
+    # Runs of weak and strong lines: drop the weak ones when chrome dominates.
+    i = 0
+    n = len(lines)
+    while i < n:
+        if kinds[i] not in ("strong", "weak"):
+            i += 1
+            continue
+        j = i
+        members = []
+        while j < n and kinds[j] in ("strong", "weak", "blank", "protected"):
+            if kinds[j] in ("strong", "weak"):
+                members.append(j)
+            j += 1
+        strong = sum(1 for k in members if kinds[k] == "strong")
+        weak = len(members) - strong
+        if strong and strong * 3 >= weak:
+            for k in members:
+                drop[k] = True
+        i = j
+
+    edits: list[Edit] = []
+    for ln, d, kind in zip(lines, drop, kinds):
+        if d:
+            edits.append(Edit(ln.start, ln.end, "", "chrome_line"))
+        elif kind in ("protected", "title", "content", "weak"):
+            edits.extend(_inline_edits(text, ln))
+    return edits
+
+
+def _inline_edits(text: str, ln: _Line) -> list[Edit]:
+    line = text[ln.start : ln.end]
+    out = []
+    for m in _INLINE.finditer(line):
+        if m.end() > m.start():
+            end = m.end()
+            # keep the newline
+            while end > m.start() and line[end - 1] in "\r\n":
+                end -= 1
+            out.append(Edit(ln.start + m.start(), ln.start + end, "", "chrome_inline"))
+    return out
+
+
+# --- repeated bodies ----------------------------------------------------------
+
+MIN_REPEAT_CHARS = 1000
+# A line repeated more often than this is boilerplate (a table cell, a unit
+# name), not the start of a repeated body; skipping it keeps the search linear.
+_MAX_OCCURRENCES = 8
+
+
+def duplicate_edits(text: str, min_chars: int = MIN_REPEAT_CHARS) -> list[Edit]:
+    """Deletions that remove a body the page repeats (keep the first copy).
+
+    Works on the sequence of non-blank lines: the longest run of consecutive
+    lines that occurs twice, if it holds at least ``min_chars`` characters,
+    is removed at its second occurrence.  Repeats again while one is found,
+    so a body tripled by a template is reduced to one copy.
+    """
+    edits: list[Edit] = []
+    lines = [ln for ln in _lines(text) if ln.text]
+    removed: set[int] = set()
+    while True:
+        best = _longest_repeat(lines, removed)
+        if best is None:
+            break
+        first, second, length = best
+        chars = sum(len(lines[second + k].text) for k in range(length))
+        if chars < min_chars:
+            break
+        for k in range(length):
+            removed.add(second + k)
+        start = lines[second].start
+        end = lines[second + length - 1].end
+        edits.append(Edit(start, end, "", "duplicate_body"))
+    # Merge adjacent deletions of the same run (blank lines between are part of the copy).
+    edits.sort(key=lambda e: e.start)
+    return _fill_gaps(text, edits)
+
+
+def _longest_repeat(lines: list[_Line], removed: set[int]) -> tuple[int, int, int] | None:
+    where: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if i not in removed and len(ln.text) >= 4:
+            where.setdefault(ln.text, []).append(i)
+    best = None
+    best_chars = 0
+    for occ in where.values():
+        if len(occ) < 2 or len(occ) > _MAX_OCCURRENCES:
+            continue
+        for a_i in range(len(occ)):
+            for b_i in range(a_i + 1, len(occ)):
+                a, b = occ[a_i], occ[b_i]
+                # only start a run where the previous lines differ
+                if a > 0 and b > 0 and lines[a - 1].text == lines[b - 1].text and (a - 1) not in removed and (b - 1) not in removed:
+                    continue
+                k = 0
+                chars = 0
+                while (
+                    a + k < b
+                    and b + k < len(lines)
+                    and (b + k) not in removed
+                    and lines[a + k].text == lines[b + k].text
+                ):
+                    chars += len(lines[b + k].text)
+                    k += 1
+                if chars > best_chars:
+                    best, best_chars = (a, b, k), chars
+    return best
+
+
+def _fill_gaps(text: str, edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    for e in edits:
+        if out and not text[out[-1].end : e.start].strip():
+            p = out[-1]
+            out[-1] = Edit(p.start, e.end, "", p.reason)
+        else:
+            out.append(e)
+    return out

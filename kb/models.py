@@ -1,0 +1,142 @@
+"""Frozen records shared by every stage of the pipeline.
+
+Offsets are character offsets into the *normalised* text of a document
+(``Document.text``), half-open ``[start, end)``.  Every extracted fact keeps
+the offsets of the words it was read from, so the UI can highlight them and
+``kb.textedit`` can map them back to the raw text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """Evidence: where in the normalised text a fact was read from."""
+
+    start: int
+    end: int
+    text: str
+
+
+# --------------------------------------------------------------------------
+# Regions
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative division (GB/T 2260 code)."""
+
+    code: str  # 6 digits
+    name: str  # 普宁市
+    level: str  # "province" | "prefecture" | "county"
+    prefecture_code: str | None = None
+    prefecture: str | None = None
+    province_code: str | None = None
+    province: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Metadata
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """发文字号 such as 普府办〔2022〕22号."""
+
+    text: str  # as normalised: 普府办〔2022〕22号
+    prefix: str  # 普府办
+    year: int  # 2022
+    seq: int  # 22
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class DatedField:
+    """One kind of date found on the page: 成文日期, 发布时间, 公文生成日期 …"""
+
+    kind: str  # signed | published | generated | printed | issued
+    value: str  # ISO date "2022-12-12" or datetime "2023-01-28T19:10"
+    label: str  # the words that named it (发布时间, 成文日期, signature line …)
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An upstream document cited as 《title》 optionally followed by (文号)."""
+
+    title: str
+    doc_number: str | None
+    start: int
+    end: int
+    inner_title: str | None = None  # the 〈…〉 title nested inside, if any
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None  # the plan's own title
+    notice_title: str | None  # 关于印发…的通知, when the page carries one
+    doc_number: DocNumber | None
+    issuers: tuple[str, ...]
+    dates: tuple[DatedField, ...]
+    region: Region | None
+    citations: tuple[Citation, ...]
+    index_no: str | None = None  # 索引号
+    title_span: tuple[int, int] | None = None
+    notice_title_span: tuple[int, int] | None = None
+    issuer_spans: tuple[tuple[int, int], ...] = ()
+
+    def date(self, kind: str) -> str | None:
+        for d in self.dates:
+            if d.kind == kind:
+                return d.value
+        return None
+
+
+# --------------------------------------------------------------------------
+# Structure
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A structural unit of a plan: non-overlapping, in document order.
+
+    ``path`` is the heading path, e.g. ("二", "(三)", "2"); the preamble has
+    the empty path.  ``heading`` is the title words of the heading that opens
+    the clause (without its number), or "" for unheaded text.
+    """
+
+    path: tuple[str, ...]
+    heading: str
+    start: int
+    end: int
+    kind: str  # "front" | "heading" | "item" | "appendix" | "table_row" | "back"
+    text: str = field(default="", compare=False)
+    # For table rows: (column name, start, end) for each cell, in order; a
+    # column such as 责任单位 may hold several cells (one unit per line).
+    cells: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def path_str(self) -> str:
+        return "/".join(self.path)
+
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorruptedSpan:
+    """A span of converter mojibake, in normalised-text offsets."""
+
+    start: int
+    end: int
+    raw: str  # the corrupted characters as found (after NFKC)
+    repaired: str | None  # the repair put into the text, or None when left as is
+    shape: str  # "pinyin_shift" | "lost_byte" | "private_use" | "other"
