@@ -105,8 +105,19 @@ def _is_protected(s: str) -> bool:
     )
 
 
+# Organisation names (table cells, signatures) and bracketed notes are content.
+_ORG = re.compile(r"(局|委|办|院|会|中心|政府|办事处|街道|镇|乡|部|厅|所|队|联|处|科|组|站|馆|校|园|室|公司|集团|管委会|新区)$")
+
+
 def _is_weak(s: str) -> bool:
-    return len(s) <= _WEAK_MAX and not _SENTENCE.search(s) and not _is_protected(s)
+    return (
+        len(s) <= _WEAK_MAX
+        and not _SENTENCE.search(s)
+        and "、" not in s  # enumerations are lists of content
+        and not s.startswith("(")
+        and not _ORG.search(s)
+        and not _is_protected(s)
+    )
 
 
 def chrome_edits(text: str) -> list[Edit]:
@@ -135,6 +146,13 @@ def chrome_edits(text: str) -> list[Edit]:
 
     drop = [k == "strong" for k in kinds]
 
+    # The page header: everything before the first line of the document proper.
+    for i, kind in enumerate(kinds):
+        if kind in ("title", "protected", "content"):
+            break
+        if kind == "weak" or (kind != "blank" and _ORG.search(lines[i].text)):
+            drop[i] = True
+
     # Related-reading lists: the header and the link-like lines after it.
     for i, ln in enumerate(lines):
         if kinds[i] in ("strong", "weak", "protected") and _RELATED.match(ln.text) and len(ln.text) <= 12:
@@ -153,7 +171,7 @@ def chrome_edits(text: str) -> list[Edit]:
             continue
         j = i
         members = []
-        while j < n and kinds[j] in ("strong", "weak", "blank", "protected"):
+        while j < n and kinds[j] in ("strong", "weak", "blank"):
             if kinds[j] in ("strong", "weak"):
                 members.append(j)
             j += 1

@@ -1,0 +1,243 @@
+"""The ``policykb`` command line: thin wrappers over kb functions.
+
+Every command prints one clear sentence and exits non-zero on a user error;
+``--json`` prints UTF-8 JSON to stdout.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from .corpus import Corpus, CorpusError, iter_import_paths
+from .documents import UnknownDocument, list_documents, show_document
+from .store import Store, StoreError
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_DB = os.path.join("instance", "kb.sqlite")
+
+
+class UserError(click.ClickException):
+    """One sentence for the user, exit status 1."""
+
+    def show(self, file=None) -> None:  # no "Error:" prefix noise, one line
+        click.echo(f"policykb: {self.message}", err=True)
+
+
+def corpus_option(fn):
+    return click.option(
+        "--corpus", "corpus_dir", envvar="POLICYKB_CORPUS", default=DEFAULT_CORPUS, show_default=True,
+        type=click.Path(file_okay=False), help="Corpus directory (manifest.json + raw/).",
+    )(fn)
+
+
+def db_option(fn):
+    return click.option(
+        "--db", "db_path", envvar="POLICYKB_DB", default=DEFAULT_DB, show_default=True,
+        type=click.Path(dir_okay=False), help="Knowledge base file (SQLite).",
+    )(fn)
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="Print UTF-8 JSON to stdout.")(fn)
+
+
+def user_errors(fn):
+    """Turn the library's user-facing exceptions into one line and exit 1."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (CorpusError, StoreError, UnknownDocument) as exc:
+            raise UserError(str(exc)) from exc
+
+    return wrapper
+
+
+def _echo_json(data) -> None:
+    sys.stdout.buffer.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    sys.stdout.flush()
+
+
+def _progress(label: str):
+    def wrap(items):
+        items = list(items)
+        if not sys.stderr.isatty() or len(items) < 2:
+            return items
+        return _ProgressIter(items, label)
+
+    return wrap
+
+
+class _ProgressIter:
+    def __init__(self, items, label):
+        self.items, self.label = items, label
+
+    def __iter__(self):
+        with click.progressbar(self.items, label=self.label, file=sys.stderr, show_pos=True) as bar:
+            yield from bar
+
+
+def _open_store(corpus_dir: str, db_path: str) -> Store:
+    """Open the knowledge base, building it first on a fresh checkout."""
+    if not Path(db_path).exists():
+        click.echo(f"policykb: no knowledge base at {db_path} yet; building it from {corpus_dir} …", err=True)
+        _run_build(corpus_dir, db_path, quiet=True)
+    return Store(db_path)
+
+
+def _run_build(corpus_dir: str, db_path: str, quiet: bool = False) -> int:
+    from .pipeline import build
+
+    corpus = Corpus(corpus_dir)
+    if not corpus.exists():
+        raise UserError(f"no corpus at {corpus_dir} (expected {corpus.manifest_path})")
+    report = build(corpus_dir, db_path, progress=_progress("building"))
+    if not quiet or report.failures:
+        click.echo(f"built {db_path}: {report.documents} documents, {len(report.failures)} failed", err=True)
+    for doc_id, stage, message in report.failures:
+        click.echo(f"policykb: {doc_id} failed in {stage}: {message}", err=True)
+    return 1 if report.failures else 0
+
+
+class _Group(click.Group):
+    """Unexpected errors become one line (with --debug, the traceback)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130)
+        except Exception as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise UserError(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)") from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show log messages and tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Knowledge base and search for Chinese education policy plans.
+
+    Example: policykb build && policykb docs
+    """
+    logging.basicConfig(level=logging.DEBUG if debug else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@corpus_option
+@db_option
+@user_errors
+def build(corpus_dir: str, db_path: str) -> None:
+    """Rebuild the knowledge base from every document in the corpus.
+
+    A document that fails is recorded with its error and the others are still
+    built; the command then exits 1 with one line per failure.
+
+    Example: policykb build --db instance/kb.sqlite
+    """
+    sys.exit(_run_build(corpus_dir, db_path))
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--no-build", is_flag=True, help="Only add to the corpus; do not rebuild the knowledge base.")
+@corpus_option
+@db_option
+@user_errors
+def import_(paths: tuple[str, ...], no_build: bool, corpus_dir: str, db_path: str) -> None:
+    """Add saved files (text or HTML; UTF-8, GB18030/GBK or Big5) to the corpus.
+
+    Directories are searched for .txt and .html files.  The same bytes twice
+    add nothing.
+
+    Example: policykb import saved/某县实施方案.html saved/more/
+    """
+    corpus = Corpus(corpus_dir)
+    failed = 0
+    added = 0
+    for shown, path, error in iter_import_paths(list(paths)):
+        if error:
+            click.echo(f"policykb: {error}", err=True)
+            failed += 1
+            continue
+        try:
+            data = path.read_bytes()
+            entry, is_new = corpus.add_bytes(data, source_name=path.name)
+        except OSError as exc:
+            click.echo(f"policykb: {shown}: cannot read the file ({exc.strerror or exc})", err=True)
+            failed += 1
+            continue
+        except CorpusError as exc:
+            click.echo(f"policykb: {exc}", err=True)
+            failed += 1
+            continue
+        if is_new:
+            added += 1
+            click.echo(f"added {shown} as {entry.id}")
+        else:
+            click.echo(f"{shown} is already in the corpus as {entry.id}")
+    status = 1 if failed else 0
+    if added and not no_build:
+        status = _run_build(corpus_dir, db_path) or status
+    sys.exit(status)
+
+
+@main.command()
+@json_option
+@corpus_option
+@db_option
+@user_errors
+def docs(as_json: bool, corpus_dir: str, db_path: str) -> None:
+    """List the documents in the knowledge base.
+
+    Example: policykb docs --json
+    """
+    store = _open_store(corpus_dir, db_path)
+    rows = list_documents(store)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        region = (r["region"] or {}).get("name") or "—"
+        click.echo(f"{r['id']}  {region:<6}  {r['doc_number'] or '—':<18}  {r['title'] or '(untitled)'}")
+
+
+@main.command()
+@click.argument("doc_id")
+@json_option
+@corpus_option
+@db_option
+@user_errors
+def show(doc_id: str, as_json: bool, corpus_dir: str, db_path: str) -> None:
+    """Show one document: metadata, clause tree, citations, normalisation.
+
+    DOC_ID may be a unique prefix such as 000.
+
+    Example: policykb show 000 --json
+    """
+    store = _open_store(corpus_dir, db_path)
+    doc = show_document(store, doc_id)
+    if as_json:
+        _echo_json(doc)
+        return
+    region = doc["region"] or {}
+    click.echo(doc["title"] or "(untitled)")
+    click.echo(f"  文号: {doc['doc_number'] or '—'}   发文机关: {'、'.join(doc['issuers']) or '—'}")
+    click.echo(f"  成文日期: {doc['signed_date'] or '—'}   发布时间: {doc['published_date'] or '—'}")
+    click.echo(f"  地区: {region.get('name', '—')} {region.get('code', '')}   文字: {doc['script']}   标记: {', '.join(doc['flags']) or '—'}")
+    click.echo("")
+    for c in doc["clauses"]:
+        if c["kind"] in ("heading", "appendix", "table_row", "item"):
+            depth = c["path"].count("/")
+            click.echo(f"{'  ' * depth}{c['path']}  {c['heading'][:40]}")

@@ -1,0 +1,162 @@
+"""The corpus: raw documents exactly as fetched or imported, with provenance.
+
+Layout::
+
+    corpus/manifest.json      one entry per document (see :class:`Entry`)
+    corpus/raw/<id>.<ext>     the bytes, never edited
+
+Document ids are ``NNN_<first 16 hex digits of sha256>``; importing the same
+bytes twice adds nothing.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from .decode import DecodeError, decode_bytes
+
+MANIFEST = "manifest.json"
+RAW_DIR = "raw"
+MAX_BYTES = 50 * 1024 * 1024  # a plan is a few hundred KB; refuse what cannot be one
+IMPORT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml"}
+
+
+class CorpusError(Exception):
+    """A user-facing problem with the corpus or a file given to it."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    file: str  # relative to the corpus directory
+    sha256: str
+    bytes: int
+    origin: str  # "saved_web_page_text" | "imported_file" | "fetched"
+    media_type: str  # "text/plain" | "text/html"
+    encoding: str
+    site: str | None = None  # the site the text came from, as far as the text shows
+    url: str | None = None
+    region: str | None = None  # region name as the text shows it (普宁市)
+    region_code: str | None = None
+    source_name: str | None = None  # original file name
+    added: str | None = None  # ISO date
+    label: str | None = None  # "seed" | "synthetic" | None
+    extra: dict = field(default_factory=dict)
+
+
+class Corpus:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file()
+
+    def entries(self) -> list[Entry]:
+        if not self.exists():
+            raise CorpusError(f"no corpus manifest at {self.manifest_path}")
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CorpusError(f"the corpus manifest {self.manifest_path} is unreadable: {exc}") from exc
+        return [Entry(**d) for d in data.get("documents", [])]
+
+    def path_of(self, entry: Entry) -> Path:
+        return self.root / entry.file
+
+    def read(self, entry: Entry) -> bytes:
+        return self.path_of(entry).read_bytes()
+
+    def save(self, entries: list[Entry]) -> None:
+        """Write the manifest atomically (a crash never leaves half a file)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        payload = {"documents": [asdict(e) for e in sorted(entries, key=lambda e: e.id)]}
+        text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, self.manifest_path)
+
+    # -- import --------------------------------------------------------------
+
+    def add_bytes(self, data: bytes, *, source_name: str, origin: str = "imported_file", url: str | None = None,
+                  site: str | None = None, label: str | None = None, extra: dict | None = None) -> tuple[Entry, bool]:
+        """Add a document; returns (entry, added). Raises CorpusError for unusable bytes."""
+        if len(data) > MAX_BYTES:
+            raise CorpusError(f"{source_name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB, not a plan")
+        try:
+            decoded = decode_bytes(data)
+        except DecodeError as exc:
+            raise CorpusError(f"{source_name}: {exc}") from exc
+        digest = hashlib.sha256(data).hexdigest()
+        entries = self.entries() if self.exists() else []
+        for e in entries:
+            if e.sha256 == digest:
+                return e, False
+        seq = 1 + max((int(e.id.split("_", 1)[0]) for e in entries if e.id[:3].isdigit()), default=-1)
+        doc_id = f"{seq:03d}_{digest[:16]}"
+        ext = ".html" if decoded.media_type == "text/html" else ".txt"
+        rel = f"{RAW_DIR}/{doc_id}{ext}"
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        text = decoded.text
+        entry = Entry(
+            id=doc_id, file=rel, sha256=digest, bytes=len(data), origin=origin,
+            media_type=decoded.media_type, encoding=decoded.encoding,
+            site=site or guess_site(text), url=url, source_name=source_name,
+            added=_dt.date.today().isoformat(), label=label, extra=dict(extra or {}),
+        )
+        self.save(entries + [entry])
+        return entry, True
+
+    def set_region(self, doc_id: str, name: str | None, code: str | None) -> None:
+        entries = [replace(e, region=name, region_code=code) if e.id == doc_id else e for e in self.entries()]
+        self.save(entries)
+
+
+def iter_import_paths(paths: list[str]) -> list[tuple[str, Path | None, str | None]]:
+    """Expand files and directories; returns (shown name, path, error) triples."""
+    out: list[tuple[str, Path | None, str | None]] = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            out.append((p, None, f"{p}: no such file or directory"))
+        elif path.is_dir():
+            found = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in IMPORT_SUFFIXES)
+            if not found:
+                out.append((p, None, f"{p}: the directory holds no .txt or .html files"))
+            out.extend((str(f), f, None) for f in found)
+        elif not os.access(path, os.R_OK):
+            out.append((p, None, f"{p}: the file is not readable"))
+        else:
+            out.append((p, path, None))
+    return out
+
+
+_SITE_PATTERNS = (
+    re.compile(r"^\s*(\S{2,30}(门户网站|政府网|新闻网|政务网|人民政府网站))\s*$", re.M),
+    re.compile(r"版权所有\s*[::]\s*([^\s|]{2,30})"),
+    re.compile(r"主办\s*[::]\s*([^\s|]{2,30})"),
+    re.compile(r"(\S{2,20}(新闻网|新闻中心))主办"),
+)
+
+
+def guess_site(text: str) -> str | None:
+    """The site a saved page came from, as far as its text shows (header or footer)."""
+    for pat in _SITE_PATTERNS:
+        m = pat.search(text)
+        if m:
+            return m.group(1).strip()
+    return None

@@ -1,0 +1,74 @@
+"""Documents as the CLI and the web UI show them (JSON-ready dicts)."""
+from __future__ import annotations
+
+from .store import Store
+
+SUMMARY_FIELDS = ("id", "title", "doc_number", "issuers", "signed_date", "published_date", "region", "script", "flags")
+
+
+class UnknownDocument(LookupError):
+    def __init__(self, given: str):
+        super().__init__(f"unknown document id: {given} (list them with `policykb docs`)")
+        self.given = given
+
+
+def summary(row: dict) -> dict:
+    out = {k: row[k] for k in SUMMARY_FIELDS}
+    out["region"] = _region(row["region"])
+    return out
+
+
+def _region(region: dict | None) -> dict | None:
+    if region is None:
+        return None
+    return {
+        "code": region["code"], "name": region["name"], "level": region["level"],
+        "prefecture": region.get("prefecture"), "province": region.get("province"),
+        "prefecture_code": region.get("prefecture_code"), "province_code": region.get("province_code"),
+    }
+
+
+def list_documents(store: Store) -> list[dict]:
+    return [summary(r) for r in store.documents()]
+
+
+def resolve(store: Store, given: str) -> str:
+    doc_id = store.resolve_id(given)
+    if doc_id is None:
+        raise UnknownDocument(given)
+    return doc_id
+
+
+def show_document(store: Store, given: str) -> dict:
+    """Everything known about one document."""
+    doc_id = resolve(store, given)
+    row = store.document(doc_id)
+    out = summary(row)
+    meta = row["metadata"]
+    out.update(
+        {
+            "notice_title": row["notice_title"],
+            "doc_number_parts": meta["doc_number"] and {
+                "prefix": meta["doc_number"]["prefix"], "year": meta["doc_number"]["year"], "seq": meta["doc_number"]["seq"],
+            },
+            "dates": meta["dates"],
+            "index_no": meta["index_no"],
+            "site": row["site"],
+            "url": row["url"],
+            "origin": row["origin"],
+            "sha256": row["sha256"],
+            "text": row["text"],
+            "clauses": [
+                {"path": c["path"], "heading": c["heading"], "text": c["text"], "start": c["start"], "end": c["end"],
+                 "kind": c["kind"], **({"cells": c["cells"]} if c["cells"] else {})}
+                for c in store.clauses(doc_id)
+            ],
+            "citations": [
+                {"title": c["title"], "doc_number": c["doc_number"], "inner_title": c["inner_title"],
+                 "start": c["start"], "end": c["end"], "resolved_doc_id": c["resolved_doc_id"]}
+                for c in store.citations(doc_id)
+            ],
+            "normalisation": row["normalisation"],
+        }
+    )
+    return out

@@ -1,0 +1,219 @@
+"""Build the knowledge base from the corpus.
+
+:func:`process` is pure (bytes and provenance in, a :class:`Processed` record
+out); :func:`build` does the I/O, records a failure per document instead of
+stopping, and swaps the new knowledge base in only when it is complete.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .corpus import Corpus, Entry
+from .decode import decode_bytes
+from .htmltext import html_to_text
+from .metadata import extract_metadata
+from .models import Clause, Metadata, Region
+from .normalise import Normalised, normalise
+from .store import Writer
+from .structure import parse_clauses
+
+log = logging.getLogger(__name__)
+
+
+class StageError(Exception):
+    """A document failed in one stage; carries the stage name."""
+
+    def __init__(self, stage: str, message: str):
+        super().__init__(message)
+        self.stage = stage
+
+
+@dataclass(frozen=True)
+class Processed:
+    entry: Entry
+    norm: Normalised
+    metadata: Metadata
+    clauses: tuple[Clause, ...]
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (doc id, stage, message)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    text_bytes: int = 0  # UTF-8 bytes of normalised input text
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _timed(report: BuildReport | None, stage: str, fn: Callable, *args):
+    t = time.perf_counter()
+    try:
+        return fn(*args)
+    except StageError:
+        raise
+    except Exception as exc:  # a bug or a pathological input: record it, keep building
+        log.debug("stage %s failed", stage, exc_info=True)
+        raise StageError(stage, f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        if report is not None:
+            report.seconds[stage] = report.seconds.get(stage, 0.0) + time.perf_counter() - t
+
+
+def page_text(data: bytes) -> str:
+    """The text of a saved file: decoded, and for HTML the visible text."""
+    decoded = decode_bytes(data)
+    return html_to_text(decoded.text) if decoded.media_type == "text/html" else decoded.text
+
+
+def process(entry: Entry, data: bytes, report: BuildReport | None = None) -> Processed:
+    raw = _timed(report, "decode", page_text, data)
+    if report is not None:
+        report.text_bytes += len(raw.encode("utf-8"))
+    norm = _timed(report, "normalise", normalise, raw)
+    if not norm.text.strip():
+        raise StageError("normalise", "no text left after removing site chrome")
+    meta = _timed(report, "metadata", extract_metadata, norm.text)
+    clauses = _timed(report, "structure", parse_clauses, norm.text)
+    return Processed(entry, norm, meta, tuple(clauses))
+
+
+def region_json(region: Region | None) -> dict | None:
+    if region is None:
+        return None
+    return {
+        "code": region.code, "name": region.name, "level": region.level,
+        "prefecture": region.prefecture, "prefecture_code": region.prefecture_code,
+        "province": region.province, "province_code": region.province_code,
+    }
+
+
+def metadata_json(meta: Metadata) -> dict:
+    return {
+        "title": meta.title,
+        "title_span": meta.title_span,
+        "notice_title": meta.notice_title,
+        "notice_title_span": meta.notice_title_span,
+        "doc_number": asdict(meta.doc_number) if meta.doc_number else None,
+        "issuers": list(meta.issuers),
+        "issuer_spans": [list(s) for s in meta.issuer_spans],
+        "dates": [asdict(d) for d in meta.dates],
+        "index_no": meta.index_no,
+        "citations": [asdict(c) for c in meta.citations],
+    }
+
+
+def document_row(p: Processed, seq: int) -> dict:
+    m, n, e = p.metadata, p.norm, p.entry
+    region = m.region
+    if region is None and e.region_code:
+        from .regions import by_code
+
+        region = by_code(e.region_code)
+    signed = m.date("signed")
+    published = m.date("published")
+    year = None
+    for candidate in (signed, m.doc_number.year if m.doc_number else None, published):
+        if candidate:
+            year = int(str(candidate)[:4])
+            break
+    return {
+        "id": e.id,
+        "seq": seq,
+        "title": m.title,
+        "notice_title": m.notice_title,
+        "doc_number": m.doc_number.text if m.doc_number else None,
+        "doc_number_prefix": m.doc_number.prefix if m.doc_number else None,
+        "doc_number_year": m.doc_number.year if m.doc_number else None,
+        "doc_number_seq": m.doc_number.seq if m.doc_number else None,
+        "issuers": list(m.issuers),
+        "signed_date": signed,
+        "published_date": published,
+        "year": year,
+        "region_code": region.code if region else None,
+        "region": region_json(region),
+        "script": n.script,
+        "flags": list(n.flags),
+        "site": e.site,
+        "url": e.url,
+        "origin": e.origin,
+        "label": e.label,
+        "sha256": e.sha256,
+        "raw_file": e.file,
+        "text": n.text,
+        "raw_text": n.raw,
+        "edit_log": n.log.to_json(),
+        "normalisation": n.report(),
+        "metadata": metadata_json(m),
+    }
+
+
+def clause_rows(clauses: Iterable[Clause]) -> list[dict]:
+    return [
+        {"path": c.path_str, "heading": c.heading, "kind": c.kind, "start": c.start, "end": c.end,
+         "text": c.text, "cells": [list(x) for x in c.cells]}
+        for c in clauses
+    ]
+
+
+def build(corpus_dir: Path | str, db_path: Path | str,
+          progress: Callable[[Iterable[Entry]], Iterable[Entry]] | None = None) -> BuildReport:
+    """Rebuild the knowledge base from every document of the corpus."""
+    corpus = Corpus(corpus_dir)
+    entries = corpus.entries()
+    report = BuildReport()
+    writer = Writer(db_path)
+    try:
+        seq = 0
+        iterable: Iterable[Entry] = progress(entries) if progress else entries
+        for entry in iterable:
+            try:
+                data = corpus.read(entry)
+                if hashlib.sha256(data).hexdigest() != entry.sha256:
+                    raise StageError("read", "the file's bytes no longer match the sha256 in the manifest")
+                processed = process(entry, data, report)
+                t = time.perf_counter()
+                with writer.document():
+                    writer.add_document(document_row(processed, seq))
+                    writer.add_clauses(entry.id, clause_rows(processed.clauses))
+                    writer.add_citations(entry.id, [asdict(c) for c in processed.metadata.citations])
+                report.seconds["store"] = report.seconds.get("store", 0.0) + time.perf_counter() - t
+                seq += 1
+                report.documents += 1
+            except OSError as exc:
+                _fail(writer, report, entry, "read", f"cannot read {entry.file}: {exc.strerror or exc}")
+            except StageError as exc:
+                _fail(writer, report, entry, exc.stage, str(exc))
+            except Exception as exc:  # never let one document stop the batch
+                log.debug("document %s failed", entry.id, exc_info=True)
+                _fail(writer, report, entry, "store", f"{type(exc).__name__}: {exc}")
+        writer.resolve_citations()
+        writer.set_meta("documents", str(report.documents))
+        writer.set_meta("corpus_fingerprint", _fingerprint(entries))
+        writer.set_meta("built_on", _dt.date.today().isoformat())
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return report
+
+
+def _fail(writer: Writer, report: BuildReport, entry: Entry, stage: str, message: str) -> None:
+    log.warning("%s failed in %s: %s", entry.id, stage, message)
+    report.failures.append((entry.id, stage, message))
+    writer.add_failure(entry.id, entry.file, stage, message)
+
+
+def _fingerprint(entries: list[Entry]) -> str:
+    h = hashlib.sha256()
+    for e in sorted(entries, key=lambda e: e.id):
+        h.update(f"{e.id}:{e.sha256}\n".encode())
+    return h.hexdigest()

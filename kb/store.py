@@ -1,0 +1,241 @@
+"""The knowledge base on disk: SQLite, and the only module that speaks SQL.
+
+A build writes a fresh database next to the target and swaps it in with
+``os.replace``, so readers never see a half-built knowledge base and a failed
+build leaves the previous one intact.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    title TEXT,
+    notice_title TEXT,
+    doc_number TEXT,
+    doc_number_prefix TEXT,
+    doc_number_year INTEGER,
+    doc_number_seq INTEGER,
+    issuers TEXT NOT NULL,          -- JSON list
+    signed_date TEXT,
+    published_date TEXT,
+    year INTEGER,                   -- of the document (signed, else published)
+    region_code TEXT,
+    region TEXT,                    -- JSON object
+    script TEXT NOT NULL,
+    flags TEXT NOT NULL,            -- JSON list
+    site TEXT,
+    url TEXT,
+    origin TEXT,
+    label TEXT,
+    sha256 TEXT NOT NULL,
+    raw_file TEXT NOT NULL,
+    text TEXT NOT NULL,
+    raw_text TEXT NOT NULL,
+    edit_log TEXT NOT NULL,         -- JSON: stages of edits raw -> text
+    normalisation TEXT NOT NULL,    -- JSON report
+    metadata TEXT NOT NULL          -- JSON: every metadata fact with its offsets
+);
+CREATE TABLE clauses (
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    heading TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    cells TEXT NOT NULL,            -- JSON list of [column, start, end]
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE TABLE citations (
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    doc_number TEXT,
+    inner_title TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    resolved_doc_id TEXT,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE TABLE failures (
+    doc_id TEXT NOT NULL,
+    file TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    error TEXT NOT NULL
+);
+CREATE INDEX clauses_path ON clauses(doc_id, path);
+CREATE INDEX documents_region ON documents(region_code);
+"""
+
+
+class StoreError(Exception):
+    """A user-facing problem with the knowledge base file."""
+
+
+class Store:
+    """Read access to a built knowledge base."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreError(f"no knowledge base at {self.path}; run `policykb build` first")
+        self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        try:
+            version = self.meta("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a knowledge base ({exc})") from exc
+        if version != str(SCHEMA_VERSION):
+            raise StoreError(f"{self.path} was built by another version; run `policykb build` again")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY seq")]
+
+    def documents(self) -> list[dict]:
+        return [_doc_row(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY seq")]
+
+    def document(self, doc_id: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _doc_row(row) if row else None
+
+    def resolve_id(self, given: str) -> str | None:
+        """An exact id, or a unique prefix of one (``000`` for ``000_e4a5…``)."""
+        if self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (given,)).fetchone():
+            return given
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE substr(id, 1, ?) = ?", (len(given), given)
+        ).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def clauses(self, doc_id: str) -> list[dict]:
+        rows = self.conn.execute(
+            'SELECT path, heading, kind, start, "end", text, cells FROM clauses WHERE doc_id = ? ORDER BY seq',
+            (doc_id,),
+        )
+        return [
+            {"path": r["path"], "heading": r["heading"], "kind": r["kind"], "start": r["start"],
+             "end": r["end"], "text": r["text"], "cells": json.loads(r["cells"])}
+            for r in rows
+        ]
+
+    def citations(self, doc_id: str) -> list[dict]:
+        rows = self.conn.execute(
+            'SELECT title, doc_number, inner_title, start, "end", resolved_doc_id FROM citations '
+            "WHERE doc_id = ? ORDER BY seq",
+            (doc_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def failures(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM failures ORDER BY doc_id")]
+
+
+def _doc_row(r: sqlite3.Row) -> dict:
+    d = dict(r)
+    for key in ("issuers", "region", "flags", "edit_log", "normalisation", "metadata"):
+        d[key] = json.loads(d[key]) if d[key] is not None else None
+    return d
+
+
+class Writer:
+    """Builds a new knowledge base file and swaps it in on :meth:`commit`."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.path.with_name(self.path.name + f".building-{os.getpid()}")
+        if self.tmp.exists():
+            self.tmp.unlink()
+        self.conn = sqlite3.connect(self.tmp)
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.executescript(SCHEMA)
+        self.conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    @contextmanager
+    def document(self) -> Iterator["Writer"]:
+        """A savepoint per document: a failure half-way leaves nothing of it behind."""
+        self.conn.execute("SAVEPOINT doc")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK TO doc")
+            self.conn.execute("RELEASE doc")
+            raise
+        self.conn.execute("RELEASE doc")
+
+    def add_document(self, row: dict[str, Any]) -> None:
+        row = dict(row)
+        for key in ("issuers", "region", "flags", "edit_log", "normalisation", "metadata"):
+            row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO documents ({cols}) VALUES ({marks})", list(row.values()))
+
+    def add_clauses(self, doc_id: str, clauses: list[dict]) -> None:
+        self.conn.executemany(
+            'INSERT INTO clauses (doc_id, seq, path, heading, kind, start, "end", text, cells) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc_id, i, c["path"], c["heading"], c["kind"], c["start"], c["end"], c["text"],
+                 json.dumps(c.get("cells", []), ensure_ascii=False))
+                for i, c in enumerate(clauses)
+            ],
+        )
+
+    def add_citations(self, doc_id: str, citations: list[dict]) -> None:
+        self.conn.executemany(
+            'INSERT INTO citations (doc_id, seq, title, doc_number, inner_title, start, "end", resolved_doc_id) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc_id, i, c["title"], c["doc_number"], c.get("inner_title"), c["start"], c["end"], None)
+                for i, c in enumerate(citations)
+            ],
+        )
+
+    def add_failure(self, doc_id: str, file: str, stage: str, error: str) -> None:
+        self.conn.execute("INSERT INTO failures VALUES (?, ?, ?, ?)", (doc_id, file, stage, error))
+
+    def resolve_citations(self) -> None:
+        """Link each citation to a corpus document with the same 文号 or title."""
+        self.conn.execute(
+            """UPDATE citations SET resolved_doc_id = (
+                   SELECT d.id FROM documents d
+                   WHERE d.id != citations.doc_id AND (
+                       (citations.doc_number IS NOT NULL AND d.doc_number = citations.doc_number)
+                       OR d.title = citations.title OR d.notice_title = citations.title
+                       OR d.title = citations.inner_title)
+                   ORDER BY d.seq LIMIT 1)"""
+        )
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.conn.close()
+        if self.tmp.exists():
+            self.tmp.unlink()
