@@ -15,8 +15,9 @@ the CMS templates of Chinese government and news portals — not for one page:
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .textedit import Edit
 
@@ -62,18 +63,17 @@ _SENTENCE = re.compile(r"[。;!?,]")
 
 # Inline chrome inside otherwise useful lines (metadata rows at the top of a page).
 _INLINE = re.compile(
-    r"(浏览次数|访问次数|阅读次数|点击数|点击次数|阅读量)\s*[:]\s*[-\d]*"
-    r"|【?\s*字体\s*[:].*$"
-    r"|【?\s*[\[【]?\s*打印\s*[\]】]?\s*[\[【]?\s*关闭\s*[\]】]?\s*】?$"
-    r"|分享(到|至)\s*[:].*$"
+    r"(?m)(浏览次数|访问次数|阅读次数|点击数|点击次数|阅读量)[ \t]*[:][ \t]*[-\d]*"
+    r"|【?[ \t]*字体[ \t]*[:][^\n]*$"
+    r"|【?[ \t]*[\[【]?[ \t]*打印[ \t]*[\]】]?[ \t]*[\[【]?[ \t]*关闭[ \t]*[\]】]?[ \t]*】?$"
+    r"|分享(到|至)[ \t]*[:][^\n]*$"
 )
 
 _WEAK_MAX = 40
 _STRONG_MAX = 160
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     start: int  # offset of the first character of the line
     end: int  # offset after the newline (or end of text)
     text: str  # stripped content
@@ -129,6 +129,8 @@ def chrome_edits(text: str) -> list[Edit]:
         s = ln.text
         if not s:
             kind = "blank"
+        elif len(s) > _STRONG_MAX or (len(s) > 60 and ("。" in s or "," in s)):
+            kind = "content"  # prose: the common case, decided without the patterns
         elif _is_strong(s) and not (_META.search(s) and not _STRONG.match(s)):
             kind = "strong"
         elif _is_protected(s):
@@ -182,26 +184,17 @@ def chrome_edits(text: str) -> list[Edit]:
                 drop[k] = True
         i = j
 
-    edits: list[Edit] = []
-    for ln, d, kind in zip(lines, drop, kinds):
-        if d:
-            edits.append(Edit(ln.start, ln.end, "", "chrome_line"))
-        elif kind in ("protected", "title", "content", "weak"):
-            edits.extend(_inline_edits(text, ln))
+    edits: list[Edit] = [Edit(ln.start, ln.end, "", "chrome_line") for ln, d in zip(lines, drop) if d]
+    # Inline fragments, in the lines that stay.
+    starts = [ln.start for ln in lines]
+    for m in _INLINE.finditer(text):
+        if m.end() == m.start():
+            continue
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and not drop[i] and kinds[i] != "blank":
+            edits.append(Edit(m.start(), m.end(), "", "chrome_inline"))
+    edits.sort(key=lambda e: e.start)
     return edits
-
-
-def _inline_edits(text: str, ln: _Line) -> list[Edit]:
-    line = text[ln.start : ln.end]
-    out = []
-    for m in _INLINE.finditer(line):
-        if m.end() > m.start():
-            end = m.end()
-            # keep the newline
-            while end > m.start() and line[end - 1] in "\r\n":
-                end -= 1
-            out.append(Edit(ln.start + m.start(), ln.start + end, "", "chrome_inline"))
-    return out
 
 
 # --- repeated bodies ----------------------------------------------------------

@@ -58,6 +58,16 @@ def to_simplified(s: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(s: str) -> str:
+    """OpenCC s2t: only for making test and benchmark variants of simplified text."""
+    return _s2t().convert(s)
+
+
+@lru_cache(maxsize=1)
 def _traditional_chars() -> re.Pattern:
     """A character class of the CJK characters that t2s changes on their own."""
     chars = "".join(chr(c) for c in range(0x3400, 0xA000))
@@ -67,7 +77,13 @@ def _traditional_chars() -> re.Pattern:
 
 
 def detect_script(text: str) -> str:
-    """"traditional" when enough of the CJK characters are traditional forms."""
+    """"traditional" when enough of the CJK characters are traditional forms.
+
+    Reads a sample from the start, the middle and the end of long texts.
+    """
+    if len(text) > 30000:
+        mid = len(text) // 2
+        text = text[:10000] + text[mid - 5000 : mid + 5000] + text[-10000:]
     cjk = len(_CJK.findall(text))
     if not cjk:
         return "simplified"
@@ -121,13 +137,41 @@ class Normalised:
 # --- stages -----------------------------------------------------------------
 
 
+# Circled numbers ①–⑳ mark a heading level of their own; NFKC would turn them into digits.
+_KEEP = set(range(0x2460, 0x2474))
+
+
+@lru_cache(maxsize=1)
+def _nfkc_unstable() -> re.Pattern:
+    """A character class of what NFKC changes on its own (combining sequences, rare in
+    these texts, are left as they are)."""
+    ranges: list[list[int]] = []
+    for cp in range(0x80, 0x30000):
+        if cp in _KEEP or 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        if unicodedata.normalize("NFKC", ch) != ch:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    controls = _CONTROL.pattern[1:-1]
+    return re.compile(f"[{cls}{controls}]+")
+
+
 def _nfkc_edits(text: str) -> list[Edit]:
+    """NFKC character by character (so offsets stay exact), controls and zero-width dropped."""
     edits = []
+    unstable = _nfkc_unstable()
     pos = 0
     for line in text.splitlines(keepends=True):
-        if not unicodedata.is_normalized("NFKC", line) or _CONTROL.search(line):
-            norm = _CONTROL.sub("", unicodedata.normalize("NFKC", line))
-            edits.extend(_char_diff(line, norm, pos, "nfkc"))
+        if not (unicodedata.is_normalized("NFKC", line) and not _CONTROL.search(line)):
+            for m in unstable.finditer(line):
+                old = m.group(0)
+                new = _CONTROL.sub("", unicodedata.normalize("NFKC", old))
+                if new != old:
+                    edits.append(Edit(pos + m.start(), pos + m.end(), new, "nfkc"))
         pos += len(line)
     return edits
 

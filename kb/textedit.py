@@ -48,7 +48,14 @@ class Stage:
         A span that touches replaced text widens to cover the whole original;
         a span that starts or ends at a deletion does not take in the deleted text.
         """
-        i = bisect.bisect_right(self.out_starts, pos) - 1
+        if side == "end":
+            # several edits can start at one output offset (adjacent deletions): take the first
+            i = bisect.bisect_left(self.out_starts, pos)
+            if i < len(self.edits) and self.out_starts[i] == pos:
+                return self.edits[i].start
+            i -= 1
+        else:
+            i = bisect.bisect_right(self.out_starts, pos) - 1
         if i < 0:
             return pos
         e, o = self.edits[i], self.out_starts[i]
@@ -76,6 +83,8 @@ def coalesce(edits: Iterable[Edit]) -> list[Edit]:
     """Sort edits and merge the ones that touch, so logs stay small."""
     out: list[Edit] = []
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start == e.end and not e.new:
+            continue  # a no-op
         if out and e.start < out[-1].end:
             raise ValueError(f"overlapping edits at {e.start}")
         if out and e.start == out[-1].end and e.reason == out[-1].reason:

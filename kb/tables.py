@@ -1,0 +1,308 @@
+"""Reconstruct appendix tables that arrive flattened, one cell per line.
+
+Web pages of plans often carry a responsibility table (职责分解表, 任务清单)
+whose HTML was flattened to text: the header cells, then for every row a row
+number line, the content cells and one line per responsible unit.  Merged
+category cells arrive as vertical text (one character per line, sometimes with
+a character lost) or as a short line, and row numbers restart per category.
+
+The rule is general, not tied to one page:
+
+* a run of at least two short header lines (no digits or sentence
+  punctuation) directly before a line holding only the number 1 gives the
+  columns (spaces removed: ``评 估 内 容`` → ``评估内容``);
+* a line holding only 1 or the previous row number + 1 starts a row;
+* inside a row, the leading lines that are not unit-shaped fill the content
+  columns (the columns before the unit column), unit-shaped lines fill the
+  unit column (责任单位/牵头单位/责任部门 …) one cell per unit (several units
+  on a line are separated by runs of spaces; a name broken across two lines is
+  joined), and later lines that are not units fill the columns after it
+  (备注, 完成时限 …);
+* lines before a restart that are not units (a vertical run of single
+  characters, or a short label) name the next category; a truncated label is
+  completed by suffix match against the dimension names of the national
+  evaluation schemes, and a category without a label is inferred from the
+  canonical order of the scheme when that is unambiguous, else ``类别N``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple, Sequence
+
+#: Dimensions of the national county evaluation schemes, in canonical order.
+SCHEMES: dict[str, tuple[str, ...]] = {
+    # 《县域义务教育优质均衡发展督导评估办法》(教督〔2017〕6号)
+    "义务教育优质均衡": ("资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"),
+    # 《县域学前教育普及普惠督导评估办法》(教督〔2020〕1号)
+    "学前教育普及普惠": ("普及普惠水平", "政府保障情况", "幼儿园保教质量保障情况", "社会认可度"),
+}
+
+
+class Line(NamedTuple):
+    """A non-blank line: ``s == text[start:end]``, surrounding whitespace stripped."""
+
+    start: int
+    end: int
+    s: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One reassembled table row."""
+
+    category: str | None  # None when the table has a single, unlabelled category
+    number: str  # the row number as written
+    start: int  # offset of the row, or of the category label that precedes it
+    end: int
+    heading: str  # the first content cell up to its first colon or 。 when short, else ""
+    cells: tuple[tuple[str, int, int], ...]  # (column, start, end)
+
+
+@dataclass(frozen=True)
+class Table:
+    header_index: int  # index (into the lines given) of the first header cell
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+_ROWNUM = re.compile(r"(\d{1,3})[.、]?")
+_SPACES = re.compile(r"\s+")
+_PART = re.compile(r"\S+(?: \S+)*")  # parts of a line separated by runs of 2+ spaces
+_SENTENCE = re.compile(r"[。;:!?,,;:]")
+_HEADER_BAD = re.compile(r"[\d。;:!?,、()《》“”\"]|(表|清单|名单|一览)$")
+_SEQ_COL = re.compile(r"(序号|编号|序|号)")
+_UNIT_COL = re.compile(r"单位|部门|责任人|牵头|配合|主体")
+_KNOWN_COL = re.compile(r"单位|部门|内容|任务|措施|指标|序号|备注|时限|项目")
+_UNIT_END = re.compile(
+    r"(局|委|办|联|部|院|厅|处|队|站|所|校|园|社|会|团|组|室|馆|中心|街道|镇|乡|区|县|市|政府|公司|集团|等|\))$"
+)
+_ORG_WORD = re.compile(r"局|委|办|政府|单位|部门|企业|学校|机构|中心|协会|街道|乡镇|公司")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CELL_END = re.compile(r"[。;;]|(?<!\d)[::]|[::](?!\d)")
+
+
+def _squash(s: str) -> str:
+    return _SPACES.sub("", s)
+
+
+def _rownum(s: str) -> int | None:
+    m = _ROWNUM.fullmatch(s)
+    return int(m.group(1)) if m else None
+
+
+def _parts(s: str) -> list[tuple[int, int]]:
+    """Spans of the unit names on a line: split on runs of 2+ spaces unless that leaves single characters."""
+    parts = [(m.start(), m.end()) for m in _PART.finditer(s)]
+    if len(parts) > 1 and any(b - a == 1 for a, b in parts):  # 市  残  联
+        return [(0, len(s))]
+    return parts
+
+
+def _unit_name(s: str) -> bool:
+    q = _squash(s)
+    return len(q) <= 20 and bool(_UNIT_END.search(q)) and not _SENTENCE.search(q)
+
+
+def _is_unit(s: str) -> bool:
+    """A line of one or more unit names (市教育局, 市 残 联, 各镇(街道)、东部新区, 、东部新区)."""
+    if s[:1] in "、,":
+        return True
+    if _SENTENCE.search(s) or any(ch.isdigit() for ch in s):
+        return False
+    return all(_unit_name(s[a:b]) for a, b in _parts(s))
+
+
+def _dimension(label: str) -> tuple[str, dict[str, int]]:
+    """The name to use for a category label and its index in each scheme that knows it.
+
+    An exact name, or a label that starts with a name (社会认可度调查), is kept as
+    written; a truncated label (府保障程度) is completed by a unique suffix match.
+    """
+    found = {k: i for k, dims in SCHEMES.items() for i, d in enumerate(dims)
+             if d == label or (len(d) >= 4 and label.startswith(d))}
+    if found or len(label) < 2:
+        return label, found
+    names = {d for dims in SCHEMES.values() for d in dims if d.endswith(label)}
+    if len(names) != 1:
+        return label, {}
+    name = names.pop()
+    return name, {k: dims.index(name) for k, dims in SCHEMES.items() if name in dims}
+
+
+def _name_categories(labels: Sequence[str | None]) -> list[str]:
+    """Names for the categories of a table: completed labels, inferred gaps, else 类别N."""
+    resolved = [_dimension(lab) if lab else None for lab in labels]
+    votes: dict[str, int] = {}
+    for r in resolved:
+        for k in r[1] if r else ():
+            votes[k] = votes.get(k, 0) + 1
+    top = [k for k, v in votes.items() if v == max(votes.values())] if votes else []
+    names = [r[0] if r else "" for r in resolved]
+    if len(top) == 1:
+        dims = SCHEMES[top[0]]
+        idx = [r[1].get(top[0]) if r else None for r in resolved]
+        i = 0
+        while i < len(labels):
+            if labels[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(labels) and not labels[j]:
+                j += 1
+            lo = idx[i - 1] if i > 0 else -1
+            hi = idx[j] if j < len(labels) else len(dims)
+            if lo is not None and hi is not None and hi - lo - 1 == j - i:
+                for k in range(i, j):
+                    names[k] = dims[lo + 1 + k - i]
+            i = j
+    return [n or f"类别{k + 1}" for k, n in enumerate(names)]
+
+
+def _label_of(lines: Sequence[Line], restart: bool) -> int:
+    """How many trailing lines of ``lines`` are a category label (0 when none)."""
+    n = 0
+    while n < len(lines) and len(_squash(lines[-1 - n].s)) == 1 and _CJK.match(_squash(lines[-1 - n].s)):
+        n += 1
+    if n >= 2:
+        return n  # vertical text, one character per line
+    if not lines:
+        return 0
+    s = _squash(lines[-1].s)
+    if _dimension(s)[1]:
+        return 1
+    plain = len(s) <= 12 and not _SENTENCE.search(s) and not any(c.isdigit() for c in s)
+    return int(restart and plain and not _is_unit(lines[-1].s) and not _ORG_WORD.search(s))
+
+
+def _header_before(lines: Sequence[Line], i: int) -> tuple[int, int] | None:
+    """(first header line, first category-label line) for a table whose row 1 is line ``i``."""
+    j = i
+    while j > 0 and 1 <= len(_squash(lines[j - 1].s)) <= 10 and not _HEADER_BAD.search(_squash(lines[j - 1].s)):
+        j -= 1
+    run = lines[j:i]
+    lab = _label_of(run, False) if len(run) > 2 else 0
+    if len(run) - lab < 2:
+        return None
+    return j, i - lab
+
+
+def _join_broken(group: Sequence[Line]) -> list[Line]:
+    """Join a unit name broken across two lines (县人力资源和 / 社会保障局)."""
+    out: list[Line] = []
+    for ln in group:
+        if out:
+            prev = out[-1]
+            q = _squash(prev.s)
+            if (len(q) <= 12 and not _SENTENCE.search(q) and not any(c.isdigit() for c in q)
+                    and not _is_unit(prev.s) and _unit_name(q + _squash(ln.s))):
+                out[-1] = Line(prev.start, ln.end, prev.s + ln.s)
+                continue
+        out.append(ln)
+    return out
+
+
+def _unit_cells(line: Line, cells: list[list]) -> None:
+    """Cells of a unit line; a part starting with 、 (or after one ending with 、) continues the previous cell."""
+    joined = line.end - line.start != len(line.s)  # a name _join_broken put together
+    spans = [(line.start, line.end, line.s)] if joined else [
+        (line.start + a, line.start + b, line.s[a:b]) for a, b in _parts(line.s)]
+    for s, e, word in spans:
+        if cells and (word[:1] in "、," or cells[-1][2].endswith("、")):
+            cells[-1][1] = e
+            cells[-1][2] = word
+        else:
+            cells.append([s, e, word])
+
+
+def _row_cells(group: Sequence[Line], columns: tuple[str, ...], seq: int | None,
+               unit: int | None) -> list[tuple[str, int, int]]:
+    """Assign the lines of one row to columns."""
+    first = 0 if seq is None else seq + 1
+    content = list(columns[first:unit] if unit is not None else columns[first:])
+    after = list(columns[unit + 1:]) if unit is not None else []
+    out: list[tuple[str, int, int]] = []
+    units: list[list] = []
+    k = 0
+    phase = 0  # 0 content, 1 units, 2 columns after the unit column
+    for ln in _join_broken(group):
+        if phase == 0 and k < len(content) and not (unit is not None and _is_unit(ln.s)):
+            out.append((content[k], ln.start, ln.end))
+            k += 1
+            continue
+        if unit is None:
+            out.append((columns[-1], ln.start, ln.end))
+            continue
+        if phase <= 1 and (_is_unit(ln.s) or (not after and not _SENTENCE.search(ln.s))):
+            phase = 1
+            _unit_cells(ln, units)
+            continue
+        phase = 2
+        out.append((after.pop(0) if after else columns[-1], ln.start, ln.end))
+    pos = next((n for n, (name, _, _) in enumerate(out) if name in columns[unit + 1:]), len(out)) if unit is not None else 0
+    out[pos:pos] = [(columns[unit], s, e) for s, e, _ in units]  # type: ignore[index]
+    return out
+
+
+def _row_heading(cell: str) -> str:
+    m = _CELL_END.search(cell)
+    head = cell[: m.start()] if m else cell
+    return head if len(head) <= 40 else ""
+
+
+def find_table(lines: Sequence[Line]) -> Table | None:
+    """Reassemble the first flattened table in ``lines`` (the non-blank lines of one appendix)."""
+    found = None
+    for i, ln in enumerate(lines):
+        if _rownum(ln.s) == 1:
+            found = _header_before(lines, i)
+            if found:
+                break
+    if found is None:
+        return None
+    h0, lab0 = found
+    i1 = next(i for i in range(lab0, len(lines)) if _rownum(lines[i].s) == 1)
+    columns = tuple(_squash(ln.s) for ln in lines[h0:lab0])
+    seq = next((k for k, c in enumerate(columns) if _SEQ_COL.fullmatch(c)), None)
+    unit = next((k for k, c in enumerate(columns) if _UNIT_COL.search(c) and (seq is None or k > seq)), None)
+
+    starts = []
+    prev = 0
+    for i in range(i1, len(lines)):
+        n = _rownum(lines[i].s)
+        if n is not None and (n == 1 or n == prev + 1):
+            starts.append(i)
+            prev = n
+    if len(starts) < 2 and not any(_KNOWN_COL.search(c) for c in columns):
+        return None
+
+    labels: list[str | None] = []
+    raw_rows = []
+    pending = (lab0, "".join(_squash(ln.s) for ln in lines[lab0:i1])) if lab0 < i1 else None
+    for r, i in enumerate(starts):
+        j = starts[r + 1] if r + 1 < len(starts) else len(lines)
+        group = list(lines[i + 1:j])
+        lab = _label_of(group, _rownum(lines[j].s) == 1) if j < len(lines) else 0
+        label = "".join(_squash(ln.s) for ln in group[len(group) - lab:]) if lab else ""
+        group = group[: len(group) - lab]
+        begin = lines[i].start
+        if r == 0 or pending is not None or _rownum(lines[i].s) == 1:
+            labels.append(pending[1] if pending else None)
+            if pending:
+                begin = lines[pending[0]].start
+        pending = (j - lab, label) if lab else None
+        cells = _row_cells(group, columns, seq, unit)
+        if seq is not None:
+            cells.insert(0, (columns[seq], lines[i].start, lines[i].end))
+        heading = ""
+        if group and any(s == group[0].start and name in columns[0 if seq is None else seq + 1:] for name, s, _ in cells):
+            heading = _row_heading(group[0].s)
+        end = group[-1].end if group else lines[i].end
+        raw_rows.append((str(_rownum(lines[i].s)), begin, end, heading, tuple(cells), len(labels) - 1))
+
+    names = _name_categories(labels)
+    single = len(labels) == 1 and not labels[0]
+    rows = tuple(Row(None if single else names[c], num, begin, end, heading, cells)
+                 for num, begin, end, heading, cells, c in raw_rows)
+    return Table(h0, columns, rows)
+

@@ -1,0 +1,178 @@
+"""The policykb command as a user runs it: build, import, docs, show, bad input."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from conftest import CORPUS, SEEDS
+
+POLICYKB = [sys.executable, "-m", "kb"]
+
+
+@pytest.fixture()
+def workdir(tmp_path):
+    """A copy of the bundled corpus and an empty instance directory."""
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return tmp_path
+
+
+def run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, POLICYKB_CORPUS=str(workdir / "corpus"), POLICYKB_DB=str(workdir / "instance" / "kb.sqlite"))
+    return subprocess.run(POLICYKB + list(args), capture_output=True, env=env, cwd=workdir, timeout=300)
+
+
+def invoke(workdir: Path, *args: str):
+    env = {"POLICYKB_CORPUS": str(workdir / "corpus"), "POLICYKB_DB": str(workdir / "instance" / "kb.sqlite")}
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def table_dump(db: Path) -> list:
+    conn = sqlite3.connect(db)
+    out = []
+    for table in ("documents", "clauses", "citations", "failures"):
+        out.append(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall())
+    conn.close()
+    return out
+
+
+def test_build_twice_gives_identical_content(workdir):
+    r = invoke(workdir, "build")
+    assert r.exit_code == 0, r.output
+    db = workdir / "instance" / "kb.sqlite"
+    first = table_dump(db)
+    r = invoke(workdir, "build")
+    assert r.exit_code == 0
+    assert table_dump(db) == first
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
+    assert conn.execute("SELECT count(*) FROM (SELECT doc_id, path, start FROM clauses GROUP BY 1, 2, 3 HAVING count(*) > 1)").fetchone()[0] == 0
+
+
+def test_docs_json_fields(workdir):
+    r = run(workdir, "docs", "--json")
+    assert r.returncode == 0, r.stderr.decode()
+    docs = json.loads(r.stdout.decode("utf-8"))
+    assert [d["id"] for d in docs] == list(SEEDS.values())
+    for d in docs:
+        assert set(d) >= {"id", "title", "doc_number", "issuers", "signed_date", "published_date", "region", "script", "flags"}
+        assert set(d["region"]) >= {"code", "name", "level", "prefecture", "province"}
+    by = {d["id"][:3]: d for d in docs}
+    assert by["000"]["doc_number"] == "普府办〔2022〕22号"
+    assert by["000"]["region"]["code"] == "445281" and by["000"]["region"]["prefecture"] == "揭阳市"
+    assert by["004"]["script"] == "traditional" and "mirror_suspect" in by["004"]["flags"]
+    assert by["004"]["region"] == {**by["004"]["region"], "code": "630000", "level": "province"}
+
+
+def test_show_json(workdir):
+    r = run(workdir, "show", "004", "--json")
+    assert r.returncode == 0, r.stderr.decode()
+    doc = json.loads(r.stdout.decode("utf-8"))
+    for key in ("text", "clauses", "citations", "normalisation"):
+        assert key in doc
+    norm = doc["normalisation"]
+    assert norm["pinyin_removed"] == 467 and norm["converted_from_traditional"] is True
+    assert len(norm["corrupted_spans"]) == 7
+    for c in norm["corrupted_spans"]:
+        assert set(c) >= {"start", "end", "raw", "repaired"}
+    text = doc["text"]
+    for c in doc["clauses"]:
+        assert set(c) >= {"path", "heading", "text", "start", "end"}
+        assert text[c["start"]:c["end"]] == c["text"]
+    assert any(c["path"] == "四/16" for c in doc["clauses"])
+
+
+def test_unknown_document_is_one_line_and_nonzero(workdir):
+    run(workdir, "build")
+    r = run(workdir, "show", "nope")
+    assert r.returncode != 0
+    err = r.stderr.decode().strip()
+    assert err.count("\n") == 0 and "unknown document id: nope" in err and "Traceback" not in err
+
+
+def test_import_gbk_and_big5_files_and_dedupe(workdir, tmp_path):
+    gbk = tmp_path / "gbk.txt"
+    big5 = tmp_path / "big5.txt"
+    plan = "某某县人民政府办公室关于印发某某县义务教育优质均衡发展实施方案的通知\n某府办〔2023〕9号\n一、工作目标\n到2025年,全县九年义务教育巩固率达到97%以上。\n"
+    gbk.write_bytes(plan.encode("gbk"))
+    big5.write_bytes("關於印發某某縣學前教育實施方案的通知\n一、工作目標\n到2025年,學前三年毛入園率達到95%以上。\n".encode("big5"))
+    r = run(workdir, "import", str(gbk), str(big5))
+    assert r.returncode == 0, r.stderr.decode()
+    manifest = json.loads((workdir / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    added = [d for d in manifest["documents"] if d["source_name"] in ("gbk.txt", "big5.txt")]
+    assert {d["encoding"] for d in added} == {"gb18030", "big5"}
+    for d in added:
+        assert len(d["sha256"]) == 64 and d["origin"] == "imported_file"
+    r = run(workdir, "import", str(gbk))
+    assert r.returncode == 0 and "already in the corpus" in r.stdout.decode()
+    manifest2 = json.loads((workdir / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest2["documents"]) == len(manifest["documents"]) == 7
+    docs = json.loads(run(workdir, "docs", "--json").stdout.decode())
+    titles = {d["title"] for d in docs}
+    assert any(t and "学前教育实施方案" in t for t in titles)  # Big5 traditional came out simplified
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("empty.txt", b"", "empty"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
+])
+def test_import_refuses_bad_files_but_imports_the_rest(workdir, tmp_path, name, data, words):
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    good = tmp_path / "good.txt"
+    good.write_text("关于印发某某县实施方案的通知\n一、工作目标\n到2025年,巩固率达到97%以上。\n", encoding="utf-8")
+    r = run(workdir, "import", str(bad), str(tmp_path / "missing.txt"), str(good))
+    assert r.returncode != 0
+    err = r.stderr.decode()
+    assert words in err and "no such file" in err and "Traceback" not in err
+    assert "added" in r.stdout.decode()
+    manifest = json.loads((workdir / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["documents"]) == 6
+
+
+def test_html_full_of_scripts_and_styles(workdir, tmp_path):
+    page = tmp_path / "page.html"
+    filler = "<script>" + "var x = '不该出现';" * 2000 + "</script><style>" + ".a{color:red}" * 2000 + "</style>"
+    page.write_text(f"<html><head><meta charset='utf-8'><title>关于印发某某县实施方案的通知</title>{filler}</head>"
+                    f"<body>{filler}<div class='nav'>首页</div><p>一、工作目标</p><p>到2025年,巩固率达到97%以上。</p>{filler}</body></html>",
+                    encoding="utf-8")
+    r = run(workdir, "import", str(page))
+    assert r.returncode == 0, r.stderr.decode()
+    docs = json.loads(run(workdir, "docs", "--json").stdout.decode())
+    new = [d for d in docs if d["id"][:3] == "005"][0]
+    shown = json.loads(run(workdir, "show", new["id"], "--json").stdout.decode())
+    assert "巩固率达到97%以上" in shown["text"] and "不该出现" not in shown["text"] and "color" not in shown["text"]
+
+
+def test_a_5mb_file_is_built(workdir, tmp_path):
+    body = "\n".join(f"{i}.第{i}项任务。推进义务教育优质均衡发展,确保巩固率达到97%以上。" for i in range(1, 20))
+    text = "关于印发某某县实施方案的通知\n" + "\n".join(f"{'一二三四五六七八九'[i % 9]}、工作{i}\n{body}" for i in range(1, 4000))
+    data = text.encode("utf-8")
+    assert len(data) > 5_000_000
+    (tmp_path / "big.txt").write_bytes(data[:5_200_000].rsplit(b"\n", 1)[0])
+    r = run(workdir, "import", str(tmp_path / "big.txt"))
+    assert r.returncode == 0, r.stderr.decode()
+
+
+def test_a_failing_document_is_recorded_and_the_rest_are_built(workdir):
+    # Corrupt one file after import: its bytes no longer match the manifest.
+    target = workdir / "corpus" / "raw" / f"{SEEDS['002']}.txt"
+    target.write_bytes(b"\x00\x01 tampered")
+    r = run(workdir, "build")
+    assert r.returncode == 1
+    err = r.stderr.decode()
+    assert f"{SEEDS['002']} failed in read" in err and "Traceback" not in err
+    docs = json.loads(run(workdir, "docs", "--json").stdout.decode())
+    assert len(docs) == 4
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    r = subprocess.run(POLICYKB + ["build", "--corpus", str(tmp_path / "nothing"), "--db", str(tmp_path / "kb.sqlite")],
+                       capture_output=True, timeout=60)
+    assert r.returncode != 0 and "no corpus" in r.stderr.decode() and "Traceback" not in r.stderr.decode()
