@@ -172,20 +172,10 @@ def _windows(text: str, lines: list[tuple[int, int]], i: int, size: int) -> list
     return out
 
 
-def _split_orgs(who: str, start: int) -> list[tuple[str, int, int]]:
-    """Joint issuers 'A、B' / 'A B' / 'A办公室B办公室' → [(name, start, end)]."""
-    out, pos = [], 0
-    for m in list(_SPLIT_ORGS.finditer(who)) + [None]:
-        end = m.start() if m else len(who)
-        name = who[pos:end]
-        if name:
-            out.append((name, start + pos, start + end))
-        pos = m.end() if m else pos
-    return out
-
-
 def _orgs(who: str, start: int) -> list[tuple[str, int, int]]:
-    parts = _split_orgs(who, start)
+    """Issuers 'A' / 'A、B' / 'A B' / 'A办公室B办公室' at ``start`` → [(name, start, end)], or []."""
+    cuts = [0] + [x for m in _SPLIT_ORGS.finditer(who) for x in m.span()] + [len(who)]
+    parts = [(who[a:b], start + a, start + b) for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
     return parts if parts and all(_org_like(n) for n, _, _ in parts) else []
 
 
@@ -235,13 +225,6 @@ def _notice(text: str, lines: list[tuple[int, int]]) -> _Notice | None:
                 if m and m.end() == len(joined):
                     return _Notice(joined, (wa, wb), m["issuer"].strip(), None)
     return None
-
-
-def _unwrap(inner: str) -> str:
-    inner = inner.strip()
-    if inner.startswith("《") and inner.endswith("》"):
-        inner = inner[1:-1]
-    return inner
 
 
 def _standalone(text: str, lines: list[tuple[int, int]], want: str, skip: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -301,7 +284,7 @@ def _title(text: str, lines: list[tuple[int, int]], notice: _Notice | None) -> t
     if notice:
         m = _NOTICE.match(notice.title)
         if m:
-            inner = _unwrap(m["inner"])
+            inner = re.sub(r"^《(.*)》$", r"\1", m["inner"].strip())
             span = notice.inner
             if span and m["inner"].strip() != inner:
                 span = (span[0] + 1, span[1] - 1)
@@ -415,7 +398,8 @@ def _issuers(
         if notice.inner is not None:  # one line: the issuer is at its start
             orgs = _orgs(notice.issuer, notice.span[0] + notice.title.find(notice.issuer))
         else:
-            orgs = [(n, *_locate(text, n, notice.span)) for n, _, _ in _orgs(notice.issuer, 0)]
+            at = text.find(notice.issuer, *notice.span)
+            orgs = _orgs(notice.issuer, at) if at >= 0 else []
         if orgs:
             return orgs
     if sig_orgs:
@@ -425,11 +409,6 @@ def _issuers(
             if re.sub(r"\s+", "", m["label"]) == label and _org_like(m["v"]):
                 return _orgs(m["v"], m.start("v")) or [(m["v"], m.start("v"), m.end("v"))]
     return []
-
-
-def _locate(text: str, name: str, span: tuple[int, int]) -> tuple[int, int]:
-    i = text.find(name, span[0], span[1])
-    return (i, i + len(name)) if i >= 0 else span
 
 
 def _region(text: str, issuers: list[str], title: str | None, notice: str | None) -> Region | None:

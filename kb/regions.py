@@ -13,6 +13,7 @@ first use, and cached.
   forms of 自治州/自治县/自治区 names, then historic names mapped to the
   current regions that replaced them).
 * :func:`find_region` — the most specific region named by a document's issuers.
+* :func:`all_regions` — every current region (e.g. for synthetic corpora).
 
 A historic name (a county renamed or merged since, e.g. 吴江市 → 吴江区) is
 resolved to the current code(s) that replaced it; when a name was split
@@ -29,7 +30,7 @@ from importlib import resources
 
 from .models import Region
 
-__all__ = ["by_code", "lookup", "find_region", "mentions"]
+__all__ = ["all_regions", "by_code", "lookup", "find_region", "mentions"]
 
 # Names of ethnic groups as they occur inside 自治区/州/县/旗 names, longest first
 # so that 土家 is stripped before 土.
@@ -252,6 +253,11 @@ def by_code(code: str) -> Region | None:
         province_code=code[:2] + "0000" if level != "province" else None,
         province=r.province if level != "province" else None,
     )
+
+
+def all_regions() -> list[Region]:
+    """Every region in use at the end of 2024 (3,213), sorted by code."""
+    return [r for r in (by_code(c) for c in sorted(_table().names)) if r is not None]
 
 
 def _codes_for(name: str) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 import pytest
 
 from kb import regions
-from kb.regions import by_code, find_region, lookup, mentions
+from kb.regions import all_regions, by_code, find_region, lookup, mentions
 
 
 def chain(r):
@@ -46,6 +46,14 @@ def test_by_code_unknown_and_retired():
     assert by_code("") is None
     old = by_code("320584")  # 吴江市, replaced by 吴江区 in 2012
     assert (old.name, old.level, old.prefecture, old.province) == ("吴江市", "county", "苏州市", "江苏省")
+
+
+def test_all_regions():
+    rs = all_regions()
+    assert len(rs) == 3213 and len({r.code for r in rs}) == 3213
+    assert {r.level for r in rs} == {"province", "prefecture", "county"}
+    assert sum(r.level == "province" for r in rs) == 34
+    assert all(r.province for r in rs if r.level != "province")
 
 
 def test_lookup_full_names():
