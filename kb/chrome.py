@@ -131,6 +131,8 @@ def chrome_edits(text: str) -> list[Edit]:
             kind = "blank"
         elif len(s) > _STRONG_MAX or (len(s) > 60 and ("。" in s or "," in s)):
             kind = "content"  # prose: the common case, decided without the patterns
+        elif _HEADING.match(s):
+            kind = "protected"  # a numbered heading is never chrome
         elif _is_strong(s) and not (_META.search(s) and not _STRONG.match(s)):
             kind = "strong"
         elif _is_protected(s):

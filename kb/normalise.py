@@ -76,18 +76,24 @@ def _traditional_chars() -> re.Pattern:
     return re.compile("[" + re.escape(trad) + "]")
 
 
+@lru_cache(maxsize=1)
+def _traditional_table() -> dict[int, None]:
+    """A str.translate table deleting the traditional characters (a fast counter)."""
+    return {ord(c): None for c in _traditional_chars().pattern[1:-1].replace("\\", "")}
+
+
 def detect_script(text: str) -> str:
     """"traditional" when enough of the CJK characters are traditional forms.
 
     Reads a sample from the start, the middle and the end of long texts.
     """
-    if len(text) > 30000:
+    if len(text) > 4500:
         mid = len(text) // 2
-        text = text[:10000] + text[mid - 5000 : mid + 5000] + text[-10000:]
+        text = text[:1500] + text[mid - 750 : mid + 750] + text[-1500:]
     cjk = len(_CJK.findall(text))
     if not cjk:
         return "simplified"
-    trad = len(_traditional_chars().findall(text))
+    trad = len(text) - len(text.translate(_traditional_table()))
     return "traditional" if trad >= 3 and trad / cjk >= TRADITIONAL_SHARE else "simplified"
 
 

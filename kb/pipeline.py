@@ -195,7 +195,9 @@ def build(corpus_dir: Path | str, db_path: Path | str,
             except Exception as exc:  # never let one document stop the batch
                 log.debug("document %s failed", entry.id, exc_info=True)
                 _fail(writer, report, entry, "store", f"{type(exc).__name__}: {exc}")
+        t = time.perf_counter()
         writer.resolve_citations()
+        report.seconds["resolve"] = time.perf_counter() - t
         writer.set_meta("documents", str(report.documents))
         writer.set_meta("corpus_fingerprint", _fingerprint(entries))
         writer.set_meta("built_on", _dt.date.today().isoformat())

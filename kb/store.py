@@ -77,6 +77,9 @@ CREATE TABLE failures (
 );
 CREATE INDEX clauses_path ON clauses(doc_id, path);
 CREATE INDEX documents_region ON documents(region_code);
+CREATE INDEX documents_doc_number ON documents(doc_number);
+CREATE INDEX documents_title ON documents(title);
+CREATE INDEX documents_notice_title ON documents(notice_title);
 """
 
 
@@ -220,15 +223,19 @@ class Writer:
 
     def resolve_citations(self) -> None:
         """Link each citation to a corpus document with the same 文号 or title."""
-        self.conn.execute(
-            """UPDATE citations SET resolved_doc_id = (
-                   SELECT d.id FROM documents d
-                   WHERE d.id != citations.doc_id AND (
-                       (citations.doc_number IS NOT NULL AND d.doc_number = citations.doc_number)
-                       OR d.title = citations.title OR d.notice_title = citations.title
-                       OR d.title = citations.inner_title)
-                   ORDER BY d.seq LIMIT 1)"""
-        )
+        # One indexed lookup per way of matching, most specific first.
+        for condition in (
+            "citations.doc_number IS NOT NULL AND d.doc_number = citations.doc_number",
+            "d.title = citations.title",
+            "d.notice_title = citations.title",
+            "citations.inner_title IS NOT NULL AND d.title = citations.inner_title",
+        ):
+            self.conn.execute(
+                f"""UPDATE citations SET resolved_doc_id = (
+                       SELECT d.id FROM documents d WHERE d.id != citations.doc_id AND {condition}
+                       ORDER BY d.seq LIMIT 1)
+                   WHERE resolved_doc_id IS NULL"""
+            )
 
     def commit(self) -> None:
         self.conn.commit()

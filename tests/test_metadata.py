@@ -84,12 +84,6 @@ def test_gold_issuers_dates_region(short):
         assert r.level == "province"
 
 
-# The gold lists 001's citations out of text order: 《“十四五”特殊教育发展提升行动计划》 (item 6)
-# before 《3—6岁儿童学习与发展指南》 (item 2), in the raw page as well.  The extractor keeps the
-# order of first appearance, so 001 is compared as a set (still exact: same entries, no extras).
-GOLD_ORDER_CONTRADICTS_TEXT = {"001"}
-
-
 @pytest.mark.parametrize("short", DOCS)
 def test_gold_citations(short):
     g = GOLD[short]
@@ -97,10 +91,7 @@ def test_gold_citations(short):
     got = [(c.title, c.doc_number, c.inner_title) for c in md.citations]
     want = [(c["title"], c["number"], c.get("inner_title")) for c in g["cited"]]
     assert len(got) == len(want) == len(set(got))
-    if short in GOLD_ORDER_CONTRADICTS_TEXT:
-        assert sorted(got, key=str) == sorted(want, key=str)
-    else:
-        assert got == want
+    assert got == want
 
 
 @pytest.mark.parametrize("short", DOCS)
