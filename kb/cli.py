@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .corpus import Corpus, CorpusError, iter_import_paths
-from .documents import UnknownDocument, list_documents, show_document
+from .documents import UnknownDocument, list_documents, original_span, show_document
 from .store import Store, StoreError
 
 DEFAULT_CORPUS = "corpus"
@@ -215,18 +215,33 @@ def docs(as_json: bool, corpus_dir: str, db_path: str) -> None:
 
 @main.command()
 @click.argument("doc_id")
+@click.option("--span", metavar="START:END", help="Show this span of the normalised text beside its original form.")
 @json_option
 @corpus_option
 @db_option
 @user_errors
-def show(doc_id: str, as_json: bool, corpus_dir: str, db_path: str) -> None:
+def show(doc_id: str, span: str | None, as_json: bool, corpus_dir: str, db_path: str) -> None:
     """Show one document: metadata, clause tree, citations, normalisation.
 
     DOC_ID may be a unique prefix such as 000.
 
     Example: policykb show 000 --json
+    Example: policykb show 004 --span 120:140
     """
     store = _open_store(corpus_dir, db_path)
+    if span is not None:
+        try:
+            start, end = (int(x) for x in span.split(":"))
+            found = original_span(store, doc_id, start, end)
+        except ValueError as exc:
+            msg = str(exc) if "outside" in str(exc) else f"--span takes START:END character offsets, not {span!r}"
+            raise UserError(msg) from exc
+        if as_json:
+            _echo_json(found)
+        else:
+            click.echo(f"normalised [{found['start']}:{found['end']}]: {found['text']}")
+            click.echo(f"original   [{found['raw_start']}:{found['raw_end']}]: {found['raw']}")
+        return
     doc = show_document(store, doc_id)
     if as_json:
         _echo_json(doc)

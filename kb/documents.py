@@ -72,3 +72,17 @@ def show_document(store: Store, given: str) -> dict:
         }
     )
     return out
+
+
+def original_span(store: Store, given: str, start: int, end: int) -> dict:
+    """A span of the normalised text and the raw text it came from."""
+    from .textedit import EditLog
+
+    doc_id = resolve(store, given)
+    row = store.document(doc_id)
+    text = row["text"]
+    if not (0 <= start <= end <= len(text)):
+        raise ValueError(f"the span {start}:{end} is outside the document (0:{len(text)})")
+    a, b = EditLog.from_json(row["edit_log"]).to_raw(start, end)
+    return {"doc_id": doc_id, "start": start, "end": end, "text": text[start:end],
+            "raw_start": a, "raw_end": b, "raw": row["raw_text"][a:b]}

@@ -176,3 +176,14 @@ def test_missing_corpus_is_a_clear_error(tmp_path):
     r = subprocess.run(POLICYKB + ["build", "--corpus", str(tmp_path / "nothing"), "--db", str(tmp_path / "kb.sqlite")],
                        capture_output=True, timeout=60)
     assert r.returncode != 0 and "no corpus" in r.stderr.decode() and "Traceback" not in r.stderr.decode()
+
+
+def test_show_span_in_its_original_form(workdir):
+    doc = json.loads(run(workdir, "show", "004", "--json").stdout.decode())
+    i = doc["text"].index("每个县(市、区)")
+    r = run(workdir, "show", "004", "--span", f"{i}:{i + 8}", "--json")
+    assert r.returncode == 0, r.stderr.decode()
+    found = json.loads(r.stdout.decode())
+    assert found["text"] == "每个县(市、区)" and found["raw"] == "每個縣(市、區(qū))"
+    bad = run(workdir, "show", "004", "--span", "10:5")
+    assert bad.returncode != 0 and "outside" in bad.stderr.decode()
