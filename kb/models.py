@@ -140,3 +140,56 @@ class CorruptedSpan:
     raw: str  # the corrupted characters as found (after NFKC)
     repaired: str | None  # the repair put into the text, or None when left as is
     shape: str  # "pinyin_shift" | "lost_byte" | "private_use" | "other"
+
+
+# --------------------------------------------------------------------------
+# Extraction
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a target is due, as written and as a date."""
+
+    end: str | None  # ISO date the target is due by (2025-12-31); None for open periods
+    text: str  # the words: 到2025年, 2031年底前, 2023年起, “十四五”期间, 每年
+    kind: str  # "by" | "in_year" | "start" | "period" | "stage_year"
+    start: str | None = None  # ISO date a period or a start-only deadline begins
+    span: tuple[int, int] | None = None  # offsets of ``text`` in the document
+    inferred: bool = False  # scoped from a heading or the document goal, not the sentence
+
+
+@dataclass(frozen=True)
+class Target:
+    """A quantitative commitment (or a dated milestone, or a standing standard)."""
+
+    indicator: str  # the phrase as written, trimmed to the indicator
+    stage: str | None  # 小学/初中/义务教育/学前/高中/特殊教育/职业教育/中小学
+    comparator: str  # ">=" | ">" | "<=" | "<" | "=" | "~"
+    value: float | tuple[float, float] | None  # ratios as a pair (1, 16)
+    unit: str | None  # normalised: %, 人, 个, 所, 平方米, 元, 元/(生·年) …
+    raw_value: str  # as written: 3万, 1:16, 11200万元, III
+    deadline: Deadline | None
+    kind: str  # "target" | "milestone" | "standard"
+    modality: str | None  # 确保/力争/预计/计划/None
+    cue: str  # the comparator words as written: 分别不低于, 达到…以上
+    span: Span  # evidence: the words the target was read from
+    indicator_id: str | None = None  # canonical id in the national taxonomy
+    raw_unit: str | None = None  # the unit as written when normalised (万元)
+    period: str | None = None  # "annual" | "per_semester" | … for recurring targets
+    flags: tuple[str, ...] = ()  # respectively, distributed, indicator_elided …
+    indicator_span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """A unit named as responsible for a task."""
+
+    unit: str  # canonical full name with the region: 普宁市人力资源和社会保障局
+    unit_raw: str  # as written: 市人社局, 人社局, 市 残 联
+    role: str | None  # "lead" | "co" | None when the document declares no rule
+    lead_rule: str  # which rule decided the role (see kb.extract.units)
+    span: Span  # the unit's words in the document
+    form: str  # "trailing_paren" | "zeren_danwei_paren" | "label" | "prose" | "appendix_table"
+    task_span: tuple[int, int] | None = None  # the task the unit is responsible for
+    collective: bool = False  # 各镇(街道), 相关部门 …
