@@ -15,7 +15,16 @@ from pathlib import Path
 import click
 
 from .corpus import Corpus, CorpusError, iter_import_paths
-from .documents import UnknownDocument, list_documents, original_span, show_document
+from .documents import (
+    UnknownDocument,
+    UnknownIndicator,
+    UnknownRegion,
+    list_documents,
+    list_targets,
+    list_units,
+    original_span,
+    show_document,
+)
 from .store import Store, StoreError
 
 DEFAULT_CORPUS = "corpus"
@@ -54,7 +63,7 @@ def user_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CorpusError, StoreError, UnknownDocument) as exc:
+        except (CorpusError, StoreError, UnknownDocument, UnknownRegion, UnknownIndicator) as exc:
             raise UserError(str(exc)) from exc
 
     return wrapper
@@ -116,6 +125,10 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130)
+        except BrokenPipeError:  # output piped into head/less that closed early
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(0)
         except Exception as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -256,3 +269,76 @@ def show(doc_id: str, span: str | None, as_json: bool, corpus_dir: str, db_path:
         if c["kind"] in ("heading", "appendix", "table_row", "item"):
             depth = c["path"].count("/")
             click.echo(f"{'  ' * depth}{c['path']}  {c['heading'][:40]}")
+
+
+@main.command()
+@click.option("--doc", "doc", help="Only this document (id or unique prefix).")
+@click.option("--region", help="Only documents of this region: 6-digit code or full name; a province or prefecture includes its counties.")
+@click.option("--indicator", help="A national indicator id (YJ-G15) or words of the indicator (巩固率).")
+@json_option
+@corpus_option
+@db_option
+@user_errors
+def targets(doc: str | None, region: str | None, indicator: str | None, as_json: bool, corpus_dir: str, db_path: str) -> None:
+    """List the quantitative targets the plans set.
+
+    Example: policykb targets --indicator YJ-G15 --json
+    Example: policykb targets --region 广东省 --indicator 巩固率
+    """
+    store = _open_store(corpus_dir, db_path)
+    rows = list_targets(store, doc, region, indicator)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        value = ":".join(str(v) for v in r["value"]) if isinstance(r["value"], list) else r["value"]
+        deadline = (r["deadline"] or {}).get("end") or "—"
+        click.echo(f"{r['doc_id'][:3]} {r['clause_path']:<14} {r['indicator_id'] or '':<8} {r['indicator'][:24]:<24} "
+                   f"{r['stage'] or '':<4} {r['comparator']:>2} {value}{r['unit'] or ''}  {deadline}")
+    if not rows:
+        click.echo("no targets match", err=True)
+
+
+@main.command()
+@click.option("--doc", "doc", help="Only this document (id or unique prefix).")
+@click.option("--unit", help="Words of the unit's name, e.g. 财政局.")
+@click.option("--region", help="Only documents of this region (code or full name).")
+@json_option
+@corpus_option
+@db_option
+@user_errors
+def units(doc: str | None, unit: str | None, region: str | None, as_json: bool, corpus_dir: str, db_path: str) -> None:
+    """List the units responsible for tasks, with their role (lead/co).
+
+    Example: policykb units --unit 财政局 --json
+    """
+    store = _open_store(corpus_dir, db_path)
+    rows = list_units(store, doc, unit, region)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['doc_id'][:3]} {r['clause_path']:<16} {r['role'] or '—':<4} {r['unit']}  ({r['unit_raw']})")
+    if not rows:
+        click.echo("no units match", err=True)
+
+
+@main.command()
+@json_option
+def indicators(as_json: bool) -> None:
+    """List the national indicators (教督〔2017〕6号, 教督〔2020〕1号) with thresholds.
+
+    Example: policykb indicators --json
+    """
+    from . import taxonomy
+
+    rows = taxonomy.as_json()
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        th = "; ".join(
+            f"{t['stage'] or ''}{t['comparator']}{':'.join(map(str, t['value'])) if isinstance(t['value'], list) else t['value']}{t['unit'] or ''}"
+            for t in r["thresholds"]
+        )
+        click.echo(f"{r['id']:<8} {r['name'][:30]:<30} {th}")

@@ -69,6 +69,8 @@ def show_document(store: Store, given: str) -> dict:
                 for c in store.citations(doc_id)
             ],
             "normalisation": row["normalisation"],
+            "targets": list_targets(store, doc_id),
+            "responsibilities": list_units(store, doc_id),
         }
     )
     return out
@@ -86,3 +88,77 @@ def original_span(store: Store, given: str, start: int, end: int) -> dict:
     a, b = EditLog.from_json(row["edit_log"]).to_raw(start, end)
     return {"doc_id": doc_id, "start": start, "end": end, "text": text[start:end],
             "raw_start": a, "raw_end": b, "raw": row["raw_text"][a:b]}
+
+
+# --- facts ------------------------------------------------------------------
+
+
+class UnknownRegion(LookupError):
+    pass
+
+
+class UnknownIndicator(LookupError):
+    pass
+
+
+def region_prefix(given: str) -> str:
+    """A region code prefix for a code or a name: 440000 → 44, 445200 → 4452, 普宁市 → 445281."""
+    from .regions import by_code, lookup
+
+    given = given.strip()
+    if given.isdigit() and len(given) == 6:
+        region = by_code(given)
+        if region is None:
+            raise UnknownRegion(f"unknown region code: {given}")
+    else:
+        found = lookup(given)
+        if not found:
+            raise UnknownRegion(f"unknown region: {given} (give a 6-digit code or a full name such as 普宁市)")
+        if len(found) > 1:
+            names = "、".join(f"{r.name} {r.code} ({r.province or ''}{r.prefecture or ''})" for r in found[:8])
+            raise UnknownRegion(f"the region name {given} is ambiguous: {names}; give its code")
+        region = found[0]
+    if region.level == "province":
+        return region.code[:2]
+    if region.level == "prefecture":
+        return region.code[:4]
+    return region.code
+
+
+def indicator_filter(given: str) -> tuple[list[str] | None, str | None]:
+    """(indicator ids, None) when ``given`` names a national indicator or a group of them,
+    else (None, the words to look for in the indicator as written)."""
+    from . import taxonomy
+    from .normalise import normalise_query
+
+    given = given.strip()
+    ind = taxonomy.get(given)
+    if ind is not None:
+        key = given.casefold()
+        if key == ind.id.casefold():
+            return [ind.id], None
+        return [i.id for i in taxonomy.indicators() if i.group == ind.group], None
+    text = normalise_query(given)
+    matched = taxonomy.match(text)
+    if matched is not None:
+        return [matched], None
+    return None, text
+
+
+def list_targets(store: Store, doc: str | None = None, region: str | None = None, indicator: str | None = None) -> list[dict]:
+    from .facts import target_json
+
+    doc_id = resolve(store, doc) if doc else None
+    prefix = region_prefix(region) if region else None
+    ind_id, ind_text = indicator_filter(indicator) if indicator else (None, None)
+    return [target_json(r) for r in store.targets(doc_id, prefix, ind_id, ind_text)]
+
+
+def list_units(store: Store, doc: str | None = None, unit: str | None = None, region: str | None = None) -> list[dict]:
+    from .facts import responsibility_json
+    from .normalise import normalise_query
+
+    doc_id = resolve(store, doc) if doc else None
+    prefix = region_prefix(region) if region else None
+    text = normalise_query(unit).replace(" ", "") if unit else None
+    return [responsibility_json(r) for r in store.responsibilities(doc_id, prefix, text)]

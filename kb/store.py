@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,12 +69,61 @@ CREATE TABLE citations (
     resolved_doc_id TEXT,
     PRIMARY KEY (doc_id, seq)
 );
+CREATE TABLE targets (
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL,
+    clause_path TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    indicator_id TEXT,
+    stage TEXT,
+    comparator TEXT NOT NULL,
+    value REAL,                     -- the number, or the first term of a ratio
+    value2 REAL,                    -- the second term of a ratio (1:16 → 1, 16)
+    unit TEXT,
+    raw_value TEXT,
+    raw_unit TEXT,
+    deadline TEXT,                  -- JSON object or NULL
+    deadline_end TEXT,
+    kind TEXT NOT NULL,
+    modality TEXT,
+    cue TEXT,
+    period TEXT,
+    flags TEXT NOT NULL,            -- JSON list
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    span_text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE TABLE responsibilities (
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL,
+    clause_path TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    unit_raw TEXT NOT NULL,
+    role TEXT,
+    lead_rule TEXT NOT NULL,
+    form TEXT NOT NULL,
+    collective INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    span_text TEXT NOT NULL,
+    task_start INTEGER,
+    task_end INTEGER,
+    PRIMARY KEY (doc_id, seq)
+);
 CREATE TABLE failures (
     doc_id TEXT NOT NULL,
     file TEXT NOT NULL,
     stage TEXT NOT NULL,
     error TEXT NOT NULL
 );
+"""
+
+
+# Created after the bulk load (faster than maintaining them row by row).
+INDEXES = """
+CREATE INDEX targets_indicator ON targets(indicator_id);
+CREATE INDEX responsibilities_unit ON responsibilities(unit);
 CREATE INDEX clauses_path ON clauses(doc_id, path);
 CREATE INDEX documents_region ON documents(region_code);
 CREATE INDEX documents_doc_number ON documents(doc_number);
@@ -148,8 +197,58 @@ class Store:
         )
         return [dict(r) for r in rows]
 
+    def targets(self, doc_id: str | None = None, region_prefix: str | None = None,
+                indicator_ids: list[str] | None = None, indicator_text: str | None = None) -> list[dict]:
+        """Targets with their document's region, filtered; in document and text order."""
+        where, args = _fact_filters(doc_id, region_prefix)
+        if indicator_ids is not None:
+            where.append(f"t.indicator_id IN ({', '.join('?' for _ in indicator_ids)})")
+            args += list(indicator_ids)
+        if indicator_text is not None:
+            where.append("instr(t.indicator, ?) > 0")
+            args.append(indicator_text)
+        sql = (
+            "SELECT t.*, d.region_code FROM targets t JOIN documents d ON d.id = t.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.seq, t.seq"
+        )
+        return [_fact_row(r) for r in self.conn.execute(sql, args)]
+
+    def responsibilities(self, doc_id: str | None = None, region_prefix: str | None = None,
+                         unit_text: str | None = None) -> list[dict]:
+        where, args = _fact_filters(doc_id, region_prefix)
+        if unit_text is not None:
+            where.append("(instr(r.unit, ?) > 0 OR instr(r.unit_raw, ?) > 0)")
+            args += [unit_text, unit_text]
+        sql = (
+            "SELECT r.*, d.region_code FROM responsibilities r JOIN documents d ON d.id = r.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.seq, r.seq"
+        )
+        return [_fact_row(r) for r in self.conn.execute(sql, args)]
+
     def failures(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM failures ORDER BY doc_id")]
+
+
+def _fact_filters(doc_id: str | None, region_prefix: str | None) -> tuple[list[str], list]:
+    where: list[str] = []
+    args: list = []
+    if doc_id is not None:
+        where.append("d.id = ?")
+        args.append(doc_id)
+    if region_prefix is not None:
+        where.append("substr(d.region_code, 1, ?) = ?")
+        args += [len(region_prefix), region_prefix]
+    return where, args
+
+
+def _fact_row(r: sqlite3.Row) -> dict:
+    d = dict(r)
+    for key in ("deadline", "flags"):
+        if key in d and d[key] is not None:
+            d[key] = json.loads(d[key])
+    return d
 
 
 def _doc_row(r: sqlite3.Row) -> dict:
@@ -218,8 +317,37 @@ class Writer:
             ],
         )
 
+    def add_targets(self, doc_id: str, rows: list[dict]) -> None:
+        cols = ("doc_id", "seq", "clause_path", "indicator", "indicator_id", "stage", "comparator", "value", "value2",
+                "unit", "raw_value", "raw_unit", "deadline", "deadline_end", "kind", "modality", "cue", "period",
+                "flags", "start", "end", "span_text")
+        self._insert("targets", cols, doc_id, rows, json_cols=("deadline", "flags"))
+
+    def add_responsibilities(self, doc_id: str, rows: list[dict]) -> None:
+        cols = ("doc_id", "seq", "clause_path", "unit", "unit_raw", "role", "lead_rule", "form", "collective",
+                "start", "end", "span_text", "task_start", "task_end")
+        self._insert("responsibilities", cols, doc_id, rows)
+
+    def _insert(self, table: str, cols: tuple[str, ...], doc_id: str, rows: list[dict], json_cols: tuple[str, ...] = ()) -> None:
+        values = []
+        for i, row in enumerate(rows):
+            row = {**row, "doc_id": doc_id, "seq": i}
+            for c in json_cols:
+                v = row.get(c)
+                if v == []:
+                    row[c] = "[]"
+                elif v is not None:
+                    row[c] = json.dumps(v, ensure_ascii=False, sort_keys=True)
+            values.append([row.get(c) for c in cols])
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        self.conn.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", values)
+
     def add_failure(self, doc_id: str, file: str, stage: str, error: str) -> None:
         self.conn.execute("INSERT INTO failures VALUES (?, ?, ?, ?)", (doc_id, file, stage, error))
+
+    def create_indexes(self) -> None:
+        self.conn.executescript(INDEXES)
 
     def resolve_citations(self) -> None:
         """Link each citation to a corpus document with the same 文号 or title."""

@@ -1,0 +1,288 @@
+"""Measure the extractors against hand-labelled gold (the gold-seeds.json format).
+
+For each gold clause the document is processed from the corpus, the span is
+located in its normalised text (the occurrence inside the clause with the
+gold path when it occurs more than once), and the extracted facts whose
+evidence overlaps the span are compared with the gold:
+
+* targets are paired greedily (same value first, then stage, unit and
+  indicator); a field is correct when a pair agrees on it; precision divides
+  by the extracted targets, recall by the gold ones, so a missed or an extra
+  target counts against every field; the *whole target* is correct when
+  indicator, value, unit, comparator, stage and deadline all agree;
+* responsible units are compared as (unit, role) pairs — the *unit
+  assignment* — and as lead and co sets.
+
+A gold clause whose document is not in the corpus but which carries a
+``text`` field (a standalone sentence) is extracted from that text alone.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Iterable
+
+from . import taxonomy
+from .corpus import Corpus
+from .facts import extract_facts
+from .models import Clause, Responsibility, Target
+from .normalise import normalise
+from .pipeline import process
+
+TARGET_FIELDS = ("indicator", "value", "unit", "comparator", "stage", "deadline")
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    n_pred: int = 0
+    n_gold: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.n_pred += other.n_pred
+        self.n_gold += other.n_gold
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_pred if self.n_pred else (1.0 if not self.n_gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else (1.0 if not self.n_pred else 0.0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    fields: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    per_doc: dict[str, dict[str, Counts]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counts)))
+    clauses: int = 0
+    missing: list[str] = field(default_factory=list)  # clause ids whose span was not found
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (clause id, what went wrong)
+
+    def add(self, doc: str, name: str, c: Counts) -> None:
+        self.fields[name].add(c)
+        self.per_doc[doc][name].add(c)
+
+    def as_dict(self) -> dict:
+        def row(c: Counts) -> dict:
+            return {"precision": round(c.precision, 4), "recall": round(c.recall, 4), "f1": round(c.f1, 4),
+                    "tp": c.tp, "predicted": c.n_pred, "gold": c.n_gold}
+
+        return {
+            "clauses": self.clauses,
+            "fields": {k: row(v) for k, v in self.fields.items()},
+            "per_document": {d: {k: row(v) for k, v in f.items()} for d, f in sorted(self.per_doc.items())},
+            "missing_spans": self.missing,
+            "mismatches": [f"{cid}: {msg}" for cid, msg in self.errors],
+        }
+
+
+# --- comparing one field -----------------------------------------------------
+
+_NOISE = re.compile(r"[\s“”\"'‘’《》()()、,,。的]|全市|全县|全区|全省|我市|我县|我区|我省|各|所有")
+
+
+def _norm_indicator(s: str | None) -> str:
+    return _NOISE.sub("", s or "")
+
+
+def same_indicator(gold: dict, pred: Target) -> bool:
+    if gold.get("canonical") and pred.indicator_id:
+        g, p = taxonomy.get(gold["canonical"]), taxonomy.get(pred.indicator_id)
+        if g is not None and p is not None and g.group == p.group:
+            return True
+    a, b = _norm_indicator(gold.get("indicator")), _norm_indicator(pred.indicator)
+    if not a or not b:
+        return a == b
+    if a in b or b in a:
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+def same_value(g, p) -> bool:
+    if g is None or p is None:
+        return g is None and p is None
+    if isinstance(g, list) or isinstance(p, (tuple, list)):
+        return isinstance(g, list) and isinstance(p, (tuple, list)) and len(g) == len(p) and all(
+            abs(float(x) - float(y)) < 1e-9 for x, y in zip(g, p))
+    return abs(float(g) - float(p)) < 1e-9
+
+
+def _norm_unit(u: str | None) -> str | None:
+    if u is None:
+        return None
+    u = u.replace(" ", "").replace("(", "(").replace(")", ")")
+    return re.sub(r"\(.*?\)$", "", u) if u.startswith("级") else u
+
+
+def same_unit(g: str | None, p: str | None) -> bool:
+    return _norm_unit(g) == _norm_unit(p)
+
+
+def same_deadline(gold: dict, pred: Target) -> bool:
+    g = gold.get("deadline")
+    d = pred.deadline
+    if g is None:
+        inferred = gold.get("deadline_inferred")
+        if d is None:
+            return True
+        return bool(d.inferred and inferred and inferred.get("end") == d.end)
+    if d is None:
+        return False
+    if g.get("kind") == "start" or g.get("end") is None:
+        return d.kind == g.get("kind") or d.end == g.get("end")
+    return d.end == g.get("end")
+
+
+def _field_ok(name: str, gold: dict, pred: Target) -> bool:
+    if name == "indicator":
+        return same_indicator(gold, pred)
+    if name == "value":
+        return same_value(gold.get("value"), pred.value)
+    if name == "unit":
+        return same_unit(gold.get("unit"), pred.unit)
+    if name == "comparator":
+        return gold.get("comparator") == pred.comparator
+    if name == "stage":
+        return gold.get("stage") == pred.stage
+    if name == "deadline":
+        return same_deadline(gold, pred)
+    raise KeyError(name)
+
+
+def pair_targets(gold: list[dict], pred: list[Target]) -> list[tuple[dict, Target]]:
+    """Greedy pairing by how many fields agree, value agreement weighing most."""
+    scored = []
+    for i, g in enumerate(gold):
+        for j, p in enumerate(pred):
+            s = sum(_field_ok(f, g, p) for f in TARGET_FIELDS) + 3 * same_value(g.get("value"), p.value)
+            if same_value(g.get("value"), p.value) or _field_ok("indicator", g, p):
+                scored.append((s, i, j))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_g, used_p, pairs = set(), set(), []
+    for _, i, j in scored:
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            pairs.append((gold[i], pred[j]))
+    return pairs
+
+
+# --- units ----------------------------------------------------------------------
+
+def _norm_unit_name(u: str) -> str:
+    return re.sub(r"\s+|\(collective\)$", "", u)
+
+
+def gold_assignments(resp: dict | None) -> set[tuple[str, str | None]]:
+    if not resp:
+        return set()
+    if resp.get("items"):  # several prose assignments, each with its own span
+        return set().union(*(gold_assignments(item) for item in resp["items"]))
+    out: set[tuple[str, str | None]] = set()
+    if resp.get("lead") is None and resp.get("units"):
+        out |= {(_norm_unit_name(u), None) for u in resp["units"]}
+    else:
+        out |= {(_norm_unit_name(u), "lead") for u in resp.get("lead") or []}
+        out |= {(_norm_unit_name(u), "co") for u in resp.get("co") or []}
+        out |= {(_norm_unit_name(u), None) for u in resp.get("units") or []}
+    return out
+
+
+def pred_assignments(resps: Iterable[Responsibility]) -> set[tuple[str, str | None]]:
+    return {(_norm_unit_name(r.unit), r.role) for r in resps}
+
+
+# --- running ---------------------------------------------------------------------
+
+class _Docs:
+    """Documents of the corpus, processed once each."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self.entries = corpus.entries() if corpus.exists() else []
+        self.cache: dict[str, object] = {}
+
+    def get(self, ref: str):
+        if ref not in self.cache:
+            hits = [e for e in self.entries if e.id == ref] or [e for e in self.entries if e.id.startswith(ref)]
+            self.cache[ref] = process(hits[0], self.corpus.read(hits[0])) if len(hits) == 1 else None
+        return self.cache[ref]
+
+
+def _locate(text: str, span: str, clauses: tuple[Clause, ...], path: list[str]) -> int:
+    want = "/".join(path)
+    first = -1
+    for m in re.finditer(re.escape(span), text):
+        if first < 0:
+            first = m.start()
+        for c in clauses:
+            if c.start <= m.start() < c.end and (c.path_str == want or c.path_str.startswith(want + "/")):
+                return m.start()
+    return first
+
+
+def evaluate(gold: dict, corpus_dir: Path | str) -> Report:
+    docs = _Docs(Corpus(corpus_dir))
+    report = Report()
+    for clause in gold["clauses"]:
+        cid, doc_ref = clause["id"], clause.get("doc") or ""
+        processed = docs.get(doc_ref) if doc_ref else None
+        if processed is not None:
+            text = processed.norm.text
+            start = _locate(text, clause["span"], processed.clauses, clause.get("path") or [])
+            if start < 0:
+                report.missing.append(cid)
+                continue
+            end = start + len(clause["span"])
+            targets = [t for t in processed.targets if t.span.start < end and t.span.end > start]
+            regions = [(start, end)]
+            for item in (clause.get("responsibility") or {}).get("items") or []:
+                if item.get("span") and (i := text.find(item["span"])) >= 0:
+                    regions.append((i, i + len(item["span"])))
+            resps = [r for r in processed.responsibilities
+                     if any((r.task_span and r.task_span[0] < b and r.task_span[1] > a)
+                            or (r.span.start < b and r.span.end > a) for a, b in regions)]
+        elif clause.get("text"):
+            text = normalise(clause["text"]).text
+            cl = [Clause((), "", 0, len(text), "front", text)]
+            targets, resps = extract_facts(text, cl, None)
+        else:
+            report.missing.append(cid)
+            continue
+        report.clauses += 1
+        doc = doc_ref or "standalone"
+        gold_targets = clause.get("targets") or []
+        pairs = pair_targets(gold_targets, list(targets))
+        for name in TARGET_FIELDS:
+            ok = sum(_field_ok(name, g, p) for g, p in pairs)
+            report.add(doc, name, Counts(ok, len(targets), len(gold_targets)))
+        whole = sum(all(_field_ok(f, g, p) for f in TARGET_FIELDS) for g, p in pairs)
+        report.add(doc, "whole_target", Counts(whole, len(targets), len(gold_targets)))
+        if whole < max(len(targets), len(gold_targets)):
+            wrong = [f"{p.indicator}={p.value}{p.unit or ''}" for p in targets]
+            report.errors.append((cid, f"targets: gold {len(gold_targets)}, extracted {len(targets)}, whole-correct {whole}: {wrong}"))
+        resp = clause.get("responsibility")
+        if "responsibility" in clause:
+            g_as = gold_assignments(resp)
+            if resp is None and processed is not None:
+                # no unit list labelled here: only units written inside the span are extra
+                resps = [r for r in resps if start <= r.span.start and r.span.end <= end]
+            p_as = pred_assignments(resps)
+            report.add(doc, "unit_assignment", Counts(len(g_as & p_as), len(p_as), len(g_as)))
+            for role, name in (("lead", "lead_set"), ("co", "co_set")):
+                gs = {u for u, r in g_as if r == role}
+                ps = {u for u, r in p_as if r == role}
+                report.add(doc, name, Counts(len(gs & ps), len(ps), len(gs)))
+            if g_as != p_as:
+                report.errors.append((cid, f"units: missing {sorted(g_as - p_as, key=str)}, extra {sorted(p_as - g_as, key=str)}"))
+    return report

@@ -1,0 +1,273 @@
+"""Deadline expressions of Chinese plans (DOMAIN §5.13): a small grammar.
+
+Rules, tried longest first at each position (whitespace may sit between any
+two tokens: "到 2022 年9月"; years may be written 二〇二五):
+
+==========================================  ======================  ====================
+written                                     kind                    end (start)
+==========================================  ======================  ====================
+2023年1月-2023年3月, 2020年10月—2022年9月   period                  end of last month
+2025年1月-12月 (the year distributes)       period                  2025-12-31
+2021—2025年, 2023年—2025年                  period                  2025-12-31
+到/至/截至 2025年 [M月] [底/末] [前]         by                      end of year / month
+2025年[M月][底/末]前, 2025年以前             by                      end of year / month
+2023年起, 自2023年9月起, 2023年开始          start                   None (2023-01-01)
+“十四五”期间 / 十四五时期                    period                  2025-12-31 (2021-01-01)
+“十四五”末 / 到十四五期末                    by                      2025-12-31
+2022年 [M月 [D日]] [秋季/上半年/年内]        in_year                 end of year/month/day
+每年 / 每学年 / 每学期 / 每5年一周期 / 3年1个周期   period            None
+4月底前 / 到10月 (year from the text before) by                      end of month
+==========================================  ======================  ====================
+
+"2017年后", "2020年以来" are neither (after / since) and give nothing.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Sequence
+
+from ..models import Clause, Deadline
+from .numbers import chinese_year
+
+__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "deadline_at"]
+
+_S = r"[ \t\u3000\xa0]*"
+_YEAR = r"(?<![\d.])(?:19|20)\d{2}(?!\d)|二[〇零○][〇零○一二三四五六七八九]{2}"
+_MONTH = r"1[0-2](?!\d)|0?[1-9](?!\d)|十[一二]?|[一二三四五六七八九]"
+_DAY = r"3[01]|[12]\d|0?[1-9]"
+_DASH = r"[-—–~～至到]"
+_FIVE_YEAR = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026, "十六五": 2031}
+
+
+def _y(n: str) -> str:
+    return rf"(?P<{n}>{_YEAR}){_S}年"
+
+
+def _m(n: str) -> str:
+    return rf"(?P<{n}>{_MONTH}){_S}月"
+
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("range_ym", rf"{_y('y1')}{_S}(?:{_m('m1')})?{_S}{_DASH}{_S}(?:{_y('y2')}{_S})?{_m('m2')}(?:{_S}(?:底|末))?"),
+    ("range_y", rf"(?P<y1>{_YEAR}){_S}(?:年{_S})?{_DASH}{_S}{_y('y2')}"),
+    ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')})?"
+               rf"(?:{_S}(?P<eom>底|末|年底|年末))?(?:{_S}(?:前|以前|之前))?"),
+    ("by_post", rf"{_y('y')}(?:{_S}{_m('m')})?{_S}(?:底|末)?{_S}(?:前|以前|之前)"),
+    ("start", rf"(?:自|从)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?)?{_S}(?:起|开始)"),
+    ("fyp", r"(?P<pre>到|至)?[“\"]?(?P<fyp>十[一二三四五六]五)[”\"]?(?:{S})(?P<fk>期间|时期|期末|末)".replace("{S}", _S)),
+    ("in_year", rf"(?<![比较])(?<!相比)(?<!同比){_y('y')}(?:{_S}{_m('m')}(?:{_S}(?P<d>{_DAY}){_S}[日号])?)?"
+                rf"(?:{_S}(?P<part>上半年|下半年|秋季|春季|年内|内|底|末))?"
+                rf"(?!{_S}(?:后|以后|之后|以来|至今|度?以前))"),  # not 2017年后 / 2020年以来; not 比2020年
+    ("periodic", r"(?<![生人])每(?P<pw>学年|年度|年|学期|季度|月|周|半年|两年|三年|天|日|(?P<pn>\d{1,2}|[二两三四五六七八九十])年)(?:一个?周期|一轮)?"
+                 r"|(?P<cn>\d{1,2}|[一二两三四五六七八九十])年(?:一个?|1个?)周期"),
+    ("rel_month", rf"(?:到|至)?{_S}(?<![\d年]){_m('m')}(?:{_S}(?:底|末|中旬|上旬|下旬))?{_S}(?:前|以前|之前)"),
+]
+
+
+def _prefixed(name: str, pat: str) -> str:
+    """Group names are made unique per rule: ``y`` of rule ``by_pre`` becomes ``by_pre_y``."""
+    return re.sub(r"\(\?P<(\w+)>", lambda g: f"(?P<{name}_{g.group(1)}>", pat)
+
+
+_MASTER = re.compile("|".join(f"(?P<_{name}>{_prefixed(name, pat)})" for name, pat in _PATTERNS))
+_PREFILTER = re.compile(r"\d{4}|二[〇零○]|十[一二三四五六]五|每|\d{1,2}\s*年\s*\d?|月\s*(?:底|末|前)")
+
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "十一": 11, "十二": 12}
+_PERIOD_WORD = {"学年": "per_school_year", "年度": "annual", "年": "annual", "学期": "per_semester",
+                "季度": "quarterly", "月": "monthly", "周": "weekly", "半年": "semiannual",
+                "两年": "every_2_years", "三年": "every_3_years", "天": "daily", "日": "daily"}
+_PART_MONTH = {"上半年": 6, "下半年": 12, "秋季": 9, "春季": 3}
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _year(s: str | None) -> int | None:
+    if not s:
+        return None
+    if s.isdigit():
+        y = int(s)
+    else:
+        y = chinese_year(s)
+    return y if y is not None and 1949 <= y <= 2100 else None
+
+
+def _month(s: str | None) -> int | None:
+    if not s:
+        return None
+    m = int(s) if s.isdigit() else _CN_MONTH.get(s)
+    return m if m is not None and 1 <= m <= 12 else None
+
+
+def _end(year: int, month: int | None = None, day: int | None = None) -> str:
+    if month is None:
+        return f"{year:04d}-12-31"
+    last = calendar.monthrange(year, month)[1]
+    if day is None or day > last:
+        day = last
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _start(year: int, month: int | None = None) -> str:
+    return f"{year:04d}-{(month or 1):02d}-01"
+
+
+def period_label(words: str) -> str | None:
+    """"annual" for 每年, "per_semester" for 每学期, "every_5_years" for 每5年一周期 …"""
+    m = _MASTER.fullmatch(words.strip()) if isinstance(words, str) else None
+    if m is None or m.lastgroup != "_periodic":
+        return None
+    return _periodic_label(m)
+
+
+def _periodic_label(m: re.Match) -> str | None:
+    n = m.group("periodic_pn") or m.group("periodic_cn")
+    if n:
+        k = int(n) if n.isdigit() else _CN_SMALL.get(n)
+        return f"every_{k}_years" if k else None
+    return _PERIOD_WORD.get(m.group("periodic_pw") or "")
+
+
+def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
+    """The Deadline of one grammar match (None when its year or month is out of range)."""
+    kind = m.lastgroup[1:] if m.lastgroup else ""
+    words = text[m.start():m.end()]
+    span = (m.start(), m.end())
+
+    def g(name: str) -> str | None:
+        return m.group(f"{kind}_{name}") if f"{kind}_{name}" in m.re.groupindex else None
+    if kind == "range_ym":
+        y1, y2 = _year(g("y1")), _year(g("y2")) or _year(g("y1"))
+        m1, m2 = _month(g("m1")), _month(g("m2"))
+        if y1 is None or y2 is None or m2 is None or y2 < y1:
+            return None
+        return Deadline(_end(y2, m2), words, "period", _start(y1, m1), span)
+    if kind == "range_y":
+        y1, y2 = _year(g("y1")), _year(g("y2"))
+        if y1 is None or y2 is None or not (0 <= y2 - y1 <= 30):
+            return None
+        return Deadline(_end(y2), words, "period", _start(y1), span)
+    if kind in ("by_pre", "by_post"):
+        y, mo = _year(g("y")), _month(g("m"))
+        if y is None or (g("m") and mo is None):
+            return None
+        return Deadline(_end(y, mo), words, "by", None, span)
+    if kind == "start":
+        y, mo = _year(g("y")), _month(g("m")) or {"秋季": 9, "春季": 3}.get(g("term") or "")
+        if y is None:
+            return None
+        return Deadline(None, words, "start", _start(y, mo), span)
+    if kind == "fyp":
+        first = _FIVE_YEAR[g("fyp")]
+        if g("fk") in ("期末", "末") or g("pre"):
+            return Deadline(_end(first + 4), words, "by", None, span)
+        return Deadline(_end(first + 4), words, "period", _start(first), span)
+    if kind == "in_year":
+        y, mo = _year(g("y")), _month(g("m"))
+        if y is None or (g("m") and mo is None):
+            return None
+        day = int(g("d")) if g("d") else None
+        part = g("part")
+        if mo is None and part in _PART_MONTH:  # 秋季 → the autumn term opens in September
+            return Deadline(_end(y, _PART_MONTH[part]), words, "by", None, span)
+        if part in ("底", "末"):
+            return Deadline(_end(y, mo), words, "by", None, span)
+        return Deadline(_end(y, mo, day), words, "in_year", None, span)
+    if kind == "periodic":
+        if _periodic_label(m) is None:
+            return None
+        return Deadline(None, words, "period", None, span)
+    if kind == "rel_month":
+        mo = _month(g("m"))
+        if mo is None:
+            return None
+        return Deadline(_end(last_year, mo) if last_year else None, words, "by", None, span)
+    return None
+
+
+_YEAR_GOAL_REST = re.compile(r"^[\s()().。、::]*(?:[\u4e00-\u9fff]{0,8}(?:目标|任务|阶段|计划|安排))?[\s()().。、::]*$")
+
+
+def heading_deadline(text: str, c: Clause) -> Deadline | None:
+    """A stage heading such as "1.2023年目标" or "工作推进阶段(2020年10月—2022年9月)"."""
+    if c.kind != "heading" or not c.heading or len(c.heading) > 40:
+        return None
+    ds = [d for d in find_deadlines(c.heading) if d.end and d.kind in ("in_year", "by", "period")]
+    if len(ds) != 1 or not _YEAR_GOAL_REST.match(c.heading.replace(ds[0].text, "", 1)):
+        return None
+    d = ds[0]
+    nl = text.find("\n", c.start, c.end)
+    line_end = nl if nl >= 0 else min(c.end, len(text))
+    s, e = c.start, line_end
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    kind = "stage_year" if d.kind == "in_year" else d.kind
+    return Deadline(d.end, text[s:e], kind, d.start, (s, e), True)
+
+
+def find_deadlines(text: str, start: int = 0, end: int | None = None) -> list[Deadline]:
+    """Every deadline expression in ``text[start:end]``, in order, with spans into ``text``.
+
+    A month written without a year ("4月底前") takes the last year written
+    before it inside the range; without one its ``end`` is None.
+    """
+    if not isinstance(text, str):
+        return []
+    n = len(text)
+    start = max(0, min(start, n))
+    end = n if end is None else max(start, min(end, n))
+    if not _PREFILTER.search(text, start, end):
+        return []
+    out: list[Deadline] = []
+    last_year: int | None = None
+    for m in _MASTER.finditer(text, start, end):
+        if m.end() == m.start():
+            continue
+        try:
+            d = _build(m, text, last_year)
+        except (ValueError, KeyError, TypeError, OverflowError):  # defensive: never raise on odd input
+            d = None
+        if d is None:
+            continue
+        year = (d.end or d.start or "")[:4]
+        if year.isdigit() and d.kind != "period" or d.start and d.end:
+            last_year = int((d.end or d.start)[:4])
+        out.append(d)
+    return out
+
+
+def parse_deadline(words: str) -> Deadline | None:
+    """The first deadline expression in ``words`` (without a document span)."""
+    found = find_deadlines(words) if isinstance(words, str) else []
+    if not found:
+        return None
+    d = found[0]
+    return Deadline(d.end, d.text, d.kind, d.start, None, False)
+
+
+def deadline_at(pos: int, sdl: Sequence[Deadline], para: Deadline | None,
+                head: Deadline | None) -> tuple[Deadline | None, str | None, list[str]]:
+    """(deadline, period label, flags) for a value at ``pos``.
+
+    The last deadline of the sentence (``sdl``) written before ``pos`` wins;
+    每年/每学期 on the way give the period; a start (2023年起) is returned as
+    is with an ``effective_from=`` flag.  Without one, the paragraph's opening
+    deadline (``para``, when it precedes ``pos``), else the stage heading's.
+    """
+    period = None
+    for d in reversed(sdl):
+        if d.span is None or d.span[1] > pos:
+            continue
+        if d.kind == "period" and d.end is None:
+            period = period or period_label(d.text)
+            continue
+        if d.kind == "start":
+            return d, period, [f"effective_from={d.start}"]
+        if d.end is None:
+            continue
+        return d, period, []
+    if para is not None and para.span and para.span[0] < pos:
+        return para, period, ["deadline_inherited_from_paragraph_start"]
+    if head is not None:
+        return head, period, ["deadline_from_heading"]
+    return None, period, []

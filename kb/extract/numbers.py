@@ -1,0 +1,262 @@
+"""Numbers as written in Chinese plans: Arabic, Chinese numerals, 万/亿, ratios, Roman.
+
+:func:`parse_number` reads one numeral span that a caller's regular
+expression has already matched ("3万", "11200万元", "4.5", "百分之八十五",
+"两千", "二〇二五", "III").  cn2an is used only on the Chinese-numeral part
+of such a span — never on running text (``cn2an.transform`` rewrites names
+such as 三名工作室 and 九年义务教育).
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import cn2an
+
+from . import lexicon as L
+
+__all__ = ["parse_number", "parse_ratio", "roman_to_int", "CN_DIGITS", "MULTIPLIERS", "chinese_year",
+           "Mention", "find_values", "group_values"]
+
+#: characters of a Chinese numeral
+CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿点"
+
+#: written multiplier → factor
+MULTIPLIERS = {"十": 10, "百": 100, "千": 1_000, "万": 10_000, "十万": 100_000, "百万": 1_000_000,
+               "千万": 10_000_000, "亿": 100_000_000, "万亿": 10 ** 12}
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+          "XI": 11, "XII": 12}
+
+_ARABIC = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:\.\d+)?|[+-]?\.\d+)(.*)$")
+_CN = re.compile(rf"^([{CN_DIGITS}]+)(.*)$")
+_MULT_TAIL = re.compile(r"^(万亿|千万|百万|十万|万|亿|千|百)")
+_YEAR_DIGITS = str.maketrans({"〇": "0", "零": "0", "○": "0", "O": "0", "一": "1", "二": "2", "三": "3",
+                              "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"})
+
+
+def _finite(x: float | None) -> float | None:
+    """``x`` when it is a finite number of sane size, else None."""
+    if x is None or not math.isfinite(x) or abs(x) > 1e16:
+        return None
+    return float(x)
+
+
+def roman_to_int(words: str) -> int | None:
+    """III → 3 (I–XII, as used for 学业水平 levels); anything else → None."""
+    return _ROMAN.get(unicodedata.normalize("NFKC", words or "").strip().upper())
+
+
+def chinese_year(words: str) -> int | None:
+    """A year written digit by digit in Chinese numerals: 二〇二五 → 2025."""
+    s = (words or "").strip()
+    if len(s) != 4:
+        return None
+    digits = s.translate(_YEAR_DIGITS)
+    return int(digits) if digits.isdigit() else None
+
+
+def _cn_value(part: str) -> float | None:
+    """A Chinese numeral (already isolated) through cn2an's smart mode."""
+    if not part or part == "点" or part.startswith("点") or part.endswith("点"):
+        return None
+    year = chinese_year(part)
+    if year is not None and "十" not in part and "百" not in part and "千" not in part:
+        return float(year)
+    try:
+        value = cn2an.cn2an(part, "smart")
+    except Exception:  # cn2an raises ValueError and friends on malformed numerals
+        return None
+    try:
+        return _finite(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_number(words: str) -> float | None:
+    """The value of one numeral span, with 万/亿 multipliers applied.
+
+    ``"3万"`` → 30000, ``"11200万元"`` → 112000000, ``"4.5"`` → 4.5,
+    ``"百分之八十五"`` → 85, ``"两千"`` → 2000, ``"二〇二五"`` → 2025,
+    ``"III"`` → 3.  Trailing unit words after the numeral and its multiplier
+    are ignored ("3万个" → 30000).  Returns None when no number can be read;
+    never raises.
+    """
+    if not isinstance(words, str):
+        return None
+    s = unicodedata.normalize("NFKC", words).strip().replace(" ", "")
+    if not s:
+        return None
+    if s.startswith("百分之"):
+        s = s[3:]
+    roman = roman_to_int(re.sub(r"级.*$", "", s))
+    if roman is not None:
+        return float(roman)
+    m = _ARABIC.match(s)
+    if m:
+        try:
+            value = float(m.group(1).replace(",", ""))
+        except ValueError:
+            return None
+        rest = m.group(2)
+        mm = _MULT_TAIL.match(rest)
+        if mm:
+            value *= MULTIPLIERS[mm.group(1)]
+        return _finite(value)
+    m = _CN.match(s)
+    if m:
+        return _cn_value(m.group(1))
+    return None
+
+
+def parse_ratio(words: str) -> tuple[float, float] | None:
+    """``"1:16"`` → (1.0, 16.0); ratios of three or more terms (5:3:2 cost shares) → None."""
+    if not isinstance(words, str):
+        return None
+    parts = re.split(r"\s*[::]\s*", unicodedata.normalize("NFKC", words).strip())
+    if len(parts) != 2:
+        return None
+    a, b = parse_number(parts[0]), parse_number(parts[1])
+    if a is None or b is None:
+        return None
+    return (a, b)
+
+
+# --------------------------------------------------------------------------
+# Values with their units in running text
+# --------------------------------------------------------------------------
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_VALUE = re.compile(
+    rf"(?P<ratio>(?<![\d.]){_NUM}\s*[::]\s*{_NUM}(?:\s*[::]\s*{_NUM})*)(?![\d:])"
+    r"|(?P<pct>百分之(?:[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?))"
+    rf"|(?P<num>(?<![\d.,A-Za-z]){_NUM})(?![\d])(?P<mult>\s*(?:万亿|千万|百万|十万|万|亿))?"
+    r"|(?P<roman>(?<![A-Za-z])(?:VIII|VII|VI|IV|IX|XII|XI|X|V|III|II|I)(?=\s*级))"
+    r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
+    r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
+)
+_UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
+_RANGE = re.compile(rf"\s*[至到\-—–~～]\s*{_NUM}(?![\d])")
+_SUFFIX = re.compile(r"\s*(" + "|".join(sorted(L.SUFFIX_CUES, key=len, reverse=True)) + ")")
+
+
+@dataclass
+class Mention:
+    """One value as written: where, the number, its unit, raw words and suffix (以上 …)."""
+
+    start: int
+    end: int  # after the unit and suffix
+    raw: str
+    value: float | tuple[float, float] | None
+    unit: str | None
+    raw_unit: str | None = None
+    suffix: str | None = None
+    flags: list[str] = field(default_factory=list)
+    cmp: str | None = None  # set by the value itself (a range's lower bound: >=)
+
+
+def _normal_unit(unit: str | None, per: str | None) -> str | None:
+    u = L.UNIT_NORMAL.get(unit, unit) if unit else unit
+    if u and per:
+        return f"{u}/{per}"
+    return u
+
+
+# --------------------------------------------------------------------------
+# values
+# --------------------------------------------------------------------------
+
+def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) -> list[Mention]:
+    """Every value with its unit in ``text[s:e]``, skipping masked ranges, dates, ages and codes.
+
+    A range "1至2项" / "1—2个" / "1-3项" becomes one mention: its lower bound
+    with comparator >= and flag ``range``; a range of years or ages gives none.
+    """
+    out: list[Mention] = []
+    skip = -1
+    for m in _VALUE.finditer(text, s, e):
+        kind = m.lastgroup if m.lastgroup != "mult" else "num"
+        vs = m.start(kind)
+        if vs < skip or L.inside(vs, masked) or (kind != "cn" and L.NOT_UNIT.match(text, m.end())):
+            continue
+        if text[max(s, vs - 1):vs] in ("+", "-", "—", "–", "~", "～", "/") or text[m.end():m.end() + 1] in ("+", "/"):
+            continue  # 1+1+9, 1/3: codes and fractions
+        raw, end, flags = text[vs:m.end()], m.end(), []
+        unit = raw_unit = cmp = None
+        value: float | tuple[float, float] | None
+        if kind == "ratio":
+            value = parse_ratio(raw)
+            if value is None:  # 5:3:2 is a cost share, never a target
+                continue
+            unit = "ratio"
+        elif kind == "roman":
+            value, unit = float(roman_to_int(raw) or 0) or None, "级"
+            end = _UNIT.match(text, end).end()
+        else:
+            value = parse_number(raw)
+            unit = "%" if kind == "pct" else None
+            if m.group("mult"):
+                flags.append("wan_multiplier")
+            rm = _RANGE.match(text, end) if kind == "num" else None
+            if rm:
+                skip = rm.end()
+                if L.NOT_UNIT.match(text, rm.end()):
+                    continue  # 2021—2025年, 3-5年: years, not a value
+                raw, end, cmp = text[vs:rm.end()], rm.end(), ">="
+                flags.append("range")
+        if value is None:
+            continue
+        approx = re.match(r"[余多](?=\s*(?:" + "|".join(map(re.escape, L.UNITS)) + "))", text[end:end + 6]) \
+            if kind == "num" else None
+        if approx:  # 2万余个, 300多人: at least
+            end, cmp = end + 1, cmp or ">="
+            flags.append("approx")
+        if unit is None:
+            um = _UNIT.match(text, end)
+            if um:
+                unit, end = um.group(1), um.end()
+                if unit in L.MONEY_UNITS:
+                    unit, factor = L.MONEY_UNITS[unit]
+                    raw_unit = um.group(1)
+                    value = value * factor
+                    raw = raw + raw_unit
+                elif m.group("mult"):  # 3万个, 1.5亿元: the unit joins the raw words
+                    raw = text[vs:end]
+                    raw_unit = m.group("mult").strip() + unit if unit == "元" else None
+        per = L.PER_SUFFIX.match(text, end)
+        per_unit = None
+        if per and unit and unit not in ("%", "ratio"):
+            parts = frozenset(re.split(r"\s*[·.・/]\s*", per.group(1)))
+            per_unit = L.PER_NORMAL.get(parts) or (next(iter(parts)) if len(parts) == 1 else None)
+            if per_unit:
+                end = per.end()
+        sm = _SUFFIX.match(text, end)
+        suffix = None
+        if sm:
+            suffix, end = sm.group(1), sm.end()
+        rm = _RANGE.match(text, end) if unit and cmp is None and kind in ("num", "pct") else None
+        if rm and text.startswith(unit, rm.end()):  # 20%-30%, 45人—50人: the lower bound
+            skip, raw, end, cmp = rm.end() + len(unit), text[vs:rm.end() + len(unit)], rm.end() + len(unit), ">="
+            flags.append("range")
+        out.append(Mention(vs, end, raw, value, _normal_unit(unit, per_unit), raw_unit, suffix, flags, cmp))
+    return out
+
+
+def group_values(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Values joined only by 、/和/及/与 ("4.5平方米以上、5.8平方米以上", "1、6、20个"); the last unit is shared."""
+    groups: list[list[Mention]] = []
+    for mn in mentions:
+        if groups and re.fullmatch(r"\s*[、和及与]\s*", text[groups[-1][-1].end:mn.start]):
+            groups[-1].append(mn)
+        else:
+            groups.append([mn])
+    for g in groups:  # 1、6、20个: the last unit is shared
+        unit = None
+        for mn in reversed(g):
+            unit = mn.unit or unit
+            if mn.unit is None:
+                mn.unit = unit
+    return groups

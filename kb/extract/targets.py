@@ -1,0 +1,494 @@
+"""Quantitative targets of a plan: indicator, stage, comparator, value, unit, deadline.
+
+The text is read paragraph by paragraph (one line each), sentence by sentence
+(。!?) and comma clause by comma clause (,;).  In each sentence:
+
+1. **values** come from :func:`kb.extract.numbers.find_values` (Arabic with
+   万/亿, ratios, 百分之…, III级, ranges 1至2项; Chinese numerals only after a
+   comparator or 举办/观看); values inside brackets, quotes, 《titles》 and
+   number-bearing names (九年义务教育, 5年360学时, “5085”, 1+1+9 …) are masked;
+   values joined by 、/和 form a group sharing the last unit;
+2. walking back from a group over comparator words, action verbs, hedges,
+   分别/均, 全市 and 每生每年 gives the **comparator** (a suffix 以上/以下/以内/
+   左右 refines a bare 达到) and leaves the **subject**; trimmed of
+   确保/全市/到2025年/并 … it is the **indicator**.  With an action verb
+   (完成9所…工程, 培养60名以上…名师) the counted noun after the unit joins it;
+   "不低于<base>的10%" adds (占<base>); an empty subject borrows the previous
+   target's (flag indicator_elided) or the previous comma clause;
+3. **conditions are dropped**: "4000人以上的行政村", "5人以上残疾学生的普通学校",
+   不足100名, "任教1年以上作为…条件", 5:3:2, "等7个" (unless a commitment
+   follows: 等5所学校创建…), values after 即/一般为, past facts (已建成),
+   bare numbers that do not end their clause ("十四届60次常委会");
+4. a group of n values is **zipped** with a list of n stages (小学、初中),
+   levels (省、市、县级) or coordinated indicators; one value is
+   **distributed** with 均/各 over such a list, or over a leading/trailing
+   stage or school-type list, and over a short list of room types
+   (音乐、美术专用教室);
+5. the **deadline** is the last one written before the value in the same
+   sentence (a start 2023年起 is kept as kind start; 每年/每学期 set
+   ``period``); else a "到2025年," in the paragraph's first sentence; else a
+   stage heading "1.2023年目标" (kind stage_year, inferred).  The plan's goal
+   year is never used: such deadlines stay None;
+6. the **stage**: the zipped item; the indicator's words; the nearest stage
+   word before it in the sentence (小学、初中 → 义务教育); the sentence's
+   single stage; after 其中 the previous target's; the previous sentence
+   when it names the same people (中小学教师 → 教师总数); the heading of an
+   enclosing numbered item (not a level-1 section); the national
+   indicator's stage (kb.taxonomy, the title's stage only as a tie-break
+   hint); else None;
+7. a sentence with a dated qualitative end state (通过…评估验收, 达到…标准,
+   完成…建设/整改, 开园, 竣工并投入使用) and no value gives a **milestone**
+   (value None; an evaluation milestone without stage words takes the stage
+   of the plan's title).
+
+``kind`` follows the gold conventions: "standard" for per-unit rules
+(元/(生·年) rates, 千人学位数…的标准, 按…核定, caps written 凡…), "milestone"
+as above, else "target" (dated or not).
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..models import Clause, Deadline, Span, Target
+from . import lexicon as L
+from .deadlines import deadline_at, find_deadlines, heading_deadline
+from .numbers import Mention, find_values, group_values
+
+__all__ = ["extract_targets", "extract_targets_from_sentence"]
+log = logging.getLogger(__name__)
+
+_PARA = re.compile(r"[^\n]+")
+_SENT = re.compile(r"[^。!?!?]+[。!?!?]*")
+_SEP = re.compile(r"[,,;;]")
+_HEADNUM = re.compile(
+    r"\s*(?:第[一二三四五六七八九十百零〇\d]{1,5}(?:章|节|条|部分)|[一二三四五六七八九十百]{1,4}[、.．]"
+    r"|[((][一二三四五六七八九十百\d]{1,4}[))]|\d{1,2}[.．](?=\s|\d{4}\s*年|[^\d])|\d{1,2}、(?!\d)"
+    r"|\d{1,3}\s*$|[\u2460-\u249b])\s*")
+_PREFILTER = re.compile(
+    r"[0-9]|百分之|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)[有建设]?[一二两三四五六七八九十]")
+_CJK = re.compile(r"[\u4e00-\u9fff“《(]")
+_PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
+_COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
+_STANDARD = re.compile(r"/\(?生|/生|/人")
+
+
+@dataclass
+class _Doc:
+    """The document and what every sentence may consult: clause tree, title stage, notice year."""
+
+    text: str
+    clauses: list[Clause]
+    starts: list[int]
+    by_path: dict[tuple[str, ...], list[Clause]]
+    topic: str | None = None  # the stage the plan's title names: a hint for the taxonomy only
+    year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
+
+
+@dataclass
+class _Sent:
+    """What the targets of one sentence share while it is read."""
+
+    ss: int
+    se: int
+    dls: list[Deadline]
+    para: Deadline | None
+    head: Deadline | None
+    heading_stage: str | None
+    prev_sentence: str
+    out: list[Target] = field(default_factory=list)
+    prev_noun: str = ""
+    prev_verb: str | None = None
+    prev_end: int = -1
+    prev_clause: int = -1
+    prev_stage: str | None = None
+
+
+# --------------------------------------------------------------------------
+# small readers
+# --------------------------------------------------------------------------
+
+def _clause_bounds(text: str, ss: int, se: int, a: int, b: int) -> tuple[int, int]:
+    """The comma clause (,;) of sentence ``[ss, se)`` that holds ``[a, b)``."""
+    cs = ss
+    for m in _SEP.finditer(text, ss, a):
+        cs = m.end()
+    m = _SEP.search(text, b, se)
+    return cs, (m.start() if m else se)
+
+
+def _context(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], head: bool = False) -> str:
+    """The comma clause before ``cs`` (trimmed), borrowed when an indicator is elided or generic.
+
+    With ``head`` only the words after a 等-enumeration are kept (…等小区的配套幼儿园).
+    """
+    if cs <= ss + 1:
+        return ""
+    ps, _ = _clause_bounds(text, ss, cs - 1, cs - 1, cs - 1)
+    s, e = L.trim(text, ps, cs - 1, deadlines)
+    m = L.CONTEXT_TRIM.match(text, s, e)
+    s, e = L.trim(text, m.end() if m else s, e, deadlines)
+    words = text[s:e]
+    if head and "等" in words:  # 御锦珑湾、…等小区的配套幼儿园 → 小区的配套幼儿园
+        words = words[words.rfind("等") + 1:]
+    words = re.sub(r"(?:的?(?:建设|扩建|改建|整改治理|整改))?(?:工作|工程)$", "", words)
+    return words if len(words) >= 2 and not re.search(r"\d", words) else ""
+
+
+def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | None:
+    """Stage by the first rule that applies (module docstring, step 6)."""
+    own = L.stage_of(name)
+    if own:
+        return own
+    text = doc.text
+    lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, st.ss, at)]
+    cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, st.ss, at)]
+    cues += [(m.start(), m.end(), L.STAGE_POSITIONAL_MAP[m.group()])
+             for m in L.STAGE_POSITIONAL.finditer(text, st.ss, at)]
+    if cues:
+        s, e, stage = max(cues, key=lambda c: c[1])
+        lst = next((x for x in lists if x[0] <= s < x[1]), None)
+        if lst is None:
+            return stage
+        return L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2]) if p in L.STAGE_ITEM_MAP})
+    whole = L.one_stage(L.stages_in(text[st.ss:st.se]))
+    if whole:
+        return whole
+    if st.prev_stage and re.match(r"[\s,,;;]*其中", text[st.prev_end:at]):
+        return st.prev_stage
+    prev = L.stages_in(st.prev_sentence)
+    for m in _PEOPLE.finditer(st.prev_sentence):
+        if m.group(2) in name and len(prev) == 1:
+            return L.stage_of(m.group(1))
+    return st.heading_stage or L.taxonomy_stage(name, unit, doc.topic)
+
+
+# --------------------------------------------------------------------------
+# scopes
+# --------------------------------------------------------------------------
+
+def _chain(doc: _Doc, pos: int) -> list[Clause]:
+    """The clause holding ``pos`` and its ancestors, nearest first."""
+    i = bisect.bisect_right(doc.starts, pos) - 1
+    if i < 0:
+        return []
+    c = doc.clauses[i]
+    chain = [c]
+    for k in range(len(c.path) - 1, 0, -1):
+        cands = [x for x in doc.by_path.get(c.path[:k], []) if x.start <= pos]
+        if cands:
+            chain.append(cands[-1])
+    return chain
+
+
+# --------------------------------------------------------------------------
+# one value group
+# --------------------------------------------------------------------------
+
+@dataclass
+class _Read:
+    """One value group as read so far: where its clause, subject and trailing noun lie, and how it was cued."""
+
+    g: list[Mention]
+    cs: int  # comma clause start (after an earlier group of the same clause)
+    ce: int
+    z: L.Zone
+    s1: int  # subject bounds after trimming
+    e1: int
+    subject: str
+    t0: int  # trailing noun bounds (after the value and its unit)
+    t1: int
+    trailing: str
+    verbs: list[str]
+    lead: str | None  # an action verb opening the subject (新增学位3万个)
+    inherit: str | None  # the verb of the previous group of the same clause (增加初中学位…、小学学位…)
+    after: str
+    own_stage: str | None
+    flags: list[str]
+    formula: bool  # 按100名学生核定 / 按不低于…的5%安排
+    pct_share: bool  # 85%以上的班额符合…
+    of_ratio: bool  # 10%的比例开展…
+    use_trailing: bool = False
+
+
+def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | None:
+    """Bounds and cues of a value group, or None when it is a condition, a fact or not a commitment."""
+    text = doc.text
+    first, last = g[0], g[-1]
+    cs, ce = _clause_bounds(text, st.ss, st.se, first.start, last.end)
+    same_clause = st.prev_clause == cs and st.prev_end <= first.start
+    inherit = None
+    if same_clause:
+        between = text[st.prev_end:first.start]
+        cut = between.rfind("、") + 1 if "、" in between else (len(between) if re.search(r"[和及与]\s*$", between) else 0)
+        cs, inherit = st.prev_end + cut, st.prev_verb
+    z = L.read_zone(text, cs, first.start, st.dls)
+    after = text[last.end:ce]
+    if z.past or L.CONDITION.search(after) or z.cmp_word == "不足" or L.PAST_SUBJECT.search(text, cs, z.start):
+        return None  # 作为…条件, 不足100名, 全市共有中小学校120所, 已建成35所
+    if z.cmp_word == "为" and doc.year and not L.MODALITY.search(text, st.ss, first.start) and any(
+            d.kind == "in_year" and d.span[1] <= first.start and int(d.end[:4]) < doc.year for d in st.dls):
+        return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
+    s1, e1 = L.trim(text, cs, z.start, st.dls)
+    subject, own_stage = text[s1:e1], None
+    sm = re.search(rf"{L.STAGE_ITEM}$", subject)
+    if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
+                                                     else same_clause and st.prev_noun):
+        own_stage = L.STAGE_ITEM_MAP[sm.group()]  # 生均公用经费小学不低于650元、初中不低于850元
+        subject = subject[:sm.start()] or st.prev_noun
+        e1 = s1 + sm.start() if sm.start() > 1 else e1
+    elif same_clause and st.prev_noun and 1 < len(subject) <= 3 and subject[-1] == st.prev_noun[-1] \
+            and len(st.prev_noun) > len(subject):  # 小班不超过25人、中班不超过30人
+        subject = st.prev_noun[:-len(subject)] + subject
+    lead = L.lead_verb(subject)
+    verbs = list(z.verbs) or ([inherit] if inherit and not z.cmp_word and not lead else [])
+    t0, t1 = last.end, min(ce, next_start)
+    of_ratio = re.match(r"\s*的比例", after) is not None
+    std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
+    pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
+        and after.lstrip().startswith("的")
+    if std or of_ratio:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
+        t0 += len(after) - len(after.lstrip()) + (std.end() if std else 3)
+    t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share else " "))
+    trailing = re.split(r"、(?![^(“]*[)”])", text[t0:t1], maxsplit=1)[0].rstrip(" 、和及与。!?!?")
+    formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
+    r = _Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
+              own_stage, [], formula, pct_share, of_ratio)
+    if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
+        if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
+            r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
+        elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备)", after)):
+            return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
+    if not (pct_share or of_ratio or std) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
+                                               and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
+        return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
+    count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
+    r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
+        bool(verbs) or not r.subject or of_ratio or pct_share or formula
+        or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
+    bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula
+    if bare and "enumerated_count" not in r.flags:
+        if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
+            return None  # a bare number must end its clause: not 十四届60次常委会会议
+        if last.unit == "ratio" and not re.search(r"比|比例$", r.subject):
+            return None
+    if last.unit is None and (z.cmp_word is None or re.match(r"\s*[\u4e00-\u9fff]", after)):
+        return None
+    return r
+
+
+def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
+    """The indicator words: the subject, with the counted noun and verb, context and qualifiers when needed."""
+    text, subject, verbs, z = doc.text, r.subject, r.verbs, r.z
+    if r.formula:
+        ind = re.sub(r"按照?$", "", subject) + (r.trailing if r.use_trailing else "")
+    elif r.of_ratio:
+        ind = subject + r.trailing + "比例"
+    elif r.use_trailing:  # 培养60名以上县级教学名师 → 县级教学名师培养
+        ind = subject + r.trailing + "".join(verbs)
+    elif r.inherit and verbs == [r.inherit]:  # 增加初中学位1900个、小学学位5990个 → 增加小学学位
+        ind = r.inherit + subject
+    elif st.prev_noun and re.search(r"其中[\s,,]*$", text[st.prev_end:r.s1]) and len(subject) <= 6 and not any(
+            subject[i:i + 2] in st.prev_noun for i in range(len(subject) - 1)):
+        ind = f"{st.prev_noun}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名
+    else:
+        ind = subject + "".join(verbs)
+    ind = re.sub(r"\([^()]*、[^()]*\)$", "", ind)  # “三名工作室”(名校长、名教师、名班主任)
+    ctx = _context(text, st.ss, r.cs, st.dls)
+    project = ""
+    for m in _SEP.finditer(text, st.ss, r.cs):  # the first earlier clause naming a construction project
+        words = text[st.ss:m.start()]
+        if re.search(r"(?:工作|工程|幼儿园|学校)$", words) and re.search(r"幼儿园|学校|小学|中学|分园|校区", words):
+            project = _context(text, st.ss, m.end(), st.dls)
+            break
+    if not subject and "enumerated_count" not in r.flags:
+        if st.prev_noun and not r.use_trailing:
+            ind = st.prev_noun + "".join(verbs)
+            r.flags.append("indicator_elided")
+        elif ctx and not r.use_trailing:
+            ind = f"{''.join(verbs)}({ctx})" if verbs else ctx
+            r.flags.append("indicator_from_context")
+        elif not r.use_trailing:
+            ind = "".join(verbs)
+    elif len(subject) <= 4 and re.search(r"(?:比例|占比|比率|率|比)$", subject) and not r.use_trailing:
+        pc = _clause_bounds(text, st.ss, r.cs - 1, r.cs - 1, r.cs - 1)[0] if r.cs > st.ss else r.cs
+        words = ctx or text[pc:max(pc, r.cs - 1)].rsplit("的", 1)[-1]
+        if len(words) >= 2 and not re.search(r"\d", words):  # 确保分配比例不低于50% → 招生指标分配…分配比例
+            ind = words + subject
+            r.flags.append("indicator_from_context")
+    if (r.lead or r.inherit or verbs) and project and project not in ind and "indicator_from_context" not in r.flags:
+        ind = f"{ind}({project})"  # 增加公办学位500个 under 一是新建实验幼儿园
+    if z.base:
+        ind = f"{ind}(占{z.base})"
+    if r.pct_share:  # 85%以上的班额符合《…》有关规定 → 班额符合规定的比例
+        ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
+    if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
+        ind += "(累计)"
+    return ind.strip(" ,,、的。")
+
+
+def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list[Target]:
+    """The targets of one value group (one per zipped or distributed item)."""
+    r = _frame(doc, st, g, next_start)
+    ind = _indicator(doc, st, r) if r is not None else ""
+    if r is None or not ind:
+        return []
+    text, z, first, last, n = doc.text, r.z, g[0], g[-1], len(g)
+    items = L.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
+    if len(items) != n and n > 1:
+        items = [(ind, None, "unzipped")] * n
+    mod = None
+    for mm in L.MODALITY.finditer(text, st.ss, first.start):
+        mod = L.MODALITY_MAP.get(mm.group(), mm.group())
+    dl, period, dflags = deadline_at(first.start, st.dls, st.para, st.head)
+    span_s = min(r.s1 if r.subject else (r.t0 if r.use_trailing else z.start), first.start)
+    span_e = max(last.end, r.t1 if r.use_trailing else last.end)
+    ispan = (min(r.s1, r.t0) if r.subject else r.t0, r.t1) if r.use_trailing else ((r.s1, r.e1) if r.subject else None)
+    adv = "分别" if "分别" in z.advs or "分别" in r.subject else ("均" if "均" in z.advs else "")
+    word = z.cmp_word or (r.verbs[-1] if r.verbs else r.lead)
+    cue = adv + ("按" if r.formula or (z.base and "按" in text[r.cs:z.start]) else "") + (word or "")
+    out = []
+    for k, (name, stage, iflag) in enumerate(items):
+        mn = g[k] if n > 1 else first
+        base_cmp = L.COMPARATOR_CUES.get(z.cmp_word) if z.cmp_word else None
+        suf_cmp = L.SUFFIX_CUES.get(mn.suffix) if mn.suffix else None
+        cmp = mn.cmp or (suf_cmp if base_cmp in (None, "=") and suf_cmp else (base_cmp or "="))
+        unit = mn.unit
+        if unit in ("座", "个") and "千人" in name:
+            unit = f"{unit}/千人"
+        if z.per and unit and unit not in ("%", "ratio") and "/" not in unit:
+            unit = f"{unit}/{z.per}"
+        if unit == "元" and re.search(r"生均[^,。]*(?:经费|拨款|补助|补贴)", name):
+            unit = "元/(生·年)"  # recurring per-pupil funding
+        tflags = r.flags + mn.flags + dflags + ([iflag] if iflag else [])
+        if unit == "%" and isinstance(mn.value, float) and mn.value > 100:
+            tflags.append("value_over_100")
+        if any(v in L.DELTA_VERBS for v in r.verbs) and not z.cmp_word and unit in ("%", "个百分点"):
+            tflags.append("delta")
+        if z.cmp_word in ("保持在", "稳定在", "维持在"):
+            tflags.append("maintain")
+        standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) \
+            or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip()))
+        out.append(Target(
+            indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
+            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=dl,
+            kind="standard" if standard else "target", modality=mod,
+            cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
+            span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
+            flags=tuple(dict.fromkeys(tflags)), indicator_span=ispan))
+    st.prev_noun = (r.subject if "indicator_elided" not in r.flags else st.prev_noun) or st.prev_noun
+    st.prev_verb = r.verbs[-1] if r.verbs else r.lead
+    st.prev_stage = out[-1].stage if out else st.prev_stage
+    st.prev_end, st.prev_clause = last.end, _clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
+    return out
+
+
+# --------------------------------------------------------------------------
+# sentences, paragraphs, documents
+# --------------------------------------------------------------------------
+
+def _milestone(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> Target | None:
+    """One dated qualitative end state per sentence (通过…评估验收, 达到…标准, 完成…建设, 开园)."""
+    text = doc.text
+    hits = [m for m in L.MILESTONE.finditer(text, st.ss, st.se)
+            if not L.inside(m.start(), brackets) and not re.search(r"\d", m.group())]
+    if not hits:
+        return None
+    first = hits[0]
+    dl, _, flags = deadline_at(first.start(), st.dls, st.para, None)
+    if dl is None or dl.end is None or dl.kind not in ("by", "in_year", "period"):
+        return None
+    cs, ce = _clause_bounds(text, st.ss, st.se, first.start(), first.end())
+    if any(t.span.start < ce and t.span.end > cs for t in st.out):
+        return None
+    s, _ = L.trim(text, cs, first.start(), st.dls)
+    s -= 1 if s > cs and text[s - 1] in "与和" else 0  # 确保…与住宅楼项目同步竣工: keep 与
+    e = hits[-1].end()
+    if e <= s:
+        return None
+    name = text[s:e]
+    ctx = _context(text, st.ss, cs, st.dls, head=True)
+    if re.match(r"与|和|完成|通过|开园|竣工|达到|建成", name) and re.search(r"(?:园|学校|项目|工程|小区)$", ctx):
+        name = ctx + name  # 确保2023年秋季开园 → 锦江帝景花园幼儿园开园
+    mod = None
+    for mm in L.MODALITY.finditer(text, st.ss, first.start()):
+        mod = L.MODALITY_MAP.get(mm.group(), mm.group())
+    stage = _stage(doc, st, name, s, None) or (doc.topic if re.search(r"评估|验收|认定", name) else None)
+    return Target(indicator=name, stage=stage, comparator="=", value=None, unit=None,
+                  raw_value="", deadline=dl, kind="milestone", modality=mod, cue=first.group()[:2],
+                  span=Span(s, e, text[s:e]), flags=tuple(flags), indicator_span=(s, e))
+
+
+def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
+    """Append the targets of one line: its scopes first, then sentence by sentence."""
+    text = doc.text
+    hm = _HEADNUM.match(text, ps, pe)
+    body = hm.end() if hm else ps
+    if not _PREFILTER.search(text, body, pe):
+        return
+    brackets = L.bracket_ranges(text, ps, pe)
+    masked = brackets + [m.span() for m in L.PROTECTED.finditer(text, body, pe)]
+    dls = [d for d in find_deadlines(text, body, pe) if d.span and not L.inside(d.span[0], brackets)]
+    sents = [m.span() for m in _SENT.finditer(text, body, pe)]
+    first = sents[:2] if hm and sents and sents[0][1] - sents[0][0] <= 25 else sents[:1]
+    para = next((d for ss, se in first for d in dls if ss <= d.span[0] < se and d.end
+                 and d.kind in ("by", "in_year", "period")
+                 and (re.match(r"\s*[,,]", text[d.span[1]:d.span[1] + 2]) or not text[ss:d.span[0]].strip())), None)
+    chain = _chain(doc, body)
+    head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
+    heading_stage = L.heading_stage(chain)
+    prev = ""
+    for ss, se in sents:
+        sdl = [d for d in dls if ss <= d.span[0] < se]
+        st = _Sent(ss, se, sdl, para if para and para.span[0] < se else None, head, heading_stage, prev)
+        prev = text[ss:se]
+        cited = L.CITED.search(text, ss, se)
+        groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))
+        for i, g in enumerate(groups):
+            st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
+        if sdl or st.para:
+            ms = _milestone(doc, st, brackets)
+            if ms is not None:
+                st.out.append(ms)
+        out.extend(st.out)
+
+
+def _valid(text: str, t: Target) -> bool:
+    """A last guard: the span points at its words and the values are finite."""
+    s = t.span
+    values = t.value if isinstance(t.value, tuple) else (t.value,)
+    return 0 <= s.start <= s.end <= len(text) and text[s.start:s.end] == s.text and all(
+        v is None or (v == v and abs(v) != float("inf")) for v in values)
+
+
+def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
+    """Every quantitative commitment (and dated milestone) of a plan, in text order.
+
+    ``text`` is the normalised document and ``clauses`` its clause tree (for
+    stage headings such as "1.2023年目标" and the stage of a numbered item).
+    Spans are offsets into ``text``.  Never raises.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    cl = sorted((c for c in clauses or () if 0 <= c.start <= c.end <= len(text)), key=lambda c: c.start)
+    by_path: dict[tuple[str, ...], list[Clause]] = {}
+    for c in cl:
+        by_path.setdefault(tuple(c.path), []).append(c)
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
+    doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
+               max(years) if years else None)
+    out: list[Target] = []
+    for m in _PARA.finditer(text):
+        try:
+            _paragraph(doc, m.start(), m.end(), out)
+        except Exception:  # a bug or a pathological line must not stop the document
+            log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
+    return [t for t in out if _valid(text, t)]
+
+
+def extract_targets_from_sentence(sentence: str) -> list[Target]:
+    """The targets of one clause without document context (offsets into ``sentence``)."""
+    return extract_targets(sentence, ())

@@ -1,0 +1,98 @@
+"""Extracted facts: run the extractors on a document, and shape their records
+for the knowledge base and for JSON.
+
+Targets get their canonical indicator id here (the extractor reads words; the
+taxonomy knows the national indicator set), and every fact gets the path of
+the clause its evidence lies in.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import replace
+from typing import Sequence
+
+from . import taxonomy
+from .extract.targets import extract_targets
+from .extract.units import extract_responsibilities
+from .models import Clause, Region, Responsibility, Target
+
+
+def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -> tuple[list[Target], list[Responsibility]]:
+    targets = [
+        replace(t, indicator_id=t.indicator_id or taxonomy.match(t.indicator, t.stage, t.unit))
+        for t in extract_targets(text, clauses)
+    ]
+    return targets, extract_responsibilities(text, clauses, region)
+
+
+class ClauseLocator:
+    """Which clause holds an offset (clauses are ordered and non-overlapping)."""
+
+    def __init__(self, clauses: Sequence[Clause]):
+        self.clauses = list(clauses)
+        self.starts = [c.start for c in self.clauses]
+
+    def path(self, pos: int) -> str:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.clauses[i].path_str if i >= 0 else ""
+
+
+def _value_pair(value) -> tuple[float | None, float | None]:
+    if isinstance(value, (tuple, list)):
+        return float(value[0]), float(value[1])
+    return (float(value) if value is not None else None), None
+
+
+def target_row(t: Target, path: str) -> dict:
+    v1, v2 = _value_pair(t.value)
+    d = t.deadline
+    return {
+        "clause_path": path, "indicator": t.indicator, "indicator_id": t.indicator_id, "stage": t.stage,
+        "comparator": t.comparator, "value": v1, "value2": v2, "unit": t.unit, "raw_value": t.raw_value,
+        "raw_unit": t.raw_unit,
+        "deadline": None if d is None else {
+            "end": d.end, "text": d.text, "kind": d.kind, "start": d.start, "inferred": d.inferred,
+            "span": list(d.span) if d.span else None,
+        },
+        "deadline_end": d.end if d else None, "kind": t.kind, "modality": t.modality, "cue": t.cue,
+        "period": t.period, "flags": list(t.flags), "start": t.span.start, "end": t.span.end, "span_text": t.span.text,
+    }
+
+
+def responsibility_row(r: Responsibility, path: str) -> dict:
+    return {
+        "clause_path": path, "unit": r.unit, "unit_raw": r.unit_raw, "role": r.role, "lead_rule": r.lead_rule,
+        "form": r.form, "collective": int(r.collective), "start": r.span.start, "end": r.span.end,
+        "span_text": r.span.text, "task_start": r.task_span[0] if r.task_span else None,
+        "task_end": r.task_span[1] if r.task_span else None,
+    }
+
+
+def _number(x: float | None):
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else x
+
+
+def target_json(row: dict) -> dict:
+    """The public JSON of a target (``policykb targets --json``)."""
+    value = [_number(row["value"]), _number(row["value2"])] if row["value2"] is not None else _number(row["value"])
+    d = row["deadline"]
+    return {
+        "doc_id": row["doc_id"], "clause_path": row["clause_path"], "indicator": row["indicator"],
+        "indicator_id": row["indicator_id"], "stage": row["stage"], "comparator": row["comparator"],
+        "value": value, "unit": row["unit"], "raw_value": row["raw_value"], "raw_unit": row["raw_unit"],
+        "deadline": None if d is None else {k: d[k] for k in ("end", "text", "kind", "start", "inferred")},
+        "kind": row["kind"], "modality": row["modality"], "cue": row["cue"], "period": row["period"],
+        "flags": row["flags"], "span": {"start": row["start"], "end": row["end"], "text": row["span_text"]},
+    }
+
+
+def responsibility_json(row: dict) -> dict:
+    """The public JSON of a responsible unit (``policykb units --json``)."""
+    return {
+        "doc_id": row["doc_id"], "clause_path": row["clause_path"], "unit": row["unit"], "unit_raw": row["unit_raw"],
+        "role": row["role"], "lead_rule": row["lead_rule"], "form": row["form"], "collective": bool(row["collective"]),
+        "span": {"start": row["start"], "end": row["end"], "text": row["span_text"]},
+        "task_span": None if row["task_start"] is None else {"start": row["task_start"], "end": row["task_end"]},
+    }

@@ -1,0 +1,121 @@
+"""The deadline grammar (DOMAIN §5.13), heading scopes and scope resolution."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kb.extract.deadlines import deadline_at, find_deadlines, heading_deadline, parse_deadline, period_label
+from kb.models import Clause, Deadline
+
+
+@pytest.mark.parametrize("words, end, kind, start", [
+    ("到2025年", "2025-12-31", "by", None),
+    ("到2022年9月", "2022-09-30", "by", None),
+    ("到 2022 年9月", "2022-09-30", "by", None),
+    ("截至2024年底", "2024-12-31", "by", None),
+    ("2023年前", "2023-12-31", "by", None),
+    ("2031年底前", "2031-12-31", "by", None),
+    ("2023年12月前", "2023-12-31", "by", None),
+    ("2024年6月底前", "2024-06-30", "by", None),
+    ("2025年底", "2025-12-31", "by", None),
+    ("2023年秋季", "2023-09-30", "by", None),
+    ("2024年上半年", "2024-06-30", "by", None),
+    ("2022年", "2022-12-31", "in_year", None),
+    ("2022年10月", "2022-10-31", "in_year", None),
+    ("2022年12月12日", "2022-12-12", "in_year", None),
+    ("二〇二五年", "2025-12-31", "in_year", None),
+    ("到二〇二五年", "2025-12-31", "by", None),
+    ("2023年起", None, "start", "2023-01-01"),
+    ("自2023年9月起", None, "start", "2023-09-01"),
+    ("2024年开始", None, "start", "2024-01-01"),
+    ("“十四五”期间", "2025-12-31", "period", "2021-01-01"),
+    ("十四五期间", "2025-12-31", "period", "2021-01-01"),
+    ("“十五五”时期", "2030-12-31", "period", "2026-01-01"),
+    ("到“十四五”末", "2025-12-31", "by", None),
+    ("2023年1月-2023年3月", "2023-03-31", "period", "2023-01-01"),
+    ("2020年10月—2022年9月", "2022-09-30", "period", "2020-10-01"),
+    ("2025年1月-12月", "2025-12-31", "period", "2025-01-01"),
+    ("2023—2025年", "2025-12-31", "period", "2023-01-01"),
+    ("2023年—2025年", "2025-12-31", "period", "2023-01-01"),
+    ("每年", None, "period", None),
+    ("每学期", None, "period", None),
+    ("每5年一周期", None, "period", None),
+    ("3年1个周期", None, "period", None),
+])
+def test_grammar(words, end, kind, start):
+    d = parse_deadline(words)
+    assert d is not None, words
+    assert (d.end, d.kind, d.start, d.text) == (end, kind, start, words)
+
+
+@pytest.mark.parametrize("words, label", [
+    ("每年", "annual"), ("每学年", "per_school_year"), ("每学期", "per_semester"), ("每季度", "quarterly"),
+    ("每天", "daily"), ("每5年一周期", "every_5_years"), ("3年1个周期", "every_3_years"), ("到2025年", None),
+])
+def test_period_label(words, label):
+    assert period_label(words) == label
+
+
+@pytest.mark.parametrize("text", ["2017年后规划设计的幼儿园", "2020年以来", "九年义务教育", "学前三年毛入园率",
+                                  "1月组织市级自评", "每生每年500元", "有效期3年", "《规划(2020—2035)》"])
+def test_not_deadlines(text):
+    got = [d for d in find_deadlines(text) if d.kind != "period" or d.end]
+    assert got == [] or text.startswith("《")  # 2020—2035 without 年 is no deadline; with 年 it is a period
+
+
+def test_spans_point_at_the_words():
+    text = "确保2022年残疾儿童少年义务教育入学率达95%以上,2025年前达到97%以上"
+    ds = find_deadlines(text)
+    assert [(d.text, d.kind) for d in ds] == [("2022年", "in_year"), ("2025年前", "by")]
+    for d in ds:
+        assert text[d.span[0]:d.span[1]] == d.text
+
+
+def test_range_and_offsets():
+    text = "xx" * 5 + "到2025年,"
+    (d,) = find_deadlines(text, 10)
+    assert d.span == (10, 16)
+    assert find_deadlines(text, 0, 12) == []
+
+
+def test_relative_month_takes_the_year_before_it():
+    text = "评估验收阶段(2025年1月-12月)。1月组织市级自评;4月底前报请江门市初核"
+    ds = find_deadlines(text)
+    assert ds[-1].text == "4月底前" and ds[-1].end == "2025-04-30"
+    assert parse_deadline("4月底前").end is None
+
+
+def test_heading_deadline():
+    text = "(二)阶段目标\n\n1.2023年目标\n\n(1)完成9所"
+    c = Clause(("二", "(二)", "1"), "2023年目标", 9, 18, "heading", "1.2023年目标")
+    d = heading_deadline(text, c)
+    assert (d.end, d.kind, d.text, d.inferred, d.span) == ("2023-12-31", "stage_year", "1.2023年目标", True, (9, 18))
+    other = Clause(("二", "(一)"), "总体目标", 0, 7, "heading", "(一)总体目标")
+    assert heading_deadline(text, other) is None
+    long = Clause(("五", "(一)", "3"), "到2022年9月所有小学、初中规模不超过2000人", 0, 5, "heading", "")
+    assert heading_deadline(text, long) is None
+
+
+def test_deadline_at_resolves_scopes():
+    text = "到2025年,每年培养60名,2023年起保持,“十四五”期间投入"
+    ds = find_deadlines(text)
+    by2025, annual, start, fyp = ds
+    pos = text.index("60")
+    assert deadline_at(pos, ds, None, None) == (by2025, "annual", [])
+    d, _, flags = deadline_at(text.index("保持") + 2, ds, None, None)
+    assert d is start and flags == ["effective_from=2023-01-01"]
+    assert deadline_at(len(text), ds, None, None)[0] is fyp
+    para = Deadline("2030-12-31", "到2030年", "by", None, (0, 3))
+    head = Deadline("2024-12-31", "2.2024年目标", "stage_year", None, (0, 3), True)
+    assert deadline_at(0, [], para, head)[0] is head  # the paragraph scope starts after position 0
+    assert deadline_at(5, [], para, head)[0] is para
+    assert deadline_at(5, [], None, head)[2] == ["deadline_from_heading"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789年月日底前起到至-—每学期十四五“”期间 二〇两周季度秋半后以来", max_size=80))
+def test_random_text_never_breaks_the_grammar(text):
+    for d in find_deadlines(text):
+        assert 0 <= d.span[0] < d.span[1] <= len(text)
+        assert text[d.span[0]:d.span[1]] == d.text
+        assert d.kind in ("by", "in_year", "start", "period")
+        for iso in (d.end, d.start):
+            assert iso is None or (len(iso) == 10 and iso[4] == "-" and iso[7] == "-")

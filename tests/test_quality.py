@@ -1,0 +1,49 @@
+"""Measured extraction quality on the project's gold, pinned with floors.
+
+The same numbers are printed by scripts/eval_extraction.py.
+"""
+import json
+
+import pytest
+
+from kb.evaluate import evaluate
+from conftest import CORPUS, DATA
+
+WHOLE_TARGET_F1 = 0.90
+UNIT_ASSIGNMENT_F1 = 0.95
+
+
+@pytest.fixture(scope="module")
+def report():
+    gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))
+    return evaluate(gold, CORPUS)
+
+
+def test_every_gold_span_is_found(report):
+    assert report.missing == []
+    assert report.clauses >= 100
+
+
+def test_whole_target_f1_floor(report):
+    c = report.fields["whole_target"]
+    assert c.n_gold >= 150
+    assert c.f1 >= WHOLE_TARGET_F1, f"whole-target F1 {c.f1:.3f} (P {c.precision:.3f}, R {c.recall:.3f})"
+
+
+def test_unit_assignment_f1_floor(report):
+    c = report.fields["unit_assignment"]
+    assert c.n_gold >= 100
+    assert c.f1 >= UNIT_ASSIGNMENT_F1, f"unit-assignment F1 {c.f1:.3f} (P {c.precision:.3f}, R {c.recall:.3f})"
+
+
+@pytest.mark.parametrize("field", ["indicator", "value", "unit", "comparator", "stage", "deadline"])
+def test_field_floors(report, field):
+    assert report.fields[field].f1 >= 0.90, report.fields[field]
+
+
+def test_negatives_yield_no_targets(report):
+    gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))
+    negatives = {c["id"] for c in gold["clauses"] if not c["targets"]}
+    assert len(negatives) >= 20
+    bad = [line for cid, line in report.errors if cid in negatives and line.startswith("targets")]
+    assert len(bad) <= 1, bad
