@@ -187,3 +187,74 @@ def test_show_span_in_its_original_form(workdir):
     assert found["text"] == "每个县(市、区)" and found["raw"] == "每個縣(市、區(qū))"
     bad = run(workdir, "show", "004", "--span", "10:5")
     assert bad.returncode != 0 and "outside" in bad.stderr.decode()
+
+
+def test_targets_units_indicators_json(workdir):
+    r = run(workdir, "targets", "--json", "--indicator", "YJ-G15")
+    assert r.returncode == 0, r.stderr.decode()
+    rows = json.loads(r.stdout.decode())
+    assert rows and all(t["indicator_id"] == "YJ-G15" for t in rows)
+    for t in rows:
+        assert set(t) >= {"doc_id", "clause_path", "indicator", "indicator_id", "stage", "comparator", "value", "unit",
+                          "deadline", "kind", "modality", "span"}
+    # the same indicator written two ways in two plans resolves to one id
+    assert {t["doc_id"][:3] for t in rows} >= {"000", "002"}
+    doc = json.loads(run(workdir, "show", "000", "--json").stdout.decode())
+    for t in rows:
+        if t["doc_id"] == doc["id"]:
+            assert doc["text"][t["span"]["start"]:t["span"]["end"]] == t["span"]["text"]
+    guangdong = json.loads(run(workdir, "targets", "--json", "--region", "440000").stdout.decode())
+    assert guangdong and {t["doc_id"][:3] for t in guangdong} <= {"000", "002"}
+    units = json.loads(run(workdir, "units", "--json", "--unit", "人社局").stdout.decode())
+    assert units and all("人力资源和社会保障局" in u["unit"] for u in units)
+    for u in units:
+        assert set(u) >= {"doc_id", "clause_path", "unit", "unit_raw", "role", "lead_rule", "span"}
+    inds = json.loads(run(workdir, "indicators", "--json").stdout.decode())
+    g15 = next(i for i in inds if i["id"] == "YJ-G15")
+    assert set(g15) >= {"id", "name", "aliases", "dimension", "thresholds"}
+    assert any(th["value"] == 85 and th["comparator"] == ">=" for th in g15["thresholds"])
+    assert "targets" in doc and "responsibilities" in doc
+
+
+def test_bad_filters_are_one_line(workdir):
+    run(workdir, "build")
+    for args, words in ((["targets", "--region", "朝阳区"], "ambiguous"), (["targets", "--region", "不存在县"], "unknown region"),
+                        (["targets", "--doc", "zzz"], "unknown document")):
+        r = run(workdir, *args)
+        err = r.stderr.decode().strip()
+        assert r.returncode != 0 and words in err and "\n" not in err and "Traceback" not in err
+
+
+def test_citation_resolves_to_a_plan_in_the_corpus(workdir, tmp_path):
+    cited = tmp_path / "jieyang.txt"
+    cited.write_text("揭阳市教育高质量发展三年提升行动方案\n一、工作目标\n到2025年,全市九年义务教育巩固率达到97%以上。\n", encoding="utf-8")
+    assert run(workdir, "import", str(cited)).returncode == 0
+    doc = json.loads(run(workdir, "show", "000", "--json").stdout.decode())
+    c = next(c for c in doc["citations"] if c["title"] == "揭阳市教育高质量发展三年提升行动方案")
+    assert c["resolved_doc_id"] and c["resolved_doc_id"].startswith("005")
+
+
+def test_eval_script_runs_on_another_labelled_set(tmp_path):
+    gold = {"clauses": [
+        {"id": "X1", "doc": None, "path": [], "text": "到2025年,全县学前三年毛入园率达到92%以上,公办园在园幼儿占比达到55%以上。",
+         "span": "到2025年,全县学前三年毛入园率达到92%以上,公办园在园幼儿占比达到55%以上。",
+         "targets": [
+             {"indicator": "学前三年毛入园率", "stage": "学前", "value": 92, "unit": "%", "comparator": ">=",
+              "deadline": {"end": "2025-12-31", "text": "到2025年", "kind": "by"}, "canonical": "XQ-P1"},
+             {"indicator": "公办园在园幼儿占比", "stage": "学前", "value": 55, "unit": "%", "comparator": ">=",
+              "deadline": {"end": "2025-12-31", "text": "到2025年", "kind": "by"}, "canonical": "XQ-P3"}],
+         "responsibility": None},
+        {"id": "X2", "doc": None, "path": [], "text": "常住人口规模4000人以上的行政村要举办幼儿园。", "span": "常住人口规模4000人以上的行政村要举办幼儿园。",
+         "targets": [], "responsibility": None}]}
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, "scripts/eval_extraction.py", str(path), "--json"], capture_output=True,
+                       cwd=CORPUS.parent, timeout=300)
+    assert r.returncode == 0, r.stderr.decode()
+    report = json.loads(r.stdout.decode())
+    assert report["clauses"] == 2
+    assert report["fields"]["whole_target"]["gold"] == 2
+    assert report["fields"]["whole_target"]["f1"] == 1.0
+    bad = subprocess.run([sys.executable, "scripts/eval_extraction.py", str(tmp_path / "none.json")], capture_output=True,
+                         cwd=CORPUS.parent, timeout=60)
+    assert bad.returncode != 0 and "cannot read" in bad.stderr.decode()
