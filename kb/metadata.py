@@ -125,8 +125,8 @@ _TAG = re.compile(r"^(?:\([^()\n]{1,8}\)|【[^】\n]{1,8}】|\[[^\]\n]{1,8}\])")
 _NOT_TITLE = re.compile(rf"[。;:!?>|»/\\]|^[《各(]|^[一二三四五六七八九十]+、|^\d+[.、]|^附件|{DOC_NUMBER}")
 _HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
 _NOTICE = re.compile(
-    rf"(?P<issuer>[^《》。;:,\n]*?)(?P<verb>关于(?:印发|转发|下发|批转|公布|发布)|(?<!关于)(?:印发|转发))"
-    rf"(?P<inner>[^。\n]+?)的通知"
+    r"(?P<issuer>[^《》。;:,\n]*?)(?P<verb>关于(?:印发|转发|下发|批转|公布|发布)|(?<!关于)(?:印发|转发))"
+    r"(?P<inner>[^。\n]+?)的通知"
 )
 _NOTICE_TAIL = re.compile(rf"$|{_SP}*[_|]")
 _SELF_REF = re.compile(

@@ -70,7 +70,7 @@ def _page(rnd: random.Random, pools: Pools, region: str, prefix: str, year: int,
     month, day = rnd.randint(1, 12), rnd.randint(1, 28)
     lines = [
         f"{region}人民政府门户网站",
-        f"首页 > 政务公开 > 政策文件",
+        "首页 > 政务公开 > 政策文件",
         f"{region}人民政府办公室关于印发{title}的通知",
         f"来源:{region}人民政府办公室 发布时间:{year}-{month:02d}-{day:02d} 10:{rnd.randint(10, 59)} 浏览次数:{rnd.randint(1, 999)}",
         "",

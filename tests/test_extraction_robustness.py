@@ -2,7 +2,7 @@
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kb.facts import extract_facts
-from kb.models import Clause
+
 from kb.structure import parse_clauses
 from conftest import seed_norm
 

@@ -1,9 +1,7 @@
 """Quantitative targets: sentences in the style of county plans, the seed plans, robustness and speed."""
 import json
 import math
-import time
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -348,18 +346,6 @@ def test_odd_input():
     assert extract_targets(None, []) == []  # type: ignore[arg-type]
     bad = parse_clauses("一、目标\n到2025年,入学率达到95%以上。")
     assert extract_targets("短", bad) == []  # clauses from another text are ignored, not trusted
-
-
-def test_speed():
-    """≥ 1 MB/s here on ~1 MB (measured ≈3 MB/s on 5 MB on one core; kept loose against slow CI)."""
-    one = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(GOLDEN.glob("*.text.txt")))
-    big = "\n\n".join([one] * 8)
-    clauses = parse_clauses(big)
-    t = time.perf_counter()
-    extract_targets(big, clauses)
-    mb_per_s = len(big.encode("utf-8")) / 1e6 / (time.perf_counter() - t)
-    assert mb_per_s >= 1.0, mb_per_s
-
 
 def test_module_sizes():
     for name in ("targets", "numbers", "deadlines", "lexicon"):
