@@ -342,3 +342,32 @@ def indicators(as_json: bool) -> None:
             for t in r["thresholds"]
         )
         click.echo(f"{r['id']:<8} {r['name'][:30]:<30} {th}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@corpus_option
+@db_option
+@user_errors
+def serve(host: str, port: int, corpus_dir: str, db_path: str) -> None:
+    """Serve the web UI (building the knowledge base first if it is missing).
+
+    Example: policykb serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    from importlib.metadata import entry_points
+
+    if not Path(db_path).exists():
+        click.echo(f"policykb: no knowledge base at {db_path} yet; building it from {corpus_dir} …", err=True)
+        if _run_build(corpus_dir, db_path, quiet=True):
+            raise UserError("the knowledge base was built with failures; see the lines above")
+    servers = entry_points(group="policykb.server")
+    if not servers:
+        raise UserError("the web app is not installed (pip install -e . installs it)")
+    run = next(iter(servers)).load()
+    click.echo(f"serving http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run(host, port, db_path, _index_dir(db_path))
+
+
+def _index_dir(db_path: str) -> str:
+    return str(Path(db_path).parent / "index")

@@ -117,3 +117,10 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 def words(text: str) -> list[str]:
     """Just the words of :func:`tokens`."""
     return [w for w, _, _ in tokens(text)]
+
+
+def index_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Words for the search index and for query scoring: jieba's search mode
+    (a long word and its dictionary sub-words), whitespace dropped."""
+    tk = _get()
+    return [(w, s, e) for w, s, e in tk.tokenize(text, mode="search", HMM=False) if not _SKIP.fullmatch(w)]

@@ -1,0 +1,49 @@
+"""The web UI: server-rendered pages in Simplified Chinese, each with a JSON twin.
+
+Views parse their arguments, call one ``kb`` function and render; no SQL or
+Whoosh here.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g
+
+from kb.store import Store
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(
+        DB_PATH=os.environ.get("POLICYKB_DB", os.path.join("instance", "kb.sqlite")),
+        INDEX_DIR=os.environ.get("POLICYKB_INDEX", os.path.join("instance", "index")),
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+
+    from .documents import bp as documents_bp
+    from .errors import register_errors
+    from .search import bp as search_bp
+
+    app.register_blueprint(search_bp)
+    app.register_blueprint(documents_bp)
+    register_errors(app)
+
+    @app.teardown_appcontext
+    def close_store(_exc):
+        store = g.pop("store", None)
+        if store is not None:
+            store.close()
+
+    return app
+
+
+def get_store() -> Store:
+    from flask import current_app
+
+    if "store" not in g:
+        g.store = Store(Path(current_app.config["DB_PATH"]))
+    return g.store

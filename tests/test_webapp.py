@@ -1,0 +1,81 @@
+"""The web UI through Flask's test client, pages checked with BeautifulSoup."""
+import pytest
+from bs4 import BeautifulSoup
+
+from kb.pipeline import build
+from webapp import create_app
+from conftest import CORPUS, SEEDS
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("web")
+    db = tmp / "kb.sqlite"
+    build(CORPUS, db)
+    app = create_app({"DB_PATH": str(db), "INDEX_DIR": str(tmp / "index"), "TESTING": True})
+    return app.test_client()
+
+
+def soup(resp):
+    return BeautifulSoup(resp.data.decode("utf-8"), "html.parser")
+
+
+def test_home_lists_documents_in_chinese(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    page = soup(r)
+    assert page.html["lang"] == "zh-CN"
+    assert page.find("input", {"name": "q"}) is not None
+    links = [a["href"] for a in page.select("section.browse a")]
+    assert len(links) == 5 and all(h.startswith("/documents/") for h in links)
+
+
+def test_document_page_has_outline_metadata_report_and_marked_facts(client):
+    r = client.get("/documents/004")
+    assert r.status_code == 200
+    page = soup(r)
+    assert page.h1.get_text() == "关于构建优质均衡的基本公共教育服务体系的实施方案"
+    meta = {tr.th.get_text(): tr.td.get_text() for tr in page.select("table.meta tr")}
+    assert "中共青海省委办公厅" in meta["发文机关"] and "630000" in meta["地区"]
+    report = page.select_one("section.report").get_text()
+    assert "删除拼音注音:467 处" in report and "繁体" in report and "疑似乱码:7 处" in report
+    assert len(page.select("section.text mark.fact-corrupt")) >= 7
+    assert page.select("section.text mark.fact-target")
+    # the outline links to clause anchors that exist
+    anchors = {d["id"] for d in page.select("div.clause")}
+    targets = [a["href"][1:] for a in page.select("aside.outline a")]
+    assert targets and set(targets) <= anchors
+
+
+def test_document_page_marks_units_with_roles(client):
+    page = soup(client.get("/documents/000"))
+    units = page.select("section.text mark.fact-unit")
+    assert units and any("牵头单位:普宁市教育局" in m["title"] for m in units)
+
+
+def test_text_is_escaped(client):
+    page = client.get("/documents/001").data.decode()
+    assert "<script" not in page.lower()
+
+
+def test_unknown_document_is_a_404_page(client):
+    r = client.get("/documents/nope")
+    assert r.status_code == 404
+    assert "没有编号为 nope 的文件" in soup(r).get_text()
+    r = client.get("/api/documents/nope")
+    assert r.status_code == 404 and r.get_json()["error"]
+
+
+def test_api_document_is_the_show_json(client):
+    r = client.get(f"/api/documents/{SEEDS['002']}")
+    assert r.status_code == 200
+    doc = r.get_json()
+    for key in ("id", "title", "doc_number", "issuers", "region", "text", "clauses", "citations", "normalisation",
+                "targets", "responsibilities"):
+        assert key in doc
+    assert doc["normalisation"]["duplicate_chars_removed"] > 10000
+
+
+def test_unknown_page_and_no_traceback(client):
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "Traceback" not in r.data.decode()

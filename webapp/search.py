@@ -1,0 +1,90 @@
+"""/ (the search page) and its JSON twin /api/search."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from kb.documents import list_documents
+
+from . import get_store
+
+bp = Blueprint("search", __name__)
+
+FIELDS = ("q", "province", "region", "level", "year_from", "year_to", "has_target", "page")
+LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _int(name: str, lo: int, hi: int) -> int | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        raise BadRequest(f"参数 {name} 应为 {lo} 到 {hi} 之间的整数,收到的是“{raw}”。")
+    return int(raw)
+
+
+def parse_query():
+    """The request's arguments as a SearchQuery (raises BadRequest with a message)."""
+    from kb.search import SearchQuery
+
+    has = (request.args.get("has_target") or "").strip().lower()
+    if has not in ("", "1", "0", "true", "false", "on"):
+        raise BadRequest(f"参数 has_target 只能是 1 或 0,收到的是“{has}”。")
+    level = (request.args.get("level") or "").strip() or None
+    if level is not None and level not in LEVELS:
+        raise BadRequest(f"参数 level 只能是 province、prefecture 或 county,收到的是“{level}”。")
+    return SearchQuery(
+        q=(request.args.get("q") or "").strip(),
+        province=(request.args.get("province") or "").strip() or None,
+        region=(request.args.get("region") or "").strip() or None,
+        level=level,
+        year_from=_int("year_from", 1949, 2100),
+        year_to=_int("year_to", 1949, 2100),
+        has_target=None if has == "" else has in ("1", "true", "on"),
+        page=_int("page", 1, 10_000) or 1,
+    )
+
+
+def _run():
+    from kb.search import SearchError, search
+
+    query = parse_query()
+    try:
+        return query, search(Path(current_app.config["INDEX_DIR"]), get_store(), query)
+    except SearchError as exc:
+        raise BadRequest(str(exc)) from exc
+
+
+@bp.get("/api/search")
+def api_search():
+    from .errors import error_response
+
+    try:
+        _, result = _run()
+    except BadRequest as exc:
+        return error_response(400, str(exc))
+    return jsonify(result)
+
+
+@bp.get("/")
+def index():
+    from .errors import error_response
+
+    args = {k: request.args.get(k, "") for k in FIELDS}
+    if not args["q"].strip():
+        if request.args.get("q") is not None:
+            return error_response(400, "请输入检索词。")
+        return render_template("search.html", args=args, result=None, documents=list_documents(get_store()), levels=LEVELS)
+    try:
+        query, result = _run()
+    except BadRequest as exc:
+        return render_template("search.html", args=args, result=None, error=str(exc), documents=None, levels=LEVELS), 400
+    from kb.search import explain
+
+    return render_template("search.html", args=args, result=result, query=query, explain=explain(query.q),
+                           documents=None, levels=LEVELS)
