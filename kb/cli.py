@@ -95,7 +95,7 @@ class _ProgressIter:
 
 def _open_store(corpus_dir: str, db_path: str) -> Store:
     """Open the knowledge base, building it first on a fresh checkout."""
-    if not Path(db_path).exists():
+    if not Path(db_path).exists() or not Path(_index_dir(db_path)).exists():
         click.echo(f"policykb: no knowledge base at {db_path} yet; building it from {corpus_dir} …", err=True)
         _run_build(corpus_dir, db_path, quiet=True)
     return Store(db_path)
@@ -110,6 +110,11 @@ def _run_build(corpus_dir: str, db_path: str, quiet: bool = False) -> int:
     report = build(corpus_dir, db_path, progress=_progress("building"))
     if not quiet or report.failures:
         click.echo(f"built {db_path}: {report.documents} documents, {len(report.failures)} failed", err=True)
+    from .index import build_index
+
+    ix = build_index(db_path, _index_dir(db_path))
+    if not quiet:
+        click.echo(f"built {ix.path}: {ix.clauses} clauses indexed in {ix.seconds:.1f} s", err=True)
     for doc_id, stage, message in report.failures:
         click.echo(f"policykb: {doc_id} failed in {stage}: {message}", err=True)
     return 1 if report.failures else 0
@@ -345,6 +350,51 @@ def indicators(as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("query")
+@click.option("--province", help="Only plans of this province (name or code).")
+@click.option("--region", help="Only plans of this region (code or full name); a prefecture or province includes its counties.")
+@click.option("--level", type=click.Choice(["province", "prefecture", "county"]), help="Only plans issued at this level.")
+@click.option("--year-from", type=int, help="Only plans from this year on.")
+@click.option("--year-to", type=int, help="Only plans up to this year.")
+@click.option("--has-target", is_flag=True, default=None, help="Only clauses that hold a quantitative target.")
+@click.option("--page", default=1, show_default=True, type=int)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@json_option
+@corpus_option
+@db_option
+@user_errors
+def search(query: str, province, region, level, year_from, year_to, has_target, page, limit, as_json, corpus_dir, db_path):
+    """Search clauses across all plans (simplified or traditional script).
+
+    Terms separated by spaces must all occur; "quoted words" match as a phrase;
+    -term excludes.
+
+    Example: policykb search "随迁子女 公办学校 比例" --province 广东省 --json
+    """
+    from .search import IndexMissing, SearchError, SearchQuery
+    from .search import search as run_search
+
+    store = _open_store(corpus_dir, db_path)
+    q = SearchQuery(q=query, province=province, region=region, level=level, year_from=year_from, year_to=year_to,
+                    has_target=has_target, page=page, per_page=limit)
+    try:
+        result = run_search(_index_dir(db_path), store, q)
+    except SearchError as exc:
+        raise UserError(str(exc)) from exc
+    except IndexMissing as exc:
+        raise UserError(f"no search index next to {db_path}; run `policykb build`") from exc
+    if as_json:
+        _echo_json(result)
+        return
+    click.echo(f"{result['total']} clauses match “{result['normalised_query']}” (page {result['page']})")
+    for h in result["hits"]:
+        region_name = (h["region"] or {}).get("name") or ""
+        click.echo(f"\n{h['score']:6.2f}  {region_name} {h['doc_number'] or ''}  {h['title']}  [{h['clause_path'] or '—'}]")
+        text = h["text"].replace("\n", " ")
+        click.echo("        " + (text[:120] + ("…" if len(text) > 120 else "")))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @corpus_option
@@ -357,7 +407,7 @@ def serve(host: str, port: int, corpus_dir: str, db_path: str) -> None:
     """
     from importlib.metadata import entry_points
 
-    if not Path(db_path).exists():
+    if not Path(db_path).exists() or not Path(_index_dir(db_path)).exists():
         click.echo(f"policykb: no knowledge base at {db_path} yet; building it from {corpus_dir} …", err=True)
         if _run_build(corpus_dir, db_path, quiet=True):
             raise UserError("the knowledge base was built with failures; see the lines above")

@@ -34,7 +34,15 @@ __all__ = ["SearchQuery", "SearchError", "Term", "search", "explain", "parse", "
 
 
 class SearchError(ValueError):
-    """A problem with the query that the user can fix (the message says how)."""
+    """A problem with the query that the user can fix (the message says how).
+
+    ``code`` and ``params`` let a user interface say the same in its own language.
+    """
+
+    def __init__(self, message: str, code: str = "invalid", **params: object):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -108,19 +116,19 @@ def explain(query_text: str) -> dict:
 def _check(query: SearchQuery) -> tuple[str, list[Term]]:
     q = (query.q or "").strip()
     if not q:
-        raise SearchError("The query is empty; type one or more words to look for.")
+        raise SearchError("The query is empty; type one or more words to look for.", "empty")
     if len(q) > MAX_QUERY:
-        raise SearchError(f"The query is {len(q)} characters long; shorten it to at most {MAX_QUERY}.")
+        raise SearchError(f"The query is {len(q)} characters long; shorten it to at most {MAX_QUERY}.", "too_long", length=len(q), limit=MAX_QUERY)
     if query.page < 1:
-        raise SearchError(f"Page {query.page} does not exist; pages start at 1.")
+        raise SearchError(f"Page {query.page} does not exist; pages start at 1.", "page", page=query.page, pages=None)
     if not 1 <= query.per_page <= MAX_PER_PAGE:
-        raise SearchError(f"Results per page must be between 1 and {MAX_PER_PAGE}, not {query.per_page}.")
+        raise SearchError(f"Results per page must be between 1 and {MAX_PER_PAGE}, not {query.per_page}.", "per_page", limit=MAX_PER_PAGE)
     if query.year_from is not None and query.year_to is not None and query.year_from > query.year_to:
-        raise SearchError(f"The year range {query.year_from}–{query.year_to} is empty; put the earlier year first.")
+        raise SearchError(f"The year range {query.year_from}–{query.year_to} is empty; put the earlier year first.", "years", year_from=query.year_from, year_to=query.year_to)
     normalised = normalise_query(q)
     terms = parse(normalised)
     if not any(not t.negated for t in terms):
-        raise SearchError("The query only excludes words; add at least one word to look for.")
+        raise SearchError("The query only excludes words; add at least one word to look for.", "only_negated")
     return normalised, terms
 
 
@@ -132,26 +140,26 @@ def _filters(store: Store, query: SearchQuery) -> dict[str, object]:
         try:
             prefix = region_prefix(query.province)
         except UnknownRegion as exc:
-            raise SearchError(f"Unknown province: {query.province}; give a province name such as 广东省 or its code.") from exc
+            raise SearchError(f"Unknown province: {query.province}; give a province name such as 广东省 or its code.", "province", value=query.province) from exc
         if len(prefix) != 2:
-            raise SearchError(f"{query.province} is not a province; use the region filter for prefectures and counties.")
+            raise SearchError(f"{query.province} is not a province; use the region filter for prefectures and counties.", "not_province", value=query.province)
         out["province"] = prefix
     if query.region:
         try:
             out["region_prefix"] = region_prefix(query.region)
         except UnknownRegion as exc:
-            raise SearchError(f"{exc}.".replace("..", ".")) from exc
+            raise SearchError(f"{exc}.".replace("..", "."), "region", value=query.region) from exc
     if query.level:
         level = LEVELS.get(query.level.strip().lower())
         if level is None:
-            raise SearchError(f"Unknown level: {query.level}; use province, prefecture or county.")
+            raise SearchError(f"Unknown level: {query.level}; use province, prefecture or county.", "level", value=query.level)
         out["level"] = level
     out["year_from"], out["year_to"] = query.year_from, query.year_to
     out["has_target"] = query.has_target
     if query.doc_id:
         doc_id = store.resolve_id(query.doc_id)
         if doc_id is None:
-            raise SearchError(f"Unknown document id: {query.doc_id}.")
+            raise SearchError(f"Unknown document id: {query.doc_id}.", "doc", value=query.doc_id)
         out["doc_id"] = doc_id
     return out
 
@@ -183,7 +191,7 @@ def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
     pages = max(1, -(-total // query.per_page))
     if query.page > pages:
         raise SearchError(f"Page {query.page} does not exist; there {'is' if pages == 1 else 'are'} {pages} "
-                          f"page{'s' if pages > 1 else ''} of results.")
+                          f"page{'s' if pages > 1 else ''} of results.", "page", page=query.page, pages=pages)
     positive = [t for t in terms if not t.negated]
     words = [w for t in positive for w in t.words() if w.strip()]
     ranked = ix.rank(words, matched, query.page * query.per_page)

@@ -79,3 +79,33 @@ def test_api_document_is_the_show_json(client):
 def test_unknown_page_and_no_traceback(client):
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "Traceback" not in r.data.decode()
+
+
+def test_search_page_and_api_agree(client):
+    from kb.index import build_index
+
+    db = client.application.config["DB_PATH"]
+    build_index(db, client.application.config["INDEX_DIR"])
+    api = client.get("/api/search?q=師生比").get_json()
+    assert api["normalised_query"] == "师生比" and api["total"] >= 1
+    hit = api["hits"][0]
+    assert set(hit) >= {"doc_id", "title", "doc_number", "region", "clause_path", "text", "highlight_html", "score", "url"}
+    assert "<mark>师生比</mark>" in hit["highlight_html"]
+    page = soup(client.get("/?q=師生比"))
+    assert "按“师生比”检索" in page.select_one(".summary").get_text()
+    assert page.select(".hit-item mark")[0].get_text() == "师生比"
+    assert page.select(".hit-item .title a")[0]["href"] == hit["url"]
+
+
+@pytest.mark.parametrize("query, words", [
+    ("q=", "请输入"), ("q=" + "教" * 201, "200"), ("q=教育&level=city", "level"), ("q=教育&page=abc", "page"),
+    ("q=教育&region=不存在县", "不认识地区"), ("q=教育&page=999", "没有第 999 页"), ("q=教育&has_target=maybe", "has_target"),
+    ("q=-教育", "排除词"), ("q=教育&year_from=2025&year_to=2020", "年份范围"),
+])
+def test_bad_search_input_is_a_400_with_a_message(client, query, words):
+    r = client.get("/api/search?" + query)
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["error"] and words in body["error"] and "Traceback" not in body["error"]
+    r = client.get("/?" + query)
+    assert r.status_code == 400 and "Traceback" not in r.data.decode()

@@ -29,6 +29,12 @@ def register_errors(app: Flask) -> None:
     def no_store(exc):
         return error_response(503, f"知识库尚未建立或无法打开:{exc}")
 
+    from kb.search import IndexMissing
+
+    @app.errorhandler(IndexMissing)
+    def no_index(exc):
+        return error_response(503, "检索索引尚未建立,请先运行 policykb build。")
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         msg = {404: "没有这个页面。", 405: "不支持这种请求方式。"}.get(exc.code, exc.description)

@@ -19,6 +19,27 @@ class BadRequest(ValueError):
     pass
 
 
+# kb.search.SearchError codes in the UI's language.
+MESSAGES = {
+    "empty": "请输入检索词。",
+    "too_long": "检索词共 {length} 个字,超过了 {limit} 个字的上限,请缩短。",
+    "page": "没有第 {page} 页的结果。",
+    "per_page": "每页条数应在 1 到 {limit} 之间。",
+    "years": "年份范围 {year_from}—{year_to} 有误:起始年份应不晚于截止年份。",
+    "only_negated": "检索式只有排除词,请至少输入一个要查找的词。",
+    "province": "不认识省份“{value}”,请输入省份全称(如 广东省)或代码。",
+    "not_province": "“{value}”不是省级行政区;地市和县区请用“地区”筛选。",
+    "region": "不认识地区“{value}”,或同名地区不止一个;请输入全称或 6 位代码。",
+    "level": "层级只能是 province(省级)、prefecture(地市级)或 county(县级)。",
+    "doc": "没有编号为 {value} 的文件。",
+}
+
+
+def message_of(exc) -> str:
+    template = MESSAGES.get(getattr(exc, "code", ""), "检索条件有误:{error}")
+    return template.format(error=exc, **getattr(exc, "params", {}))
+
+
 def _int(name: str, lo: int, hi: int) -> int | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
@@ -57,7 +78,7 @@ def _run():
     try:
         return query, search(Path(current_app.config["INDEX_DIR"]), get_store(), query)
     except SearchError as exc:
-        raise BadRequest(str(exc)) from exc
+        raise BadRequest(message_of(exc)) from exc
 
 
 @bp.get("/api/search")

@@ -1,0 +1,130 @@
+"""kb.index: one Whoosh entry per clause, stored data, atomic rebuild."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kb import index as kbindex
+from kb.pipeline import build
+from kb.search import SearchQuery, search
+from kb.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("idx")
+    db = tmp / "kb.sqlite"
+    build(ROOT / "corpus", db)
+    report = kbindex.build_index(db, tmp / "index", processes=2)
+    return db, tmp / "index", report
+
+
+def test_one_entry_per_clause(built):
+    db, index_dir, report = built
+    store = Store(db)
+    clauses = [(d, i) for d in store.document_ids() for i, _ in enumerate(store.clauses(d))]
+    ix = kbindex.open_index(index_dir)
+    assert report.clauses == len(clauses) == len(ix) == ix.searcher.doc_count()
+    assert report.documents == len(store.document_ids())
+    assert sorted((r["doc_id"], r["seq"]) for r in ix.records) == sorted(clauses)
+    assert report.bytes > 0 and not list(index_dir.parent.glob("index.new-*"))
+
+
+def test_stored_records(built):
+    db, index_dir, _ = built
+    store = Store(db)
+    ix = kbindex.open_index(index_dir)
+    rec = next(r for r in ix.records if r["doc_id"].startswith("000") and r["clause_path"] == "二/(三)/3")
+    clause = store.clauses(rec["doc_id"])[rec["seq"]]
+    assert rec["text"] == clause["text"] and (rec["start"], rec["end"]) == (clause["start"], clause["end"])
+    assert rec["region"] == {"code": "445281", "name": "普宁市"}
+    assert rec["doc_number"] == "普府办〔2022〕22号"
+    assert rec["title"] == "普宁市推动义务教育优质均衡发展行动方案"
+    # has_target: a clause holds a target when a target starts inside it
+    targets = store.targets()
+    with_target = {(t["doc_id"], t["clause_path"]) for t in targets}
+    flagged = {(r["doc_id"], r["clause_path"]) for r in ix.records if r["has_target"]}
+    assert flagged and flagged <= with_target
+
+
+def test_filter_fields(built):
+    _, index_dir, _ = built
+    ix = kbindex.open_index(index_dir)
+    n = len(ix)
+    assert ix.filter_docs({}) is None
+    prov = ix.filter_docs({"province": "44"})
+    assert prov and all(ix.records[d]["region"]["code"].startswith("44") for d in prov)
+    assert ix.filter_docs({"level": "province"}) == {d for d in range(n) if ix.records[d]["doc_id"].startswith("004")}
+    years = ix.filter_docs({"year_from": 2023, "year_to": 2024})
+    assert {ix.records[d]["doc_id"][:3] for d in years} == {"002", "004"}
+    assert ix.filter_docs({"has_target": True}) == {d for d in range(n) if ix.records[d]["has_target"]}
+
+
+def test_term_docs_is_substring_truth(built):
+    _, index_dir, _ = built
+    ix = kbindex.open_index(index_dir)
+    for term in ("师", "师生比", "控辍保学", "1:16", "义务教育优质均衡", "(二)", "不存在的词语"):
+        assert ix.term_docs(term) == {d for d, r in enumerate(ix.records) if term in r["text"]}
+
+
+def test_grams():
+    assert kbindex.grams("师生比") == {"师", "生", "比", "师生", "生比"}
+
+
+def test_tokenizer_positions_and_offsets():
+    text = "推进县管校聘改革"
+    toks = [(t.text, t.pos, t.startchar, t.endchar) for t in kbindex.WordTokenizer()(text, positions=True, chars=True)]
+    assert [p for _, p, _, _ in toks] == list(range(len(toks)))
+    assert all(text[s:e] == w for w, _, s, e in toks)
+
+
+def test_rebuild_swaps_atomically_and_searches_keep_working(built):
+    db, index_dir, _ = built
+    store = Store(db)
+    q = SearchQuery("控辍保学")
+    expected = search(index_dir, store, q)["total"]
+    old_generation = kbindex.open_index(index_dir).generation
+    errors: list[BaseException] = []
+    totals: list[int] = []
+    stop = threading.Event()
+
+    def searching():
+        while not stop.is_set():
+            try:
+                totals.append(search(index_dir, store, q)["total"])
+            except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+                errors.append(exc)
+            time.sleep(0.002)
+
+    threads = [threading.Thread(target=searching) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        kbindex.build_index(db, index_dir, processes=2)
+        kbindex.build_index(db, index_dir, processes=1)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:3]
+    assert totals and set(totals) == {expected}
+    assert kbindex.open_index(index_dir).generation != old_generation
+    leftovers = [p.name for p in index_dir.parent.iterdir() if p.name.startswith("index.")]
+    assert leftovers == []
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(kbindex.IndexMissing):
+        kbindex.open_index(tmp_path / "nothing")
+
+
+def test_whoosh_is_imported_only_in_index():
+    root = Path(kbindex.__file__).parent
+    users = sorted(p.name for p in root.rglob("*.py")
+                   if "from whoosh" in p.read_text(encoding="utf-8") or "import whoosh" in p.read_text(encoding="utf-8"))
+    assert users == ["index.py"]

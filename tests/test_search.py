@@ -1,0 +1,195 @@
+"""kb.search: substring recall, query syntax, filters, paging, errors, highlighting."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb import index as kbindex
+from kb.normalise import normalise_query, to_traditional
+from kb.pipeline import build
+from kb.search import SearchError, SearchQuery, explain, highlight, search
+from kb.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("search")
+    db = tmp / "kb.sqlite"
+    build(ROOT / "corpus", db)
+    kbindex.build_index(db, tmp / "index", processes=1)
+    store = Store(db)
+    clauses = {(d, i): c["text"] for d in store.document_ids() for i, c in enumerate(store.clauses(d))}
+    return tmp / "index", store, clauses
+
+
+def _all(index_dir, store, q, **filters) -> dict:
+    first = search(index_dir, store, SearchQuery(q, per_page=100, **filters))
+    hits = list(first["hits"])
+    page = 2
+    while len(hits) < first["total"]:
+        hits += search(index_dir, store, SearchQuery(q, per_page=100, page=page, **filters))["hits"]
+        page += 1
+    return {"total": first["total"], "keys": [(h["doc_id"], h["clause_seq"]) for h in hits], "hits": hits}
+
+
+RECALL_QUERIES = [
+    "师生比", "控辍保学", "送教上门", "县管校聘", "集团化办学", "随迁子女", "大班额", "普及普惠",
+    "教师", "均衡", "园", "率", "%",  # 2-char and 1-char terms
+    "随迁子女 公办学校", "交流轮岗 骨干教师", "义务教育 优质 均衡", "学前教育 毛入园率", "教师 编制 县管校聘",
+    "生均 经费", "1:16", "2025年", "义务教育优质均衡", "特殊教育 送教上门", "心理健康 教育", "课后服务 双减",
+    "學前教育", "義務教育優質均衡", "師生比", "控輟保學 鄉村",  # traditional script
+]
+
+
+@pytest.mark.parametrize("q", RECALL_QUERIES)
+def test_result_set_equals_substring_truth(kb, q):
+    index_dir, store, clauses = kb
+    terms = normalise_query(q).split()
+    truth = {k for k, text in clauses.items() if all(t in text for t in terms)}
+    got = _all(index_dir, store, q)
+    assert got["total"] == len(got["keys"]) == len(set(got["keys"]))
+    assert set(got["keys"]) == truth  # recall 1.0 and precision 1.0
+    if len(terms) == 1 and truth:
+        assert got["total"] > 0
+
+
+def test_traditional_and_simplified_give_the_same_results(kb):
+    index_dir, store, _ = kb
+    a = _all(index_dir, store, "義務教育優質均衡")
+    b = _all(index_dir, store, "义务教育优质均衡")
+    assert a["keys"] == b["keys"] and a["total"] > 10
+    assert _all(index_dir, store, to_traditional("随迁子女 公办学校"))["keys"] == _all(index_dir, store, "随迁子女 公办学校")["keys"]
+    assert search(index_dir, store, SearchQuery("義務教育"))["normalised_query"] == "义务教育"
+
+
+def test_quoted_phrase_and_exclusion(kb):
+    index_dir, store, clauses = kb
+    phrase = _all(index_dir, store, '"优质均衡发展"')
+    assert set(phrase["keys"]) == {k for k, t in clauses.items() if "优质均衡发展" in t}
+    excl = _all(index_dir, store, "优质均衡 -义务教育")
+    assert set(excl["keys"]) == {k for k, t in clauses.items() if "优质均衡" in t and "义务教育" not in t}
+    assert excl["keys"]
+    spaced = _all(index_dir, store, "“教育 集团”")  # a quoted phrase keeps its space
+    assert set(spaced["keys"]) == {k for k, t in clauses.items() if "教育 集团" in t}
+    neg_phrase = _all(index_dir, store, '教师 -"交流轮岗"')
+    assert set(neg_phrase["keys"]) == {k for k, t in clauses.items() if "教师" in t and "交流轮岗" not in t}
+
+
+def test_explain():
+    e = explain('義務教育優質均衡 "县管校聘" -送教上门')
+    assert e["normalised_query"] == '义务教育优质均衡 "县管校聘" -送教上门'
+    assert e["normalisations"] == ["t2s"]
+    assert [(t["text"], t["negated"], t["phrase"]) for t in e["terms"]] == [
+        ("义务教育优质均衡", False, False), ("县管校聘", False, True), ("送教上门", True, False)]
+    assert "县管校聘" in e["terms"][1]["tokens"]
+    assert explain("ＡＢＣ　师生比")["normalisations"] == ["nfkc"]
+
+
+def test_filters(kb):
+    index_dir, store, clauses = kb
+    docs = {r["id"]: r for r in store.documents()}
+
+    def docs_of(**f):
+        return {d[:3] for d, _ in _all(index_dir, store, "教育", **f)["keys"]}
+
+    assert docs_of(province="广东省") == {"000", "002"}
+    assert docs_of(province="440000") == {"000", "002"}
+    assert docs_of(region="445281") == {"000"}
+    assert docs_of(region="普宁市") == {"000"}
+    assert docs_of(region="揭阳市") == {"000"}
+    assert docs_of(region="青海省") == {"004"}
+    assert docs_of(level="county") == {"000", "001", "002", "003"}
+    assert docs_of(level="province") == {"004"}
+    assert docs_of(year_from=2023) == {"002", "004"}
+    assert docs_of(year_to=2020) == {"003"}
+    assert docs_of(year_from=2022, year_to=2022) == {"000", "001"}
+    assert docs_of(doc_id="001") == {"001"}
+    with_target = _all(index_dir, store, "教育", has_target=True)
+    assert with_target["keys"] and all(h["has_target"] for h in with_target["hits"])
+    without = _all(index_dir, store, "教育", has_target=False)
+    assert with_target["total"] + without["total"] == _all(index_dir, store, "教育")["total"]
+    assert {d for d in docs} >= {d for d, _ in with_target["keys"]}
+
+
+def test_paging(kb):
+    index_dir, store, _ = kb
+    full = _all(index_dir, store, "教育")
+    p1 = search(index_dir, store, SearchQuery("教育", per_page=7))
+    p2 = search(index_dir, store, SearchQuery("教育", per_page=7, page=2))
+    keys = [(h["doc_id"], h["clause_seq"]) for h in p1["hits"] + p2["hits"]]
+    assert keys == full["keys"][:14]
+    assert p1["total"] == p2["total"] == full["total"]
+    scores = [h["score"] for h in full["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("query, fragment", [
+    (SearchQuery(""), "empty"),
+    (SearchQuery("   "), "empty"),
+    (SearchQuery("教" * 201), "at most 200"),
+    (SearchQuery("-教师"), "only excludes"),
+    (SearchQuery("教育", region="不存在市"), "unknown region"),
+    (SearchQuery("教育", province="火星省"), "Unknown province"),
+    (SearchQuery("教育", province="普宁市"), "not a province"),
+    (SearchQuery("教育", level="village"), "Unknown level"),
+    (SearchQuery("教育", page=0), "pages start at 1"),
+    (SearchQuery("教育", page=999), "does not exist"),
+    (SearchQuery("教育", per_page=0), "per page"),
+    (SearchQuery("教育", year_from=2025, year_to=2020), "year range"),
+    (SearchQuery("教育", doc_id="zzz"), "Unknown document"),
+])
+def test_search_errors(kb, query, fragment):
+    index_dir, store, _ = kb
+    with pytest.raises(SearchError) as exc:
+        search(index_dir, store, query)
+    assert fragment.lower() in str(exc.value).lower()
+
+
+def test_hit_structure(kb):
+    index_dir, store, _ = kb
+    r = search(index_dir, store, SearchQuery("师生比", per_page=1))
+    assert set(r) == {"query", "normalised_query", "total", "page", "per_page", "hits"}
+    h = r["hits"][0]
+    assert {"doc_id", "title", "doc_number", "region", "clause_path", "text", "highlight_html", "score", "url",
+            "start", "end"} <= set(h)
+    assert h["url"] == f"/documents/{h['doc_id']}#clause-{h['clause_seq']}"
+    assert "<mark>师生比</mark>" in h["highlight_html"]
+    assert set(h["region"]) == {"code", "name"}
+    json.dumps(r, ensure_ascii=False)
+
+
+def test_highlight_escapes_and_trims():
+    assert highlight("a<b & 师生比>", ["师生比"]) == "a&lt;b &amp; <mark>师生比</mark>&gt;"
+    assert highlight("x&amp;y", ["amp"]) == "x&amp;<mark>amp</mark>;y"
+    assert highlight("师生比，师生比", ["师生", "生比"]) == "<mark>师生比</mark>，<mark>师生比</mark>"
+    long = "甲" * 500 + "控辍保学" + "乙" * 500
+    out = highlight(long, ["控辍保学"])
+    assert out.startswith("…") and out.endswith("…") and "<mark>控辍保学</mark>" in out and len(out) < 300
+
+
+def test_highlight_on_an_imported_clause_with_markup(tmp_path):
+    raw = (ROOT / "corpus" / "raw" / "003_66ff4e83a62757c1.txt").read_text(encoding="utf-8")
+    assert "交流轮岗" in raw
+    raw = raw.replace("交流轮岗", "交流轮岗<script>&", 1)
+    corpus = tmp_path / "corpus"
+    (corpus / "raw").mkdir(parents=True)
+    data = raw.encode("utf-8")
+    (corpus / "raw" / "x.txt").write_bytes(data)
+    manifest = json.loads((ROOT / "corpus" / "manifest.json").read_text(encoding="utf-8"))
+    entry = dict(next(e for e in manifest["documents"] if e["id"].startswith("003")))
+    entry.update(id="900_markup", file="raw/x.txt", sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    (corpus / "manifest.json").write_text(json.dumps({**manifest, "documents": [entry]}, ensure_ascii=False), encoding="utf-8")
+    build(corpus, tmp_path / "kb.sqlite")
+    kbindex.build_index(tmp_path / "kb.sqlite", tmp_path / "index", processes=1)
+    store = Store(tmp_path / "kb.sqlite")
+    r = search(tmp_path / "index", store, SearchQuery("交流轮岗 script"))
+    assert r["total"] >= 1
+    h = r["hits"][0]["highlight_html"]
+    assert "<script>" not in h and "&lt;<mark>script</mark>&gt;&amp;" in h
+    shutil.rmtree(tmp_path / "index")

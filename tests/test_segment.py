@@ -1,0 +1,47 @@
+"""kb.segment: the project's own jieba tokenizer and user dictionary."""
+from __future__ import annotations
+
+import pytest
+
+from kb import segment
+
+
+@pytest.mark.parametrize("term", ["控辍保学", "师生比", "送教上门", "县管校聘", "集团化办学", "交流轮岗", "随迁子女",
+                                  "大班额", "普惠性民办园", "课后服务", "五育并举"])
+def test_policy_terms_come_out_whole(term):
+    text = f"各地要进一步做好{term}工作。"
+    assert term in segment.words(text)
+
+
+def test_user_dictionary_has_taxonomy_and_unit_names():
+    words = set(segment.user_words())
+    assert {"控辍保学", "师生比", "县管校聘"} <= words
+    assert "发改局" in words  # a unit alias
+    assert all(2 <= len(w) <= 8 for w in words)
+    assert segment.userdict_text().splitlines()[0].split()[1].isdigit()
+
+
+def test_offsets_are_character_offsets():
+    text = "全面落实中小学教师“县管校聘”管理体制, 师生比达1:16。"
+    toks = segment.tokens(text)
+    assert toks, "no tokens"
+    for word, start, end in toks:
+        assert text[start:end] == word
+    assert all(not w.isspace() for w, _, _ in toks)
+    assert [w for w, _, _ in toks if w in ("县管校聘", "师生比")] == ["县管校聘", "师生比"]
+
+
+def test_index_tokens_include_sub_words_with_offsets():
+    text = "推进义务教育优质均衡发展"
+    toks = segment.index_tokens(text)
+    for word, start, end in toks:
+        assert text[start:end] == word
+    assert {"义务教育", "优质均衡"} <= {w for w, _, _ in toks}
+
+
+def test_jieba_is_imported_only_here():
+    from pathlib import Path
+
+    root = Path(segment.__file__).parent
+    users = [p.name for p in root.rglob("*.py") if "import jieba" in p.read_text(encoding="utf-8")]
+    assert users == ["segment.py"]
