@@ -1,42 +1,46 @@
 """The clause search index: the only module that imports Whoosh.
 
-One Whoosh document per clause, ranked on one text field, plus n-gram postings:
+One Whoosh document per clause (key, region code with its province and
+prefecture prefixes, level, year, document id, clause path, has-target: the
+filters are Whoosh queries) and, beside the Whoosh files, in Whoosh
+document-number order:
 
-* ``words`` — jieba words (:mod:`kb.segment`, search mode) through the
-  project's own :class:`WordTokenizer` (token index as position, character
-  offsets); BM25 ranks on it.
-* gram postings (``grams.pickle``, beside the Whoosh files) — for every
-  character unigram and bigram, the clauses holding it.  A term's clauses are
-  the intersection of the postings of its bigrams (its character, for
-  one-character terms), verified with a substring test against the clause
-  text: recall and precision are exact, whatever jieba made of the text.
-  (Measured: the same postings as a Whoosh field made the build 4x slower.)
+* ``words.pickle`` — word postings: for every jieba word (:mod:`kb.segment`,
+  search mode) the clauses holding it with its frequency there, and every
+  clause's length in words.  BM25 (Whoosh's BM25F formula and defaults) is
+  computed from them over the match set only.  (Measured: a Whoosh word field
+  doubled the build, and Whoosh's scorer took 100+ ms on big match sets.)
+* ``grams.pickle`` — for every character unigram and bigram, the clauses
+  holding it.  A term's clauses are the intersection of the postings of its
+  bigrams (its character, for one-character terms), verified with a substring
+  test: recall and precision are exact, whatever jieba made of the text.
+* ``clauses.pickle`` — per clause its key, text and display data, so a search
+  never touches SQLite or Whoosh's stored fields.
 
-Filter fields: region code (and its province and prefecture prefixes), region
-level, document year, document id and has-target.  Next to the Whoosh files
-the build writes ``clauses.pickle``: per Whoosh document number, the clause's
-key, text and display data, so a search never touches SQLite or Whoosh's
-stored fields.
-
-:func:`build_index` writes a new directory and swaps it in; :func:`open_index`
-caches one :class:`ClauseIndex` per directory generation.
+Worker processes segment the texts and build the postings while the main
+process writes the Whoosh index.  :func:`build_index` writes a new directory
+and swaps it in; :func:`open_index` caches one :class:`ClauseIndex` per
+directory generation.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import contextlib
+import heapq
 import pickle
 import shutil
 import threading
 import time
 import uuid
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from math import log
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from whoosh import fields, index as windex, query as wq, scoring
+from whoosh import fields, index as windex, query as wq
 from whoosh.analysis import Token, Tokenizer
 
 from . import segment
@@ -44,7 +48,9 @@ from .store import Store
 
 SIDE_FILE = "clauses.pickle"
 GRAMS_FILE = "grams.pickle"
+WORDS_FILE = "words.pickle"
 GENERATION_FILE = "generation"
+B, K1 = 0.75, 1.2  # BM25 parameters (Whoosh's BM25F defaults)
 
 
 class WordTokenizer(Tokenizer):
@@ -56,9 +62,7 @@ class WordTokenizer(Tokenizer):
                  mode: str = "", **kwargs) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for i, (word, s, e) in enumerate(segment.index_tokens(value) if tokenize else [(value, 0, len(value))]):
-            t.text = word.lower()
-            t.boost = 1.0
-            t.stopped = False
+            t.text, t.boost, t.stopped = word.lower(), 1.0, False
             if keeporiginal:
                 t.original = word
             if positions:
@@ -68,11 +72,6 @@ class WordTokenizer(Tokenizer):
             yield t
 
 
-def WordAnalyzer() -> WordTokenizer:
-    """The analyzer of the ``words`` field (a bare tokenizer is an analyzer in Whoosh)."""
-    return WordTokenizer()
-
-
 def grams(text: str) -> set[str]:
     """Every distinct character and character bigram of ``text``."""
     out = set(text)
@@ -80,47 +79,48 @@ def grams(text: str) -> set[str]:
     return out
 
 
-def _gram_chunk(args: tuple[int, list[str]]) -> dict[str, bytes]:
-    """Gram postings (int32 document numbers) of a run of clause texts."""
+def _chunk_postings(args: tuple[int, list[str]]) -> tuple[dict[str, bytes], dict[str, tuple[bytes, bytes]], bytes]:
+    """Gram postings, word postings (int32 document numbers, int32
+    frequencies) and word counts of a run of clause texts."""
     first, texts = args
     post: dict[str, array] = {}
+    words: dict[str, tuple[array, array]] = {}
+    lengths = array("i")
     for d, text in enumerate(texts, first):
         for g in grams(text):
-            a = post.get(g)
-            if a is None:
-                post[g] = a = array("i")
-            a.append(d)
-    return {g: a.tobytes() for g, a in post.items()}
+            (post.get(g) or post.setdefault(g, array("i"))).append(d)
+        toks = segment.index_words(text)
+        lengths.append(len(toks))
+        for w, tf in Counter(toks).items():
+            p = words.get(w) or words.setdefault(w, (array("i"), array("i")))
+            p[0].append(d)
+            p[1].append(tf)
+    return ({g: a.tobytes() for g, a in post.items()},
+            {w: (p[0].tobytes(), p[1].tobytes()) for w, p in words.items()}, lengths.tobytes())
 
 
-def gram_postings(texts: list[str], processes: int = 2) -> dict[str, bytes]:
-    """For every unigram and bigram: the sorted document numbers holding it."""
-    size = max(1, -(-len(texts) // max(1, processes)))
-    chunks = [(i, texts[i:i + size]) for i in range(0, len(texts), size)]
-    if processes > 1 and len(chunks) > 1:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            parts = pool.map(_gram_chunk, chunks)
-    else:
-        parts = [_gram_chunk(c) for c in chunks]
-    merged: dict[str, bytes] = {}
-    for part in parts:  # chunks are in document order: concatenation keeps postings sorted
-        for g, b in part.items():
-            merged[g] = merged[g] + b if g in merged else b
-    return merged
+def _chunks(texts: list[str], processes: int) -> list[tuple[int, list[str]]]:
+    size = max(1, -(-len(texts) // max(1, processes * 4)))
+    return [(i, texts[i:i + size]) for i in range(0, len(texts), size)]
+
+
+def _merge(parts) -> tuple[dict[str, bytes], dict[str, tuple[bytes, bytes]], bytes]:
+    """Concatenate chunk postings: chunks are in document order, so postings stay sorted."""
+    gram_lists: dict[str, list[bytes]] = {}
+    word_lists: dict[str, list[tuple[bytes, bytes]]] = {}
+    for g_part, w_part, _ in parts:
+        for g, b in g_part.items():
+            gram_lists.setdefault(g, []).append(b)
+        for w, p in w_part.items():
+            word_lists.setdefault(w, []).append(p)
+    words = {w: (b"".join(d for d, _ in v), b"".join(t for _, t in v)) for w, v in word_lists.items()}
+    return {g: b"".join(v) for g, v in gram_lists.items()}, words, b"".join(p[2] for p in parts)
 
 
 def schema() -> fields.Schema:
-    return fields.Schema(
-        key=fields.ID(stored=True, unique=True),
-        doc_id=fields.ID(),
-        region_code=fields.ID(),
-        province=fields.ID(),
-        prefecture=fields.ID(),
-        level=fields.ID(),
-        year=fields.NUMERIC(int, bits=32, signed=True),
-        has_target=fields.BOOLEAN(),
-        words=fields.TEXT(analyzer=WordAnalyzer(), phrase=False),
-    )
+    return fields.Schema(key=fields.ID(stored=True, unique=True), doc_id=fields.ID(), region_code=fields.ID(),
+                         province=fields.ID(), prefecture=fields.ID(), level=fields.ID(), clause_path=fields.ID(),
+                         year=fields.NUMERIC(int, bits=32, signed=True, shift_step=32), has_target=fields.BOOLEAN())
 
 
 # --- build --------------------------------------------------------------------
@@ -149,8 +149,9 @@ def _clause_records(store: Store) -> Iterator[tuple[dict, dict]]:
                        "region": {"code": code or None, "name": region.get("name")}}
         for seq, c in enumerate(store.clauses(doc_id)):
             has_target = any(c["start"] <= s < c["end"] for s, _ in spans)
-            entry = {"key": f"{doc_id}\t{seq}", "doc_id": doc_id, "words": c["text"],
-                     "has_target": has_target}
+            entry = {"key": f"{doc_id}\t{seq}", "doc_id": doc_id, "has_target": has_target}
+            if c["path"]:
+                entry["clause_path"] = c["path"]
             if code:
                 entry.update(region_code=code, province=code[:2], prefecture=code[:4])
             if region.get("level"):
@@ -162,8 +163,9 @@ def _clause_records(store: Store) -> Iterator[tuple[dict, dict]]:
             yield entry, record
 
 
-def _dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+def _load(path: Path):
+    with open(path, "rb") as f:
+        return pickle.load(f)
 
 
 def build_index(db_path: Path | str, index_dir: Path | str, processes: int = 2) -> IndexReport:
@@ -178,48 +180,50 @@ def build_index(db_path: Path | str, index_dir: Path | str, processes: int = 2) 
         shutil.rmtree(new)
     new.mkdir()
     try:
-        segment.warm()  # forked writer processes inherit the loaded dictionary
-        store = Store(db_path)
-        try:
+        segment.warm()  # forked worker processes inherit the loaded dictionary
+        with contextlib.closing(Store(db_path)) as store:
+            pairs = list(_clause_records(store))
+        records = [r for _, r in pairs]
+        texts = [r["text"] for r in records]
+        parallel = processes > 1 and len(texts) > 1
+        with multiprocessing.get_context("fork").Pool(processes) if parallel else contextlib.nullcontext() as pool:
+            pending = pool.map_async(_chunk_postings, _chunks(texts, processes)) if parallel else None
             ix = windex.create_in(str(new), schema())
-            if processes > 1:
-                writer = ix.writer(procs=processes, multisegment=True, limitmb=256, batchsize=200)
-            else:
-                writer = ix.writer(limitmb=256)
-            records: dict[str, dict] = {}
-            docs: set[str] = set()
+            writer = ix.writer(limitmb=1024)  # one writer: document numbers follow the order of adding
             try:
-                for entry, record in _clause_records(store):
+                for entry, _ in pairs:
                     writer.add_document(**entry)
-                    records[entry["key"]] = record
-                    docs.add(record["doc_id"])
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
-        finally:
-            store.close()
-        _write_side(ix, records, new, processes)
+            parts = pending.get() if pending else list(map(_chunk_postings, _chunks(texts, 1)))
+        _check_order(ix, records)
+        _write_side(directory=new, records=records, postings=_merge(parts))
         (new / GENERATION_FILE).write_text(uuid.uuid4().hex, encoding="ascii")
-        size = _dir_size(new)
+        size = sum(p.stat().st_size for p in new.iterdir() if p.is_file())
         _swap(new, index_dir)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-    return IndexReport(len(records), len(docs), time.perf_counter() - t0, size, str(index_dir))
+    return IndexReport(len(records), len({r["doc_id"] for r in records}), time.perf_counter() - t0, size, str(index_dir))
 
 
-def _write_side(ix, records: dict[str, dict], directory: Path, processes: int) -> None:
-    """Display records and gram postings, in Whoosh document-number order."""
+def _check_order(ix, records: list[dict]) -> None:
+    """The side files rely on Whoosh document number == position in ``records``."""
     with ix.reader() as reader:
-        ordered: list[dict | None] = [None] * reader.doc_count_all()
-        for docnum, stored in reader.iter_docs():
-            ordered[docnum] = records[stored["key"]]
-    with open(directory / SIDE_FILE, "wb") as f:
-        pickle.dump(ordered, f, protocol=pickle.HIGHEST_PROTOCOL)
-    postings = gram_postings([r["text"] for r in ordered], processes)
-    with open(directory / GRAMS_FILE, "wb") as f:
-        pickle.dump(postings, f, protocol=pickle.HIGHEST_PROTOCOL)
+        probe = {0, len(records) // 2, len(records) - 1} if records else set()
+        if reader.doc_count_all() != len(records) or any(
+                reader.stored_fields(d)["key"] != f"{records[d]['doc_id']}\t{records[d]['seq']}" for d in probe):
+            raise RuntimeError("Whoosh document numbers do not follow the order of adding")
+
+
+def _write_side(directory: Path, records: list[dict], postings) -> None:
+    """Display records, gram postings and word postings, in document-number order."""
+    grams_, words, lengths = postings
+    for name, data in ((SIDE_FILE, records), (GRAMS_FILE, grams_), (WORDS_FILE, {"lengths": lengths, "terms": words})):
+        with open(directory / name, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _swap(new: Path, index_dir: Path) -> None:
@@ -247,45 +251,43 @@ class ClauseIndex:
     def __init__(self, path: Path):
         self.path = path
         self.generation = (path / GENERATION_FILE).read_text(encoding="ascii")
-        with open(path / SIDE_FILE, "rb") as f:
-            self.records: list[dict] = pickle.load(f)
-        with open(path / GRAMS_FILE, "rb") as f:
-            self._postings: dict[str, bytes] = pickle.load(f)
+        self.records: list[dict] = _load(path / SIDE_FILE)
+        self.texts: list[str] = [r["text"] for r in self.records]
+        self._postings: dict[str, bytes] = _load(path / GRAMS_FILE)
+        words = _load(path / WORDS_FILE)
+        self._words: dict[str, tuple[bytes, bytes]] = words["terms"]
+        lengths = array("i", words["lengths"])
+        avg = (sum(lengths) / len(lengths) if lengths else 0) or 1
+        # BM25's length normalisation K1 * ((1 - B) + B * length / average), per document
+        self._norm = [K1 * ((1 - B) + B * n / avg) for n in lengths]
         self._ix = windex.open_dir(str(path))
-        self.searcher = self._ix.searcher(weighting=scoring.BM25F())
+        self.searcher = self._ix.searcher()
+        segment.warm()  # every query is segmented: load the dictionary now, not on the first search
         self.lock = threading.Lock()
         self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._maps: OrderedDict[str, dict[int, float]] = OrderedDict()  # word -> its BM25 weights
 
     def __len__(self) -> int:
         return len(self.records)
 
     def gram_docs(self, gram: str) -> frozenset[int]:
         """Document numbers whose text contains ``gram`` (one or two characters); cached."""
-        got = self._sets.get(gram)
-        if got is not None:
-            self._sets.move_to_end(gram)
-            return got
-        raw = self._postings.get(gram)
-        got = frozenset(array("i", raw)) if raw else frozenset()
-        self._sets[gram] = got
-        if len(self._sets) > 512:
-            self._sets.popitem(last=False)
-        return got
+        return _cached(self._sets, gram, lambda: frozenset(array("i", self._postings.get(gram, b""))), 512)
 
-    def term_docs(self, term: str) -> set[int]:
+    def term_docs(self, term: str) -> set[int] | frozenset[int]:
         """Document numbers of the clauses containing ``term`` as a substring."""
         if not term:
             return set(range(len(self.records)))
         if len(term) <= 2:
-            return set(self.gram_docs(term))
+            return self.gram_docs(term)  # shared: callers must not change it
         sets = sorted((self.gram_docs(term[i:i + 2]) for i in range(len(term) - 1)), key=len)
         cand = set(sets[0])
         for s in sets[1:]:
             cand &= s
             if not cand:
                 return cand
-        records = self.records
-        return {d for d in cand if term in records[d]["text"]}
+        texts = self.texts
+        return {d for d in cand if term in texts[d]}
 
     def filter_docs(self, filters: dict[str, object]) -> set[int] | None:
         """Document numbers passing the filters (None: no filter).
@@ -297,42 +299,68 @@ class ClauseIndex:
         if prefix:
             parts.append(wq.Term("region_code", prefix) if len(prefix) == 6 else
                          wq.Term("province" if len(prefix) == 2 else "prefecture", prefix))
-        if filters.get("province"):
-            parts.append(wq.Term("province", filters["province"]))
-        if filters.get("level"):
-            parts.append(wq.Term("level", filters["level"]))
+        parts += [wq.Term(name, filters[name]) for name in ("province", "level", "doc_id") if filters.get(name)]
         if filters.get("year_from") is not None or filters.get("year_to") is not None:
             parts.append(wq.NumericRange("year", filters.get("year_from"), filters.get("year_to")))
         if filters.get("has_target") is not None:
             parts.append(wq.Term("has_target", bool(filters["has_target"])))
-        if filters.get("doc_id"):
-            parts.append(wq.Term("doc_id", filters["doc_id"]))
         if not parts:
             return None
         with self.lock:
             return set(self.searcher.docs_for_query(wq.And(parts) if len(parts) > 1 else parts[0]))
 
-    def rank(self, words: Iterable[str], allowed: set[int], limit: int) -> list[tuple[int, float]]:
-        """The best ``limit`` of ``allowed`` by BM25 of ``words`` on the word
-        field, then (score 0) the rest of ``allowed`` in index order."""
-        terms = [wq.Term("words", w.lower()) for w in dict.fromkeys(words)]
-        out: list[tuple[int, float]] = []
-        if terms and allowed:
-            q = terms[0] if len(terms) == 1 else wq.Or(terms)
-            with self.lock:
-                results = self.searcher.search(q, filter=allowed, limit=limit)
-                out = [(hit.docnum, float(hit.score)) for hit in results]
+    def _weights(self, word: str) -> dict[int, float]:
+        """A word's postings: document number -> tf / (tf + K1 * length norm); cached."""
+        def make() -> dict[int, float]:
+            docs, tfs, norm = array("i", self._words[word][0]), array("i", self._words[word][1]), self._norm
+            return {d: tf / (tf + norm[d]) for d, tf in zip(docs, tfs)}
+        return _cached(self._maps, word, make, 1024)
+
+    def rank(self, words: Iterable[str], allowed: set[int] | frozenset[int], limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` of ``allowed`` by BM25 of ``words`` (Whoosh's
+        BM25F formula and defaults on the word postings), ties in document
+        order, then (score 0) the rest of ``allowed`` in document order."""
+        scores: dict[int, float] = {}
+        n_docs = len(self.records)
+        with self.lock:
+            for w in dict.fromkeys(x.lower() for x in words):
+                raw = self._words.get(w) if allowed else None
+                if raw is None:
+                    continue
+                idf = (log(n_docs / (len(raw[0]) // 4 + 1)) + 1) * (K1 + 1)
+                weights = self._weights(w)
+                get = scores.get
+                for d in weights.keys() & allowed:  # iterates the smaller of the two
+                    scores[d] = get(d, 0.0) + idf * weights[d]
+        out = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if len(out) < limit:
-            seen = {d for d, _ in out}
-            for d in sorted(allowed):
-                if len(out) >= limit:
-                    break
-                if d not in seen:
-                    out.append((d, 0.0))
+            rest = [d for d in allowed if d not in scores] if scores else allowed
+            out += [(d, 0.0) for d in heapq.nsmallest(limit - len(out), rest)]
         return out
 
     def close(self) -> None:
         self.searcher.close()
+
+
+_lru_lock = threading.Lock()
+
+
+def _cached(cache: OrderedDict, key: str, make, size: int):
+    """``cache[key]``, made by ``make()`` if missing; least recently used entries beyond ``size`` go.
+
+    Safe across the web server's threads: the cache is only touched under a lock
+    (``make`` runs outside it; two threads may both make a missing entry, harmlessly)."""
+    with _lru_lock:
+        got = cache.get(key)
+        if got is not None:
+            cache.move_to_end(key)
+            return got
+    got = make()
+    with _lru_lock:
+        cache[key] = got
+        if len(cache) > size:
+            cache.popitem(last=False)
+    return got
 
 
 _cache: dict[str, tuple[tuple[int, int], ClauseIndex]] = {}

@@ -5,7 +5,8 @@ are (NFKC, t2s when traditional) and split into terms — whitespace-separated
 words, ``"quoted phrases"`` (spaces kept) and ``-term`` / ``-"phrase"``
 exclusions.  A clause matches when it contains every positive term as a
 substring and no negated one; matches are ranked by BM25 of the terms' jieba
-words on the word field (clauses whose words do not score come last).
+words over the index's word postings (clauses whose words do not score come
+last).
 """
 from __future__ import annotations
 
@@ -165,7 +166,8 @@ def _filters(store: Store, query: SearchQuery) -> dict[str, object]:
 
 
 def match_set(ix: ClauseIndex, terms: list[Term], allowed: set[int] | None = None) -> set[int]:
-    """Document numbers of the clauses containing every positive term and no negated one."""
+    """Document numbers of the clauses containing every positive term and no
+    negated one (a set the caller must not change: it may be the index's own)."""
     positive = sorted((t for t in terms if not t.negated), key=lambda t: -len(t.text))
     result: set[int] | None = allowed
     for t in positive:

@@ -124,3 +124,29 @@ def index_tokens(text: str) -> list[tuple[str, int, int]]:
     (a long word and its dictionary sub-words), whitespace dropped."""
     tk = _get()
     return [(w, s, e) for w, s, e in tk.tokenize(text, mode="search", HMM=False) if not _SKIP.fullmatch(w)]
+
+
+_memo: dict[str, list[str]] = {}
+MEMO_SIZE = 200_000  # distinct blocks remembered by index_words
+
+
+def index_words(text: str) -> list[str]:
+    """The lower-cased words of :func:`index_tokens` (no offsets), for
+    building the index.  jieba segments every run of Han/alphanumeric
+    characters on its own, so the words are computed run by run and each
+    distinct run is remembered (policy texts repeat phrases and punctuation)."""
+    import jieba
+
+    tk = _get()
+    out: list[str] = []
+    for block in jieba.re_han_default.split(text):
+        if not block:
+            continue
+        got = _memo.get(block)
+        if got is None:
+            if len(_memo) >= MEMO_SIZE:
+                _memo.clear()
+            got = _memo[block] = [w.lower() for w, _, _ in tk.tokenize(block, mode="search", HMM=False)
+                                  if not _SKIP.fullmatch(w)]
+        out += got
+    return out

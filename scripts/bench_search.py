@@ -4,8 +4,9 @@
 
 Builds a synthetic corpus by recombining the seed plans (regions varied,
 every document labelled ``synthetic``), the knowledge base, the search index
-(two writer processes) and an FTS5 trigram table; then runs the queries below
-and prints build time and size, p50/p95 latency of a top-10 search with
+(Whoosh filter fields written while two worker processes segment the texts
+and build the word and gram postings) and an FTS5 trigram table; then runs
+the queries below and prints build time and size, p50/p95 latency of a top-10 search with
 highlighting, and recall/precision against substring truth (``instr()``).
 """
 from __future__ import annotations

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import threading
 import time
+from math import log
 from pathlib import Path
 
 import pytest
 
 from kb import index as kbindex
+from kb import segment
 from kb.pipeline import build
 from kb.search import SearchQuery, search
 from kb.store import Store
@@ -70,6 +72,34 @@ def test_term_docs_is_substring_truth(built):
     ix = kbindex.open_index(index_dir)
     for term in ("师", "师生比", "控辍保学", "1:16", "义务教育优质均衡", "(二)", "不存在的词语"):
         assert ix.term_docs(term) == {d for d, r in enumerate(ix.records) if term in r["text"]}
+
+
+def test_rank_is_bm25_over_the_match_set(built):
+    _, index_dir, _ = built
+    ix = kbindex.open_index(index_dir)
+    words = segment.index_words("义务教育优质均衡 师生比")
+    allowed = set(ix.term_docs("教育"))
+    doc_words = [segment.index_words(t) for t in ix.texts]
+    n, avg = len(doc_words), sum(map(len, doc_words)) / len(doc_words)
+    df = {w: sum(1 for dw in doc_words if w in dw) for w in words}
+
+    def bm25(d: int) -> float:
+        fl, out = len(doc_words[d]), 0.0
+        for w in dict.fromkeys(words):
+            tf = doc_words[d].count(w)
+            if tf:
+                out += (log(n / (df[w] + 1)) + 1) * tf * (kbindex.K1 + 1) / (
+                    tf + kbindex.K1 * ((1 - kbindex.B) + kbindex.B * fl / avg))
+        return out
+
+    expected = sorted(((d, bm25(d)) for d in allowed), key=lambda x: (-x[1], x[0]))
+    got = ix.rank(words, allowed, 20)
+    assert len(got) == 20 and expected[0][1] > 0
+    assert [round(s, 9) for _, s in got] == [round(s, 9) for _, s in expected[:20]]
+    assert all(abs(s - bm25(d)) < 1e-9 and d in allowed for d, s in got)
+    # documents that do not score come last, in document order
+    assert ix.rank(["不存在的词语"], allowed, 5) == [(d, 0.0) for d in sorted(allowed)[:5]]
+    assert ix.rank(words, set(), 5) == []
 
 
 def test_grams():

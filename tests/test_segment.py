@@ -45,3 +45,11 @@ def test_jieba_is_imported_only_here():
     root = Path(segment.__file__).parent
     users = [p.name for p in root.rglob("*.py") if "import jieba" in p.read_text(encoding="utf-8")]
     assert users == ["segment.py"]
+
+
+@pytest.mark.parametrize("text", ["推进义务教育优质均衡发展", "全面落实中小学教师“县管校聘”管理体制, 师生比达1:16。",
+                                  "  2025年，Ｇ毛入园率达到90%以上；ABC-教育 x_y\t控辍保学。。", "", "，，"])
+def test_index_words_match_index_tokens(text):
+    expected = [w.lower() for w, _, _ in segment.index_tokens(text)]
+    assert segment.index_words(text) == expected
+    assert segment.index_words(text) == expected  # memoised
