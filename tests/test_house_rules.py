@@ -13,6 +13,10 @@ OWNERS = {
     "cn2an": "kb/extract/numbers.py",
     "jieba": "kb/segment.py",
     "whoosh": "kb/index.py",
+    "openpyxl": "kb/spreadsheet.py",
+    "docx": "kb/worddoc.py",
+    "pypdf": "kb/pdftext.py",
+    "requests": "kb/scrape/http.py",
 }
 
 
