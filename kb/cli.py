@@ -419,5 +419,99 @@ def serve(host: str, port: int, corpus_dir: str, db_path: str) -> None:
     run(host, port, db_path, _index_dir(db_path))
 
 
+@main.command()
+@click.option("--indicator", help="A national indicator id (YJ-G15) or its words (随迁子女 公办学校 比例).")
+@click.option("--q", "--query", "query", help="Instead of an indicator: compare the clauses matching these words, by region.")
+@click.option("--region", "regions", multiple=True, help="Only this region (6-digit code or full name); repeatable.")
+@click.option("--province", "provinces", multiple=True, help="Only this province (name or code); repeatable.")
+@click.option("--stage", help="Only targets for this stage (学前, 小学, 初中, 义务教育, 高中, 特殊教育 …).")
+@click.option("--year-from", type=int, help="Only targets due in or after this year.")
+@click.option("--year-to", type=int, help="Only targets due in or before this year.")
+@click.option("--sort", type=click.Choice(["region", "value", "-value", "deadline"]), default="region", show_default=True)
+@click.option("--no-missing", is_flag=True, help="Leave out the regions whose plans set no target (未设定).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx", "json"]), help="Write the table in this format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout for csv and json).")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="Where the web UI runs, for the links in exports.")
+@json_option
+@corpus_option
+@db_option
+@user_errors
+def compare(indicator, query, regions, provinces, stage, year_from, year_to, sort, no_missing, fmt, output, base_url,
+            as_json, corpus_dir, db_path):
+    """Compare regions: the targets set for one indicator against the national
+    threshold, or the clauses on a topic side by side; export the table.
+
+    Example: policykb compare --indicator YJ-G15 --province 广东省 --province 浙江省
+    Example: policykb compare --indicator 巩固率 --json
+    Example: policykb compare --indicator YJ-G5 --format xlsx -o 班额对比.xlsx
+    Example: policykb compare --q 集团化办学 --format docx -o 集团化办学.docx
+    """
+    from .compare import CompareError, CompareQuery, compare_indicator, compare_topic
+    from .export import export, filename
+    from .search import IndexMissing, SearchError
+
+    if bool(indicator) == bool(query):
+        raise UserError("give either --indicator ID or --q WORDS (list indicators with `policykb indicators`)")
+    if as_json and fmt and fmt != "json":
+        raise UserError("--json prints JSON; leave out --format, or use --format json")
+    if fmt in ("xlsx", "docx") and not output and sys.stdout.isatty():
+        raise UserError(f"an {fmt} file needs -o FILE (for example -o {filename({'kind': 'topic'} if query else {'kind': 'indicator', 'indicator': {'id': 'X'}}, fmt)})")
+    store = _open_store(corpus_dir, db_path)
+    q = CompareQuery(indicator=indicator, q=query, regions=regions, provinces=provinces, stage=stage,
+                     year_from=year_from, year_to=year_to, sort=sort, include_not_set=not no_missing)
+    try:
+        result = compare_indicator(store, q) if indicator else compare_topic(_index_dir(db_path), store, q)
+    except (CompareError, SearchError) as exc:
+        raise UserError(str(exc)) from exc
+    except IndexMissing as exc:
+        raise UserError(f"no search index next to {db_path}; run `policykb build`") from exc
+    if as_json:
+        _echo_json(result)
+        return
+    if fmt:
+        data = export(result, fmt, base_url=base_url)
+        if output:
+            _write_atomic(Path(output), data)
+            click.echo(f"wrote {output}: {len(result['rows'])} rows", err=True)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
+    _print_comparison(result)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _print_comparison(result: dict) -> None:
+    from .compare import filters_text
+
+    if result["kind"] == "indicator":
+        ind, s = result["indicator"], result["summary"]
+        click.echo(f"{ind['id']} {ind['name']} — {filters_text(result['filters'])}: {s['targets']} targets, "
+                   f"{s['regions']} regions, {s['regions_not_set']} without a target")
+        for r in result["rows"]:
+            th = r["national_threshold"]
+            units = "、".join(u["name"] for u in r["units"][:2])
+            click.echo(f"{r['region']['name'] or '':<8} {r['doc_number'] or r['doc_id'][:3]:<16} {r['stage'] or '':<4} "
+                       f"{r['value_text'] or '未设定':<8} {r['deadline'] or '':<10} {th['text'] if th else '—':<7} "
+                       f"{r['verdict_label']:<8} {r['clause_path'] or ''}  {units}")
+        return
+    s = result["summary"]
+    click.echo(f"“{result['normalised_query']}”: {s['clauses']} clauses in {s['regions']} regions")
+    for g in result["groups"]:
+        click.echo(f"\n{g['region']['name']}  ({g['clauses']} clauses)")
+        for h in g["hits"]:
+            text = h["text"].replace("\n", " ")
+            click.echo(f"  {h['doc_number'] or h['doc_id'][:3]} [{h['clause_path'] or '—'}] {text[:100]}{'…' if len(text) > 100 else ''}")
+
+
 def _index_dir(db_path: str) -> str:
     return str(Path(db_path).parent / "index")

@@ -162,3 +162,79 @@ def list_units(store: Store, doc: str | None = None, unit: str | None = None, re
     prefix = region_prefix(region) if region else None
     text = normalise_query(unit).replace(" ", "") if unit else None
     return [responsibility_json(r) for r in store.responsibilities(doc_id, prefix, text)]
+
+
+# --- across regions -----------------------------------------------------------
+
+ROLES = ("lead", "co", "none")
+
+
+def unit_kind(unit: str, region: dict | None) -> str:
+    """A unit's name without its region's name: 普宁市财政局 → 财政局 (the kind of department)."""
+    if region:
+        for name in (region.get("name"), (region.get("name") or "")[:-1] if len(region.get("name") or "") > 2 else None):
+            if name and unit.startswith(name) and len(unit) > len(name) + 1:
+                return unit[len(name):]
+    return unit
+
+
+def unit_tasks(store: Store, unit: str | None, regions: tuple[str, ...] = (), role: str | None = None,
+               limit: int = 2000) -> dict:
+    """The tasks a kind of department leads or co-leads, across regions.
+
+    ``{unit, role, total, shown, by_region: [{region, lead, co, none}], kinds: [{kind, count}], rows: [...]}``;
+    each row has the region, document, clause and the task's words.
+    """
+    from .normalise import normalise_query
+
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use lead, co or none")
+    prefixes = [region_prefix(r) for r in regions] or None
+    text = normalise_query(unit).replace(" ", "") if unit else None
+    found = store.unit_tasks(text, prefixes, role)
+    by_region: dict[str, dict] = {}
+    kinds: dict[str, int] = {}
+    for r in found:
+        reg = _region(r["region"]) or {"code": None, "name": "地区不明"}
+        key = reg["code"] or r["doc_id"]
+        entry = by_region.setdefault(key, {"region": reg, "lead": 0, "co": 0, "none": 0})
+        entry[r["role"] or "none"] += 1
+        kind = unit_kind(r["unit"], r["region"])
+        kinds[kind] = kinds.get(kind, 0) + 1
+    rows = [
+        {"region": _region(r["region"]), "doc_id": r["doc_id"], "title": r["title"], "doc_number": r["doc_number"],
+         "clause_path": r["clause_path"], "clause_heading": r["clause_heading"],
+         "url": f"/documents/{r['doc_id']}" + (f"#clause-{r['clause_seq']}" if r["clause_seq"] is not None else ""),
+         "unit": r["unit"], "unit_raw": r["unit_raw"], "kind": unit_kind(r["unit"], r["region"]), "role": r["role"],
+         "task": r["task_text"], "span": {"start": r["start"], "end": r["end"], "text": r["span_text"]}}
+        for r in found[:limit]
+    ]
+    return {
+        "unit": unit, "role": role, "total": len(found), "shown": len(rows),
+        "by_region": sorted(by_region.values(), key=lambda e: (e["region"]["code"] is None, e["region"]["code"] or "")),
+        "kinds": [{"kind": k, "count": n} for k, n in sorted(kinds.items(), key=lambda kv: -kv[1])],
+        "rows": rows,
+    }
+
+
+def cited_documents(store: Store) -> list[dict]:
+    """Upstream documents (by 文号, else by title) with the plans that cite them, most cited first.
+
+    ``[{title, doc_number, resolved_doc_id, resolved_title, count, cited_by: [{doc_id, title, doc_number, region}]}]``
+    """
+    groups: dict[str, dict] = {}
+    for c in store.all_citations():
+        key = c["cited_doc_number"] or c["cited_title"].strip("《》 ")
+        g = groups.setdefault(key, {"title": c["cited_title"], "doc_number": c["cited_doc_number"],
+                                    "resolved_doc_id": None, "resolved_title": None, "cited_by": {}, "titles": {}})
+        g["titles"][c["cited_title"]] = g["titles"].get(c["cited_title"], 0) + 1
+        if c["resolved_doc_id"] and not g["resolved_doc_id"]:
+            g["resolved_doc_id"], g["resolved_title"] = c["resolved_doc_id"], c["resolved_title"]
+        g["cited_by"].setdefault(c["doc_id"], {"doc_id": c["doc_id"], "title": c["title"], "doc_number": c["doc_number"],
+                                               "region": _region(c["region"])})
+    out = []
+    for g in groups.values():
+        title = max(g.pop("titles").items(), key=lambda kv: kv[1])[0]
+        cited_by = list(g["cited_by"].values())
+        out.append({**g, "title": title, "cited_by": cited_by, "count": len(cited_by)})
+    return sorted(out, key=lambda g: (-g["count"], g["doc_number"] is None, g["title"]))

@@ -31,7 +31,7 @@ LEVELS = {"province": "province", "prefecture": "prefecture", "county": "county"
 _TERM = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|(\S+))')
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 
-__all__ = ["SearchQuery", "SearchError", "Term", "search", "explain", "parse", "highlight", "IndexMissing"]
+__all__ = ["SearchQuery", "SearchError", "Term", "search", "ranked_hits", "explain", "parse", "highlight", "IndexMissing"]
 
 
 class SearchError(ValueError):
@@ -202,6 +202,27 @@ def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
     hits = [_hit(ix.records[d], score, needles) for d, score in ranked[first:first + query.per_page]]
     return {"query": query.q, "normalised_query": normalised, "total": total, "page": query.page,
             "per_page": query.per_page, "hits": hits}
+
+
+def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int,
+                region_prefixes: list[str] | None = None) -> dict:
+    """The best ``limit`` clauses matching ``query`` (its filters, and any of
+    ``region_prefixes``), for callers that group hits themselves."""
+    normalised, terms = _check(query)
+    ix = open_index(index_dir)
+    allowed = ix.filter_docs(_filters(store, query))
+    if region_prefixes:
+        within: set[int] = set()
+        for prefix in region_prefixes:
+            within |= ix.filter_docs({"region_prefix": prefix}) or set()
+        allowed = within if allowed is None else (allowed & within)
+    matched = match_set(ix, terms, allowed)
+    positive = [t for t in terms if not t.negated]
+    words = [w for t in positive for w in t.words() if w.strip()]
+    needles = [t.text for t in positive]
+    ranked = ix.rank(words, matched, limit)[:limit]
+    return {"query": query.q, "normalised_query": normalised, "total": len(matched),
+            "hits": [_hit(ix.records[d], score, needles) for d, score in ranked]}
 
 
 def _hit(rec: dict, score: float, needles: list[str]) -> dict:

@@ -28,23 +28,30 @@ class Link:
 
 
 def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequence[tuple[str, str]] = (),
-                sheet_title: str = "对比") -> bytes:
-    """A workbook with one table sheet (bold, frozen header) and an 说明 sheet listing ``about``.
+                sheet_title: str = "对比", title_lines: Sequence[str] = ()) -> bytes:
+    """A workbook with one table sheet and an 说明 sheet listing ``about``.
 
-    Cells may be str, int, float, None or :class:`Link`; numbers stay numbers.
+    ``title_lines`` go above the table, the first in bold; the header row is
+    bold and frozen (with everything above it).  Cells may be str, int, float,
+    None or :class:`Link`; numbers stay numbers.
     """
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title[:31]
     bold = Font(bold=True)
+    for i, line in enumerate(title_lines):
+        ws.append([line])
+        if i == 0:
+            ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    header_row = len(title_lines) + 1
     ws.append([c.header for c in columns])
-    for cell in ws[1]:
+    for cell in ws[header_row]:
         cell.font = bold
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{header_row + 1}"
     link_font = Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    for r, row in enumerate(rows, start=2):
+    for r, row in enumerate(rows, start=header_row + 1):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             if isinstance(value, Link):
@@ -57,8 +64,8 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
             cell.alignment = wrap if columns[c - 1].wrap else top
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    if ws.max_row > 1:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{ws.max_row}"
+    if ws.max_row > header_row:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{ws.max_row}"
     if about:
         info = wb.create_sheet("说明")
         for key, value in about:

@@ -124,6 +124,7 @@ CREATE TABLE failures (
 INDEXES = """
 CREATE INDEX targets_indicator ON targets(indicator_id);
 CREATE INDEX responsibilities_unit ON responsibilities(unit);
+CREATE INDEX responsibilities_path ON responsibilities(doc_id, clause_path);
 CREATE INDEX clauses_path ON clauses(doc_id, path);
 CREATE INDEX documents_region ON documents(region_code);
 CREATE INDEX documents_doc_number ON documents(doc_number);
@@ -227,6 +228,103 @@ class Store:
         )
         return [_fact_row(r) for r in self.conn.execute(sql, args)]
 
+    # -- comparison ---------------------------------------------------------
+
+    def compare_targets(self, indicator_ids: list[str], region_prefixes: list[str] | None = None) -> list[dict]:
+        """Targets of these indicators with what a comparison table shows of their
+        document (title, 文号, dates, region, source) and clause (seq, text)."""
+        where = [f"t.indicator_id IN ({', '.join('?' for _ in indicator_ids)})"]
+        args: list = list(indicator_ids)
+        if region_prefixes:
+            where.append(_prefixes_sql("d.region_code", region_prefixes, args))
+        sql = (
+            "SELECT t.*, d.title, d.doc_number, d.signed_date, d.published_date, d.region, d.region_code, d.url,"
+            " d.site, c.seq AS clause_seq, c.text AS clause_text"
+            " FROM targets t JOIN documents d ON d.id = t.doc_id"
+            " LEFT JOIN clauses c ON c.doc_id = t.doc_id AND c.path = t.clause_path"
+            " WHERE " + " AND ".join(where) + " GROUP BY t.doc_id, t.seq ORDER BY d.seq, t.seq"
+        )
+        out = []
+        for r in self.conn.execute(sql, args):
+            d = _fact_row(r)
+            d["region"] = json.loads(d["region"]) if d["region"] else None
+            out.append(d)
+        return out
+
+    def document_summaries(self, region_prefixes: list[str] | None = None) -> list[dict]:
+        """id, title, 文号, dates, region and source of each document (no text), in corpus order."""
+        args: list = []
+        where = " WHERE " + _prefixes_sql("region_code", region_prefixes, args) if region_prefixes else ""
+        sql = ("SELECT id, title, doc_number, signed_date, published_date, year, region, region_code, url, site"
+               " FROM documents" + where + " ORDER BY seq")
+        out = []
+        for r in self.conn.execute(sql, args):
+            d = dict(r)
+            d["region"] = json.loads(d["region"]) if d["region"] else None
+            out.append(d)
+        return out
+
+    def units_at(self, doc_paths: dict[str, set[str]]) -> dict[tuple[str, str], list[dict]]:
+        """Responsible units recorded at these clause paths, keyed by (doc_id, path), in text order."""
+        out: dict[tuple[str, str], list[dict]] = {}
+        pairs = [(doc, path) for doc, paths in doc_paths.items() for path in sorted(paths)]
+        for i in range(0, len(pairs), 400):
+            chunk = pairs[i:i + 400]
+            values = ", ".join("(?, ?)" for _ in chunk)
+            flat = [x for pair in chunk for x in pair]
+            sql = ("SELECT doc_id, clause_path, unit, role FROM responsibilities"
+                   f" WHERE (doc_id, clause_path) IN (VALUES {values}) ORDER BY doc_id, seq")
+            for r in self.conn.execute(sql, flat):
+                out.setdefault((r["doc_id"], r["clause_path"]), []).append({"unit": r["unit"], "role": r["role"]})
+        return out
+
+    def unit_tasks(self, unit_text: str | None, region_prefixes: list[str] | None = None,
+                   role: str | None = None) -> list[dict]:
+        """Responsibilities whose unit matches, with their document, clause seq and the task's words."""
+        where: list[str] = []
+        args: list = []
+        if unit_text:
+            where.append("(instr(r.unit, ?) > 0 OR instr(r.unit_raw, ?) > 0)")
+            args += [unit_text, unit_text]
+        if role:
+            where.append("r.role = ?" if role != "none" else "r.role IS NULL")
+            if role != "none":
+                args.append(role)
+        if region_prefixes:
+            where.append(_prefixes_sql("d.region_code", region_prefixes, args))
+        sql = (
+            "SELECT r.doc_id, r.clause_path, r.unit, r.unit_raw, r.role, r.start, r.\"end\", r.span_text,"
+            " r.task_start, r.task_end,"
+            " CASE WHEN r.task_start IS NULL THEN NULL"
+            "      ELSE substr(d.text, r.task_start + 1, min(r.task_end - r.task_start, 400)) END AS task_text,"
+            " d.title, d.doc_number, d.region, d.region_code, c.seq AS clause_seq, c.heading AS clause_heading"
+            " FROM responsibilities r JOIN documents d ON d.id = r.doc_id"
+            " LEFT JOIN clauses c ON c.doc_id = r.doc_id AND c.path = r.clause_path"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " GROUP BY r.doc_id, r.seq ORDER BY d.region_code, d.seq, r.seq"
+        )
+        out = []
+        for r in self.conn.execute(sql, args):
+            d = dict(r)
+            d["region"] = json.loads(d["region"]) if d["region"] else None
+            out.append(d)
+        return out
+
+    def all_citations(self) -> list[dict]:
+        """Every citation with the citing document's title, 文号 and region, in corpus order."""
+        sql = (
+            'SELECT c.doc_id, c.seq, c.title AS cited_title, c.doc_number AS cited_doc_number, c.inner_title,'
+            ' c.start, c."end", c.resolved_doc_id, d.title, d.doc_number, d.region, r.title AS resolved_title'
+            " FROM citations c JOIN documents d ON d.id = c.doc_id"
+            " LEFT JOIN documents r ON r.id = c.resolved_doc_id ORDER BY d.seq, c.seq"
+        )
+        out = []
+        for r in self.conn.execute(sql):
+            d = dict(r)
+            d["region"] = json.loads(d["region"]) if d["region"] else None
+            out.append(d)
+        return out
+
     def failures(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM failures ORDER BY doc_id")]
 
@@ -241,6 +339,15 @@ def _fact_filters(doc_id: str | None, region_prefix: str | None) -> tuple[list[s
         where.append("substr(d.region_code, 1, ?) = ?")
         args += [len(region_prefix), region_prefix]
     return where, args
+
+
+def _prefixes_sql(column: str, prefixes: list[str], args: list) -> str:
+    """``column`` starts with one of ``prefixes`` (region code prefixes), as SQL; extends ``args``."""
+    parts = []
+    for p in prefixes:
+        parts.append(f"substr({column}, 1, ?) = ?")
+        args += [len(p), p]
+    return "(" + " OR ".join(parts) + ")"
 
 
 def _fact_row(r: sqlite3.Row) -> dict:

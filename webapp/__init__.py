@@ -24,12 +24,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False
 
+    from .citations import bp as citations_bp
+    from .compare import bp as compare_bp
     from .documents import bp as documents_bp
     from .errors import register_errors
     from .search import bp as search_bp
+    from .units import bp as units_bp
 
     app.register_blueprint(search_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(compare_bp)
+    app.register_blueprint(units_bp)
+    app.register_blueprint(citations_bp)
     register_errors(app)
 
     @app.teardown_appcontext

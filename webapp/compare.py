@@ -1,0 +1,221 @@
+"""/compare (by indicator or by topic), its JSON twin /api/compare and /compare/download."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+
+from kb import taxonomy
+from kb.compare import STAGES, VERDICT_LABELS, CompareError, CompareQuery, compare_indicator, compare_topic, filters_text
+from kb.export import FORMATS, MEDIA_TYPES, export, filename
+
+from . import get_store
+from .chart import indicator_chart
+
+bp = Blueprint("compare", __name__)
+
+SORTS = {"region": "按地区", "value": "按目标值升序", "-value": "按目标值降序", "deadline": "按期限"}
+FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word", "csv": "CSV", "json": "JSON"}
+_SPLIT = re.compile(r"[,,、;;\s]+")
+
+# kb.compare.CompareError codes in the UI's language.
+MESSAGES = {
+    "indicator_empty": "请选择要对比的指标。",
+    "one_indicator": "一次只能对比一个指标,请从列表中选择一个。",
+    "indicator": "不认识指标“{value}”。",
+    "region": "不认识地区“{value}”。",
+    "region_ambiguous": "地区名“{value}”不止一个,请选择其中之一:",
+    "province": "不认识省份“{value}”。",
+    "not_province": "“{value}”不是省级行政区;地市和县区请填在“地区”里。",
+    "stage": "不认识学段“{value}”。",
+    "sort": "不支持排序方式“{value}”。",
+    "years": "期限年份范围 {year_from}—{year_to} 有误:起始年份应不晚于截止年份。",
+    "too_many": "对比结果共 {rows} 行,超过了 {limit} 行的上限;请按省份、地区、学段或期限缩小范围。",
+}
+SEARCH_MESSAGES = {
+    "empty": "请输入要对比的主题词。",
+    "too_long": "主题词共 {length} 个字,超过了 {limit} 个字的上限,请缩短。",
+    "only_negated": "主题词只有排除词,请至少输入一个要查找的词。",
+}
+
+
+class BadRequest(ValueError):
+    def __init__(self, message: str, suggestions: list[dict] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+def _list(name: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for raw in request.args.getlist(name):
+        out += [x for x in _SPLIT.split(raw) if x]
+    return tuple(dict.fromkeys(out))
+
+
+def _year(name: str) -> int | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1949 <= int(raw) <= 2100:
+        raise BadRequest(f"参数 {name} 应为 1949 到 2100 之间的年份,收到的是“{raw}”。")
+    return int(raw)
+
+
+def parse_query() -> CompareQuery:
+    sort = (request.args.get("sort") or "region").strip()
+    if sort not in SORTS:
+        raise BadRequest(f"不支持排序方式“{sort}”,可选:" + "、".join(f"{k}({v})" for k, v in SORTS.items()) + "。")
+    return CompareQuery(
+        indicator=(request.args.get("indicator") or "").strip() or None,
+        q=(request.args.get("q") or "").strip() or None,
+        regions=_list("region"), provinces=_list("province"),
+        stage=(request.args.get("stage") or "").strip() or None,
+        year_from=_year("year_from"), year_to=_year("year_to"), sort=sort,
+        include_not_set=_missing(),
+    )
+
+
+def _missing() -> bool:
+    """List the regions without a target? Yes unless ``missing=0`` (the form sends 0 and, when ticked, 1)."""
+    values = request.args.getlist("missing")
+    return not values or any(v in ("1", "true", "on") for v in values)
+
+
+def _suggestions(exc: CompareError) -> list[dict]:
+    """Close matches as links: the same request with the unknown value replaced."""
+    out = []
+    value = str(exc.params.get("value", ""))
+    for s in exc.suggestions:
+        token = s.split(" ")[0]
+        if exc.code in ("indicator",):
+            replace = ("indicator", token)
+        elif exc.code in ("region", "region_ambiguous", "province"):
+            code = next((t for t in s.split(" ") if t.isdigit() and len(t) == 6), token)
+            replace = ("province" if exc.code == "province" else "region", code)
+        else:
+            out.append({"label": s, "url": None})
+            continue
+        name, new = replace
+        args = [(k, v) for k, v in request.args.items(multi=True)]
+        args = [(k, (new if (k == name and v == value) else v)) for k, v in args]
+        if not any(k == name for k, _ in args):
+            args.append((name, new))
+        # a value given inside a comma list: rebuild that parameter
+        args = [(k, ",".join(new if x == value else x for x in _SPLIT.split(v) if x) if k == name else v) for k, v in args]
+        out.append({"label": s, "url": "/compare?" + urlencode(args)})
+    return out
+
+
+def run(query: CompareQuery) -> dict:
+    from kb.search import SearchError
+
+    try:
+        if query.indicator:
+            return compare_indicator(get_store(), query)
+        return compare_topic(Path(current_app.config["INDEX_DIR"]), get_store(), query)
+    except CompareError as exc:
+        message = MESSAGES.get(exc.code, "对比条件有误:{error}").format(error=exc, **exc.params)
+        raise BadRequest(message, _suggestions(exc)) from exc
+    except SearchError as exc:
+        from .search import message_of
+
+        template = SEARCH_MESSAGES.get(exc.code)
+        raise BadRequest(template.format(**exc.params) if template else message_of(exc)) from exc
+
+
+def _indicator_options() -> list[tuple[str, list[taxonomy.Indicator]]]:
+    groups: dict[str, list[taxonomy.Indicator]] = {}
+    scheme_names = {"教督〔2017〕6号": "义务教育优质均衡(教督〔2017〕6号)",
+                    "教督〔2020〕1号": "学前教育普及普惠(教督〔2020〕1号)"}
+    for ind in taxonomy.indicators():
+        if ind.qualitative:
+            continue
+        groups.setdefault(scheme_names.get(ind.scheme, "常用指标"), []).append(ind)
+    return list(groups.items())
+
+
+def _provinces() -> list[dict]:
+    seen: dict[str, dict] = {}
+    for d in get_store().document_summaries():
+        r = d["region"] or {}
+        code, name = r.get("province_code"), r.get("province")
+        if r.get("level") == "province":
+            code, name = r.get("code"), r.get("name")
+        if code and name:
+            entry = seen.setdefault(code, {"code": code, "name": name, "plans": 0})
+            entry["plans"] += 1
+    return sorted(seen.values(), key=lambda p: p["code"])
+
+
+def _export_links() -> list[dict]:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "format"]
+    return [{"format": f, "label": FORMAT_LABELS[f], "url": "/compare/download?" + urlencode(args + [("format", f)])}
+            for f in ("xlsx", "docx", "csv", "json")]
+
+
+@bp.get("/api/compare")
+def api_compare():
+    from .errors import error_response
+
+    try:
+        query = parse_query()
+        if not query.indicator and not query.q:
+            raise BadRequest("请给出 indicator(指标)或 q(主题词)参数。")
+        result = run(query)
+    except BadRequest as exc:
+        response, status = error_response(400, str(exc))
+        if exc.suggestions:
+            body = response.get_json()
+            body["suggestions"] = [s["label"] for s in exc.suggestions]
+            return jsonify(body), status
+        return response, status
+    return jsonify(result)
+
+
+@bp.get("/compare/download")
+def download():
+    from .errors import error_response
+
+    fmt = (request.args.get("format") or "").strip().lower()
+    if fmt not in FORMATS:
+        return error_response(400, f"不支持导出格式“{fmt}”,可选:" + "、".join(FORMATS) + "。")
+    try:
+        query = parse_query()
+        if not query.indicator and not query.q:
+            raise BadRequest("请先选择要对比的指标或输入主题词。")
+        result = run(query)
+    except BadRequest as exc:
+        return error_response(400, str(exc))
+    data = export(result, fmt, base_url=request.host_url)
+    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True,
+                     download_name=filename(result, fmt))
+
+
+@bp.get("/compare")
+def compare_page():
+    args = {
+        "indicator": request.args.get("indicator", ""), "q": request.args.get("q", ""),
+        "regions": "、".join(_list("region")), "provinces": set(_list("province")),
+        "stage": request.args.get("stage", ""), "year_from": request.args.get("year_from", ""),
+        "year_to": request.args.get("year_to", ""), "sort": request.args.get("sort", "region"),
+        "missing": _missing(),
+    }
+    context = {"args": args, "options": _indicator_options(), "provinces": _provinces(), "stages": STAGES,
+               "sorts": SORTS, "verdict_labels": VERDICT_LABELS, "result": None}
+    if not args["indicator"].strip() and not args["q"].strip():
+        if "indicator" in request.args or "q" in request.args:
+            context["error"] = "请选择要对比的指标,或输入要对比的主题词。"
+            return render_template("compare.html", **context), 400
+        return render_template("compare.html", **context)
+    try:
+        result = run(parse_query())
+    except BadRequest as exc:
+        context.update(error=str(exc), suggestions=exc.suggestions)
+        return render_template("compare.html", **context), 400
+    context.update(result=result, filters_text=filters_text(result["filters"]), exports=_export_links())
+    if result["kind"] == "indicator":
+        context["chart"] = indicator_chart(result)
+    return render_template("compare.html", **context)
