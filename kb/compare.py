@@ -91,9 +91,20 @@ def resolve_indicator(given: str) -> taxonomy.Indicator:
     found = taxonomy.search(text)
     if len(found) == 1:
         return found[0]
+    # Words in the indicator's order with words left out (随迁子女就读比例): one indicator fits.
+    squeezed = text.replace(" ", "")
+    fits = [i for i in taxonomy.indicators()
+            if len(squeezed) >= 4 and any(_subsequence(squeezed, n) for n in (i.name, *i.aliases))]
+    if len(fits) == 1:
+        return fits[0]
     suggestions = [f"{i.id} {i.name}" for i in found[:8]] or _close_indicators(given)
     hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else "; list them with `policykb indicators`"
     raise CompareError(f"Unknown indicator: {given}{hint}.", "indicator", suggestions, value=given)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def _close_indicators(text: str) -> list[str]:
@@ -310,7 +321,7 @@ def _year(date: str | None) -> int | None:
 
 def _doc_fields(d: dict) -> dict:
     return {"doc_id": d["doc_id"] if "doc_id" in d else d["id"], "title": d["title"], "doc_number": d["doc_number"],
-            "date": d["signed_date"] or d["published_date"], "source_url": d["url"]}
+            "date": (d["signed_date"] or d["published_date"] or "")[:10] or None, "source_url": d["url"]}
 
 
 def _clause_url(doc_id: str, seq: int | None) -> str:

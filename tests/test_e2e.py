@@ -96,3 +96,55 @@ def test_search_in_traditional_script_filter_and_open_the_clause(server, page):
     assert target.is_visible()
     assert "随迁子女" in target.inner_text()
     page.screenshot(path=str(SHOTS / "document-at-clause.png"))
+
+
+def test_compare_an_indicator_across_two_provinces_and_download_xlsx(server, page, tmp_path):
+    import io
+
+    import openpyxl
+
+    SHOTS.mkdir(exist_ok=True)
+    page.goto(server + "/compare")
+    page.select_option("select[name=indicator]", "YJ-G15")
+    page.check("input[name=province][value=广东省]")
+    page.check("input[name=province][value=浙江省]")
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector("table.compare")
+    page.screenshot(path=str(SHOTS / "compare-indicator.png"), full_page=True)
+
+    chart = page.locator("figure.chart svg")
+    assert chart.is_visible()
+    assert page.locator("svg line.threshold").count() == 1
+    assert page.locator("svg circle.point").count() >= 3
+    regions = page.locator("table.compare tbody tr td:first-child").all_inner_texts()
+    assert {r.split("\n")[0] for r in regions} == {"普宁市", "恩平市", "温岭市"}  # no 晋江 (福建), no 青海
+    assert "严于国家标准" in page.locator("table.compare").inner_text()  # 恩平 promises 90% > 85%
+
+    with page.expect_download() as info:
+        page.click("a[data-format=xlsx]")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
+    ws = wb.worksheets[0]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if r[0] == "地区")
+    header = rows[header_at]
+    body = [dict(zip(header, r)) for r in rows[header_at + 1:]]
+    assert "YJ-G15" in rows[0][0]
+    assert {r["地区"] for r in body} == {"普宁市", "恩平市", "温岭市"}
+    enping = next(r for r in body if r["地区"] == "恩平市")
+    assert enping["目标值"] == 90 and enping["对照结论"] == "严于国家标准"
+    assert ws.cell(row=header_at + 2, column=header.index("知识库链接") + 1).hyperlink.target.startswith(server)
+
+
+def test_compare_unknown_indicator_offers_close_matches(server, page):
+    page.goto(server + "/compare?indicator=巩固率")
+    text = page.locator(".error").inner_text()
+    assert "不认识指标" in text
+    links = page.locator(".suggestions a")
+    assert links.count() >= 2
+    page.screenshot(path=str(SHOTS / "compare-unknown.png"), full_page=True)
+    links.filter(has_text="CM-GGL").click()
+    page.wait_for_selector("table.compare")
+    assert "九年义务教育巩固率" in page.locator("h2").first.inner_text()
