@@ -1,10 +1,16 @@
 """Bytes to text: detect the encoding of a saved page or file.
 
-The only module that imports charset-normalizer.  Order of evidence: a BOM,
-strict UTF-8, the charset an HTML page declares (GB2312/GBK are read as their
-superset GB18030), then detection restricted to the encodings Chinese
-government pages use.  Anything that does not decode to mostly printable
-text is refused as binary.
+The only module that imports charset-normalizer.  Order of evidence: a BOM
+(it overrides any declaration, as in browsers), strict UTF-8 (bytes that are
+valid UTF-8 with non-ASCII text are UTF-8 whatever a page claims), the
+charset the HTTP response declared, the charset the page declares in a
+``<meta>`` tag (GB2312/GBK are read as their superset GB18030), then
+detection restricted to the encodings Chinese government pages use.  A
+declared charset is only taken when the bytes decode without error *and*
+the result reads like Chinese text (Big5 bytes decode "successfully" as
+GB18030 into kana, Cyrillic and box drawing; Latin-1 decodes anything); a
+declaration that is not taken is reported as a mismatch.  Anything that does
+not decode to mostly printable text is refused as binary.
 """
 from __future__ import annotations
 
@@ -35,8 +41,11 @@ class Decoded:
     text: str
     encoding: str  # codec name used
     media_type: str  # "text/plain" | "text/html"
-    declared: str | None = None  # charset the page declared, if any
-    mismatch: bool = False  # the declared charset did not decode the bytes
+    declared: str | None = None  # charset the response or the page declared (HTTP first), if any
+    mismatch: bool = False  # a declared charset is not the one that decodes the bytes
+    source: str = "detected"  # what decided: "bom" | "utf-8" | "http" | "meta" | "detected"
+    http_charset: str | None = None  # charset parameter of the HTTP Content-Type
+    meta_charset: str | None = None  # charset of the page's <meta> tag
 
 
 def _norm_codec(name: str) -> str | None:
@@ -62,46 +71,72 @@ def looks_like_html(text: str) -> bool:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode a document's bytes; raise :class:`DecodeError` with a clear reason."""
+    """Decode a document's bytes; raise :class:`DecodeError` with a clear reason.
+
+    ``declared`` is the charset an HTTP response declared (None for files).
+    """
     if not data or not data.strip():
         raise DecodeError("the file is empty")
-    text, encoding = _decode(data, declared)
+    meta = meta_charset(data)
+    text, encoding, source = _decode(data, declared, meta)
     if not _printable(text):
         raise DecodeError("the file is binary or in an unknown encoding, not text")
     media = "text/html" if looks_like_html(text) else "text/plain"
-    meta = None
-    mismatch = False
-    if declared is None and media == "text/html":
-        m = _META_CHARSET.search(data[:4096])
-        meta = m.group(1).decode("ascii", "ignore") if m else None
-        if meta and _norm_codec(meta) not in (encoding, None):
-            mismatch = True
-    return Decoded(text, encoding, media, declared or meta, mismatch)
+    if media != "text/html":
+        meta = None
+    ascii_only = max(data, default=0) < 0x80
+    mismatch = not ascii_only and any(
+        hint is not None and _norm_codec(hint) != encoding for hint in (declared, meta)
+    )
+    return Decoded(text, encoding, media, declared or meta, mismatch, source, declared, meta)
 
 
-def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
+def meta_charset(data: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` tag (first 4 KB), if any."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+# Characters that a Chinese page holds rarely but a wrong double-byte decoding
+# produces often: Greek, Cyrillic, box drawing and blocks, kana, Hangul, private use.
+_ODD = re.compile(r"[\u0370-\u04ff\u2500-\u259f\u3040-\u30ff\uac00-\ud7af\ue000-\uf8ff\ufffd]")
+_CJK_CODECS = {"gb18030", "big5", "big5hkscs", "cp950", "utf-8", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb2312"}
+
+
+def _plausible(text: str, codec: str) -> bool:
+    """Does text decoded with a *declared* codec read like a Chinese page?"""
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    if non_ascii < 20:
+        return True
+    if codec not in _CJK_CODECS:
+        return False  # Latin-1 and friends decode anything; a Chinese page is not in them
+    return len(_ODD.findall(text)) / non_ascii < 0.02
+
+
+def _decode(data: bytes, http: str | None, meta: str | None) -> tuple[str, str, str]:
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(codec, errors="replace"), codec
+            return data.decode(codec, errors="replace"), codec, "bom"
     if b"\x00" in data[:8192]:
         raise DecodeError("the file is binary (it contains NUL bytes), not text")
+    hints = [(hint, source) for hint, source in ((http, "http"), (meta, "meta")) if hint]
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
+        source = next((src for hint, src in hints if _norm_codec(hint) == "utf-8"), "utf-8")
+        return text, "utf-8", source
     except UnicodeDecodeError:
         pass
-    hints = [declared] if declared else []
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        hints.append(m.group(1).decode("ascii", "ignore"))
-    for hint in hints:
-        codec = _norm_codec(hint) if hint else None
+    for hint, source in hints:
+        codec = _norm_codec(hint)
         if codec and codec != "utf-8":
             try:
-                return data.decode(codec), codec
+                text = data.decode(codec)
             except UnicodeDecodeError:
-                pass  # wrong declaration: fall through to detection
+                continue  # wrong declaration: try the next, then detection
+            if _plausible(text, codec):
+                return text, codec, source
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is None:
         raise DecodeError("the file is binary or in an unknown encoding, not text")
     codec = _norm_codec(best.encoding) or best.encoding
-    return data.decode(codec, errors="replace"), codec
+    return data.decode(codec, errors="replace"), codec, "detected"

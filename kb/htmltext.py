@@ -42,3 +42,339 @@ def html_to_text(html: str) -> str:
     if title and title not in out[:500]:
         out = title + "\n" + out
     return out
+
+
+# --- article pages: the DOM side of kb.scrape.pages ------------------------------------------
+#
+# The rules that know the CMS templates (which selectors find the body, which
+# labels name metadata) live in kb.scrape; this module walks the DOM for them
+# and hands back plain strings, so BeautifulSoup stays here.
+
+import dataclasses as _dc  # noqa: E402  (kept next to the code that uses it)
+from typing import Sequence  # noqa: E402
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_PUNCT = re.compile(r"[,，。;；:：、!！?？]")
+_LABEL_SPACE = re.compile(r"[\s\u3000\xa0]+")
+# Containers that are never the article: navigation, headers and footers, sidebars, share and print
+# widgets, related links, font-size switches, QR codes, search and login boxes (class/id tokens).
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumb|footer|foot|bottom|header|top|topbar|toolbar|tools|"
+    r"sidebar|side|aside|share|bdshare|bdsharebuttonbox|jiathis|print|close|fontsize|font-size|zh-size|"
+    r"related|relevant|xglj|xgwj|xgxx|xgwz|xgyd|qrcode|ewm|erweima|search|login|copyright|friendlink|"
+    r"yqlj|links|position|location|dqwz|pagebar|pager|pagination)([\s_-]|$)",
+    re.I,
+)
+_INLINE_TAGS = {"a", "span", "b", "strong", "em", "i", "u", "font", "label", "small", "sup", "sub", "br", "img", "s", "abbr"}
+_BLOCK_SET = set(_BLOCKS) | {"main", "header", "footer", "aside", "figure", "center"}
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
+_TOTALPAGE = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@_dc.dataclass(frozen=True)
+class Link:
+    """An ``<a href>`` of a page, with where it stands."""
+
+    text: str
+    href: str  # as written (resolve against the page URL)
+    title: str = ""
+    area: str = "page"  # "body" (inside the article body) | "page" | "record" (a Hanweb listing record)
+
+
+@_dc.dataclass(frozen=True)
+class Datastore:
+    """A Hanweb (大汉) jpage listing embedded in ``<script type="text/xml">``."""
+
+    uid: str | None  # id of the element holding it: the jpage module id used by its pagination
+    total_pages: int | None
+    next_group: str | None  # href in <nextgroup>
+    records: tuple[Link, ...]
+
+
+@_dc.dataclass(frozen=True)
+class HtmlPage:
+    """What a page holds, as plain strings (see :func:`parse_page`)."""
+
+    title: str  # <title>
+    metas: tuple[tuple[str, str], ...]  # (lower-cased name, content) of <meta name=… content=…>
+    headings: tuple[str, ...]  # h1–h3 and title-classed elements outside the body, in order
+    body: str | None  # the article body, one block per line; None when none was found
+    body_rule: str | None  # the selector that found it, or "density" for the generic scorer
+    fields: tuple[tuple[str, str], ...]  # (label without spaces and colon, value) outside the body
+    links: tuple[Link, ...]
+    datastores: tuple[Datastore, ...]
+    base_href: str | None
+    has_password: bool  # a password box: a login form
+    text_chars: int  # CJK characters of the whole page's visible text
+    body_chars: int  # CJK characters of the body
+
+
+def cjk_count(s: str) -> int:
+    return len(_CJK.findall(s))
+
+
+def _attrs(tag) -> str:
+    cls = tag.get("class") or []
+    if isinstance(cls, str):
+        cls = [cls]
+    return " ".join([tag.get("id") or "", " ".join(cls)]).strip()
+
+
+def _is_chrome(tag) -> bool:
+    attrs = _attrs(tag)
+    return bool(attrs) and bool(_CHROME.search(attrs)) and tag.name not in ("body", "html")
+
+
+def _text(node) -> str:
+    return _LABEL_SPACE.sub(" ", node.get_text(" ", strip=True)).strip()
+
+
+def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pattern | None = None,
+               min_body: int = 40) -> HtmlPage:
+    """Parse an article or listing page.
+
+    The body is the element matched first by ``body_selectors`` (in order; the
+    largest match) that holds at least ``min_body`` CJK characters, else the
+    element a text-density scorer prefers.  ``field_label`` matches a label
+    (spaces and colon removed) such as 索引号 or 发布机构; labels and their
+    values are read from table cells, definition lists and ``label:value``
+    elements outside the body.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    metas = tuple(
+        (str(m.get("name")).strip().lower(), str(m.get("content") or "").strip())
+        for m in soup.find_all("meta") if m.get("name")
+    )
+    base = soup.find("base", href=True)
+    datastores = tuple(_datastores(soup))
+    has_password = soup.find("input", attrs={"type": re.compile("^password$", re.I)}) is not None
+    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        node.extract()
+    for tag in soup.find_all(("script", "style", "noscript", "template", "iframe", "svg", "canvas", "button",
+                              "select", "input", "textarea", "object", "embed")):
+        tag.decompose()
+    for tag in soup.find_all(style=_HIDDEN):
+        if not getattr(tag, "decomposed", False):
+            tag.decompose()
+    root = soup.body or soup
+    text_chars = cjk_count(root.get_text())
+
+    body_el, rule = None, None
+    for sel in body_selectors:
+        try:
+            found = [el for el in soup.select(sel) if not getattr(el, "decomposed", False)]
+        except Exception:  # a selector soupsieve does not know: skip it
+            continue
+        if found:
+            el = max(found, key=lambda e: cjk_count(e.get_text()))
+            c = cjk_count(el.get_text())
+            linked = sum(cjk_count(a.get_text()) for a in el.find_all("a"))
+            if c >= min_body and linked <= c / 2:  # a list of links is not an article
+                body_el, rule = el, sel
+                break
+    if body_el is None:
+        body_el = _densest(root)
+        rule = "density" if body_el is not None else None
+
+    in_body = set(map(id, body_el.find_all(True))) if body_el is not None else set()
+    links = []
+    for a in soup.find_all("a", href=True):
+        text = _text(a)
+        links.append(Link(text, str(a["href"]).strip(), str(a.get("title") or "").strip(),
+                          "body" if id(a) in in_body else "page"))
+    headings = tuple(_headings(root, in_body))
+    fields = tuple(_fields(root, in_body, field_label)) if field_label is not None else ()
+
+    body, body_chars = None, 0
+    if body_el is not None:
+        for tag in body_el.find_all(True):
+            if not getattr(tag, "decomposed", False) and tag.name not in ("table", "tbody", "tr", "td") and _is_chrome(tag):
+                tag.decompose()
+        body = _render(body_el)
+        body_chars = cjk_count(body)
+        if body_chars < min_body:
+            body, rule = None, None
+    return HtmlPage(title, metas, headings, body, rule, fields, tuple(links), datastores,
+                    str(base["href"]).strip() if base else None, has_password, text_chars, body_chars)
+
+
+def _datastores(soup) -> list[Datastore]:
+    out = []
+    for script in soup.find_all("script", attrs={"type": re.compile("xml", re.I)}):
+        raw = script.string or script.get_text() or ""
+        records = []
+        for frag in _RECORD.findall(raw):
+            part = BeautifulSoup(frag, "html.parser")
+            for a in part.find_all("a", href=True):
+                records.append(Link(_text(a) or str(a.get("title") or ""), str(a["href"]).strip(),
+                                    str(a.get("title") or "").strip(), "record"))
+        nxt = _NEXTGROUP.search(raw)
+        next_href = None
+        if nxt:
+            a = BeautifulSoup(nxt.group(1), "html.parser").find("a", href=True)
+            next_href = str(a["href"]).strip() if a else None
+        total = _TOTALPAGE.search(raw)
+        holder = script.find_parent(id=True)
+        if records or next_href:
+            out.append(Datastore(holder.get("id") if holder else None, int(total.group(1)) if total else None,
+                                 next_href, tuple(records)))
+    return out
+
+
+def _densest(root):
+    """The element holding the most prose: paragraphs score for their parent and grandparent
+    (readability's rule), a text container also for itself; link-heavy candidates lose."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, object] = {}
+
+    def add(el, s: float) -> None:
+        if el is None or getattr(el, "name", None) in (None, "[document]", "html"):
+            return
+        scores[id(el)] = scores.get(id(el), 0.0) + s
+        nodes[id(el)] = el
+
+    chrome_ids: set[int] = set()
+    for tag in root.find_all(True):
+        if id(tag) not in chrome_ids and _is_chrome(tag):
+            chrome_ids.add(id(tag))
+            chrome_ids.update(map(id, tag.find_all(True)))
+    for el in root.find_all(("p", "td", "pre", "li", "div", "article", "section", "dd", "font", "span")):
+        if id(el) in chrome_ids:
+            continue
+        if el.name in ("div", "article", "section", "td", "dd", "span", "font") and el.find(("p", "div", "table", "ul", "ol", "li", "article", "section")):
+            continue  # a container of paragraphs, not a paragraph
+        text = el.get_text()
+        c = cjk_count(text)
+        if c < 10:
+            continue
+        linked = sum(cjk_count(a.get_text()) for a in el.find_all("a"))
+        if linked > c / 2:
+            continue
+        s = 1 + len(_PUNCT.findall(text)) + min(c // 50, 3)
+        if el.name in ("div", "td", "article", "section", "dd"):
+            add(el, s)
+        add(el.parent, 0.9 * s)
+        add(el.parent.parent if el.parent is not None else None, 0.45 * s)
+    best, best_score = None, 0.0
+    for key, score in scores.items():
+        el = nodes[key]
+        text = el.get_text()
+        c = cjk_count(text) or 1
+        linked = sum(cjk_count(a.get_text()) for a in el.find_all("a"))
+        final = score * (1 - min(linked / c, 1.0))
+        if final > best_score:
+            best, best_score = el, final
+    return best
+
+
+def _headings(root, in_body: set[int]):
+    seen = set()
+    for el in root.find_all(True):
+        if id(el) in in_body:
+            continue
+        is_heading = el.name in ("h1", "h2", "h3")
+        if not is_heading:
+            attrs = _attrs(el).lower()
+            is_heading = bool(re.search(r"(^|[\s_-])(title|tit|bt|biaoti|wzbt|article-title|detail-title|ti)([\s_-]|$)", attrs))
+        if not is_heading or el.find(("div", "p", "table", "ul", "li")):
+            continue
+        if any(_is_chrome(p) for p in el.parents if getattr(p, "name", None) not in (None, "[document]")):
+            continue
+        t = _text(el)
+        if 4 <= len(t) <= 200 and t not in seen:
+            seen.add(t)
+            yield t
+
+
+_FIELD_TAGS = ("td", "th", "dt", "dd", "li", "span", "p", "div", "label", "b", "strong", "em", "font", "i")
+
+
+def _fields(root, in_body: set[int], field_label: re.Pattern):
+    def label_of(s: str) -> str | None:
+        key = _LABEL_SPACE.sub("", s).rstrip(":：")
+        return key if key and len(key) <= 10 and field_label.fullmatch(key) else None
+
+    used: set[int] = set()
+    for el in root.find_all(_FIELD_TAGS):
+        if id(el) in in_body or id(el) in used:
+            continue
+        raw = el.get_text(" ", strip=True)
+        if not raw or len(raw) > 160:
+            continue
+        label = label_of(raw)
+        if label:  # a label cell: its value is the next cell, or the text after it
+            value = _value_after(el, label_of)
+            if value:
+                used.update(map(id, el.find_all(True)))
+                yield label, value
+            continue
+        if any(t.name not in _INLINE_TAGS for t in el.find_all(True)):
+            continue  # a container: its cells are visited on their own
+        pairs = list(_split_pairs(raw, label_of))
+        if pairs:
+            used.update(map(id, el.find_all(True)))
+            yield from pairs
+
+
+def _split_pairs(raw: str, label_of):
+    """"发布机构:X  成文日期:Y" → [(发布机构, X), (成文日期, Y)] for the labels ``label_of`` knows."""
+    hits = []  # (label start, value start, label)
+    for m in re.finditer(r"[:：]", raw):
+        before = raw[max(0, m.start() - 20) : m.start()]
+        for k in range(len(before)):  # the longest label that ends at the colon
+            label = label_of(before[k:])
+            if label:
+                hits.append((m.start() - len(before) + k, m.end(), label))
+                break
+    for i, (_, vstart, label) in enumerate(hits):
+        vend = hits[i + 1][0] if i + 1 < len(hits) else len(raw)
+        value = _VALUE_END.split(raw[vstart:vend], 1)[0].strip(" |｜")
+        if value:
+            yield label, value
+
+
+# Where a value in a line of fields ends: at another "label:" (浏览次数:, 作者:) or a 【…】 widget.
+_VALUE_END = re.compile(r"\s+[^\s:：\d][^\s:：]{1,7}\s*[:：]|\s*[【\[]")
+
+
+def _value_after(el, label_of) -> str | None:
+    """The value that follows a label element: the next cell, or the text after it in its line."""
+    node = el
+    own = _text(el)
+    while node.parent is not None and node.parent.name not in ("[document]", "html", "body") \
+            and _text(node.parent) == own:
+        node = node.parent  # <td><b>索引号:</b></td>: climb to the cell
+    parts: list[str] = []
+    for sib in node.next_siblings:
+        name = getattr(sib, "name", None)
+        if name is None:
+            parts.append(str(sib))
+            continue
+        t = _text(sib)
+        if label_of(t):
+            break
+        if name in _INLINE_TAGS:
+            parts.append(t)
+            continue
+        if not "".join(parts).strip():
+            return t or None  # the next cell or block
+        break
+    value = _LABEL_SPACE.sub(" ", "".join(parts)).strip()
+    return value or None
+
+
+def _render(el) -> str:
+    """The visible text of an element, one block per line (as :func:`html_to_text` does)."""
+    for tag in el.find_all(_BLOCKS):
+        if getattr(tag, "decomposed", False):
+            continue
+        if tag.name == "br":
+            tag.replace_with("\n")
+        else:
+            tag.insert_after("\n")
+            tag.insert_before("\n")
+    lines = [ln.strip() for ln in el.get_text().splitlines()]
+    return "\n".join(ln for ln in lines if ln)
