@@ -308,16 +308,41 @@ def targets(doc: str | None, region: str | None, indicator: str | None, as_json:
 @click.option("--doc", "doc", help="Only this document (id or unique prefix).")
 @click.option("--unit", help="Words of the unit's name, e.g. 财政局.")
 @click.option("--region", help="Only documents of this region (code or full name).")
+@click.option("--role", type=click.Choice(["lead", "co", "none"]), help="Only tasks the unit leads (lead), co-leads (co) or with no role stated.")
+@click.option("--tasks", "by_task", is_flag=True, help="Across regions: each task with its words, and counts per region.")
 @json_option
 @corpus_option
 @db_option
 @user_errors
-def units(doc: str | None, unit: str | None, region: str | None, as_json: bool, corpus_dir: str, db_path: str) -> None:
+def units(doc: str | None, unit: str | None, region: str | None, role: str | None, by_task: bool, as_json: bool,
+          corpus_dir: str, db_path: str) -> None:
     """List the units responsible for tasks, with their role (lead/co).
 
+    With --tasks (or --role), list the tasks a kind of department leads or
+    co-leads across regions, as /units?unit=… shows them.
+
     Example: policykb units --unit 财政局 --json
+    Example: policykb units --unit 财政局 --tasks --role lead
     """
+    from .documents import unit_tasks
+
     store = _open_store(corpus_dir, db_path)
+    if by_task or role:
+        if doc:
+            raise UserError("--tasks lists tasks across regions; leave out --doc")
+        result = unit_tasks(store, unit, (region,) if region else (), role, limit=100_000)
+        if as_json:
+            _echo_json(result)
+            return
+        for e in result["by_region"]:
+            click.echo(f"{e['region']['name']:<8} lead {e['lead']:>3}  co {e['co']:>3}  none {e['none']:>3}")
+        for r in result["rows"]:
+            task = (r["task"] or "").replace("\n", " ")
+            click.echo(f"{(r['region'] or {}).get('name', ''):<8} {r['role'] or '—':<4} {r['unit']:<16} "
+                       f"{r['doc_number'] or r['doc_id'][:3]} [{r['clause_path']}] {task[:60]}")
+        if not result["rows"]:
+            click.echo("no units match", err=True)
+        return
     rows = list_units(store, doc, unit, region)
     if as_json:
         _echo_json(rows)
@@ -447,7 +472,7 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
     Example: policykb compare --q 集团化办学 --format docx -o 集团化办学.docx
     """
     from .compare import CompareError, CompareQuery, compare_indicator, compare_topic
-    from .export import export, filename
+    from .export import ExportTooLarge, export, filename
     from .search import IndexMissing, SearchError
 
     if bool(indicator) == bool(query):
@@ -469,7 +494,10 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
         _echo_json(result)
         return
     if fmt:
-        data = export(result, fmt, base_url=base_url)
+        try:
+            data = export(result, fmt, base_url=base_url)
+        except ExportTooLarge as exc:
+            raise UserError(str(exc)) from exc
         if output:
             _write_atomic(Path(output), data)
             click.echo(f"wrote {output}: {len(result['rows'])} rows", err=True)
@@ -511,6 +539,131 @@ def _print_comparison(result: dict) -> None:
         for h in g["hits"]:
             text = h["text"].replace("\n", " ")
             click.echo(f"  {h['doc_number'] or h['doc_id'][:3]} [{h['clause_path'] or '—'}] {text[:100]}{'…' if len(text) > 100 else ''}")
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--crawl", is_flag=True,
+              help="Each URL is a listing page: fetch the articles it links to on the same site, page after page.")
+@click.option("--max-pages", type=click.IntRange(1, 100000), default=None,
+              help="With --crawl: at most this many articles new to the corpus per listing.  [default: 20]")
+@click.option("--delay", type=click.FloatRange(0), default=1.0, show_default=True,
+              help="Seconds between two requests to one host (a longer robots.txt Crawl-delay wins).")
+@click.option("--refresh", is_flag=True,
+              help="Ask again for URLs already in the corpus (conditional request); a changed page becomes a new version.")
+@click.option("--attachments", is_flag=True, help="Also fetch .docx, .xlsx and .pdf attachments; their text joins the plan.")
+@click.option("--source", "source_name", metavar="NAME", help="Crawl the listings of a source registered in the sources file.")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False),
+              help="The sources file.  [default: CORPUS/sources.toml]")
+@click.option("--match", multiple=True, metavar="WORD",
+              help="With --crawl: only articles whose link text holds this word (repeatable).")
+@click.option("--timeout", type=click.FloatRange(0.01), default=20.0, show_default=True, help="Seconds to wait for a server.")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Further attempts after a timeout, a dropped connection, HTTP 429 or 5xx.")
+@click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=20.0, show_default=True,
+              help="Largest page to download, in MB (attachments: 50 MB or this, whichever is larger).")
+@click.option("--no-build", is_flag=True, help="Only add to the corpus; do not rebuild the knowledge base.")
+@corpus_option
+@db_option
+@user_errors
+def fetch(urls, crawl, max_pages, delay, refresh, attachments, source_name, sources_file, match, timeout, retries,
+          max_mb, no_build, corpus_dir, db_path):
+    """Fetch plans from government websites into the corpus, then build.
+
+    Pages are saved byte for byte with a sidecar (URL, final URL, time, status,
+    headers, encoding, sha256).  robots.txt is honoured, one request at a time
+    per host, DELAY seconds apart.  Each URL gets one line in the report; the
+    command exits 1 when any failed.
+
+    Example: policykb fetch https://www.example.gov.cn/zwgk/zfwj/202303/t20230301_2861234.html
+
+    Example: policykb fetch --crawl --max-pages 10 --match 教育 https://www.example.gov.cn/zwgk/zfwj/
+
+    Example: policykb fetch --source jiashan --attachments
+    """
+    from .scrape.fetcher import Fetcher, FetchOptions
+    from .scrape.http import FetchConfig, HttpClient
+    from .scrape.sources import SOURCES_FILE, SourceError, get_source
+
+    source = None
+    if source_name:
+        try:
+            source = get_source(sources_file or Path(corpus_dir) / SOURCES_FILE, source_name)
+        except SourceError as exc:
+            raise UserError(str(exc)) from exc
+    if not urls and source is None:
+        raise UserError("give the URLs of pages to fetch, or --source NAME (see `policykb fetch --help`)")
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise UserError(f"{url} is not an http:// or https:// URL")
+    options = FetchOptions(
+        crawl=crawl or source is not None,
+        max_pages=max_pages or (source.max_pages if source and source.max_pages else 20),
+        refresh=refresh,
+        attachments=attachments or bool(source and source.attachments),
+        match=tuple(match) or (source.match if source else ()),
+        source=source,
+    )
+    cap = int(max_mb * 1024 * 1024)
+    config = FetchConfig(delay=delay, timeout=timeout, retries=retries, max_bytes=cap,
+                         max_attachment_bytes=max(cap, 50 * 1024 * 1024))
+
+    def show(outcome) -> None:
+        if outcome.failed:
+            click.echo(f"policykb: {outcome.url}: {outcome.message}", err=True)
+        else:
+            click.echo(f"{outcome.url}: {outcome.message}")
+
+    corpus = Corpus(corpus_dir)
+    with HttpClient(config) as client:
+        report = Fetcher(corpus, client, options, on_outcome=show).run(list(source.listings if source else ()) + list(urls))
+    counts = [(report.count(s), label) for s, label in (
+        ("added", "added"), ("new_version", "new versions"), ("second_source", "second sources"),
+        ("unchanged", "unchanged"), ("skipped", "already in the corpus"), ("attachment", "attachments kept"))]
+    summary = ", ".join(f"{n} {label}" for n, label in counts if n) or "nothing fetched"
+    click.echo(f"fetch: {summary}; {len(report.failures)} failed", err=True)
+    status = 1 if report.failures else 0
+    if report.changed and not no_build:
+        status = _run_build(corpus_dir, db_path) or status
+    sys.exit(status)
+
+
+@main.command("page")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--url", help="The address the page was saved from, to resolve relative links (attachments).")
+@json_option
+def page_cmd(file: str, url: str | None, as_json: bool) -> None:
+    """Show the article body, metadata and attachments of a saved page, without importing it.
+
+    Exits 1 when no article body is found (the JSON is still printed).
+
+    Example: policykb page saved/t20230301_2861234.html --json
+    """
+    from .decode import DecodeError
+    from .scrape.pages import page_json, read_page
+
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{file}: cannot read the file ({exc.strerror or exc})") from exc
+    try:
+        found, _ = read_page(data, url)
+    except DecodeError as exc:
+        raise UserError(f"{file}: {exc}") from exc
+    out = page_json(found)
+    if as_json:
+        _echo_json(out)
+    else:
+        for key, label in (("title", "标题"), ("doc_number", "文号"), ("issuer", "发布机构"), ("signed_date", "成文日期"),
+                           ("published_date", "发布日期"), ("index_no", "索引号"), ("template", "template")):
+            click.echo(f"{label}: {out[key] or '—'}")
+        for a in out["attachments"]:
+            click.echo(f"附件: {a['name']}  {a['url']}")
+        click.echo("")
+        click.echo(out["body_text"])
+    if not found.has_body:
+        click.echo(f"policykb: {file}: no article body found on the page", err=True)
+        sys.exit(1)
 
 
 def _index_dir(db_path: str) -> str:

@@ -355,21 +355,28 @@ def compare_indicator(store: Store, query: CompareQuery) -> dict:
     for t in rows_in:
         paths.setdefault(t["doc_id"], set()).update(_ancestors(t["clause_path"]))
     units = store.units_at(paths)
+    thresholds: dict[str | None, tuple] = {}  # per stage: (threshold, its JSON)
+    regions_json: dict[str, dict] = {}
     rows = []
     for t in rows_in:
         value = [_num(t["value"]), _num(t["value2"])] if t["value2"] is not None else _num(t["value"])
-        th = taxonomy.threshold(ind.id, t["stage"])
+        if t["stage"] not in thresholds:
+            th = taxonomy.threshold(ind.id, t["stage"])
+            thresholds[t["stage"]] = (th, threshold_json(th))
+        th, th_json = thresholds[t["stage"]]
         v = verdict(ind, t["comparator"], value, t["unit"], th)
-        deadline = t["deadline"] or {}
+        key = t["region_code"] or t["doc_id"]
+        if key not in regions_json:
+            regions_json[key] = _region_json(t["region"])
         rows.append({
-            "region": _region_json(t["region"]), **_doc_fields(t),
+            "region": regions_json[key], **_doc_fields(t),
             "indicator_id": ind.id, "indicator": t["indicator"], "stage": t["stage"],
             "comparator": t["comparator"], "value": value, "unit": t["unit"],
             "value_text": value_text(t["comparator"], value, t["unit"]),
-            "deadline": t["deadline_end"], "deadline_text": deadline.get("text"),
-            "deadline_inferred": bool(deadline.get("inferred")),
+            "deadline": t["deadline_end"], "deadline_text": t["deadline_text"],
+            "deadline_inferred": bool(t["deadline_inferred"]),
             "units": _units(units, t["doc_id"], t["clause_path"]),
-            "national_threshold": threshold_json(th), "verdict": v, "verdict_label": VERDICT_LABELS[v],
+            "national_threshold": th_json, "verdict": v, "verdict_label": VERDICT_LABELS[v],
             "clause_path": t["clause_path"], "clause_seq": t["clause_seq"],
             "text": t["clause_text"] if t["clause_text"] is not None else t["span_text"],
             "evidence": {"start": t["start"], "end": t["end"], "text": t["span_text"]},

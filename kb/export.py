@@ -26,6 +26,16 @@ MEDIA_TYPES = {
 LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
 ROLES = {"lead": "牵头", "co": "配合"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_DOCX_ROWS = 3000  # a Word table longer than this is no drafting note (and takes python-docx seconds)
+
+
+class ExportTooLarge(ValueError):
+    """The table is too long for the format; the message says what to do instead."""
+
+    def __init__(self, rows: int, limit: int):
+        super().__init__(f"a Word table of {rows} rows is more than the limit of {limit}; "
+                         "export XLSX or CSV, or narrow the comparison by province, region, stage or deadline")
+        self.rows, self.limit = rows, limit
 
 
 def export(result: dict, fmt: str, base_url: str = "http://127.0.0.1:8000", today: str | None = None) -> bytes:
@@ -35,6 +45,8 @@ def export(result: dict, fmt: str, base_url: str = "http://127.0.0.1:8000", toda
     today = today or _dt.date.today().isoformat()
     if fmt == "json":
         return json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if fmt == "docx" and len(result["rows"]) > MAX_DOCX_ROWS:
+        raise ExportTooLarge(len(result["rows"]), MAX_DOCX_ROWS)
     table = _table(result, base_url.rstrip("/"))
     about = describe(result, today)
     if fmt == "csv":
@@ -94,9 +106,9 @@ def _table(result: dict, base_url: str) -> tuple[list[Column], list[list]]:
     if result["kind"] == "indicator":
         columns = [
             Column("地区", 12), Column("地区代码", 9), Column("省份", 10), Column("层级", 7),
-            Column("文件标题", 36, wrap=True), Column("文号", 18), Column("日期", 11), Column("学段", 9),
-            Column("指标(原文)", 24, wrap=True), Column("目标", 10), Column("比较", 6), Column("目标值", 9),
-            Column("单位", 8), Column("期限", 11), Column("责任单位", 30, wrap=True), Column("国家标准", 10),
+            Column("文件标题", 36), Column("文号", 18), Column("日期", 11), Column("学段", 9),
+            Column("指标(原文)", 24), Column("目标", 10), Column("比较", 6), Column("目标值", 9),
+            Column("单位", 8), Column("期限", 11), Column("责任单位", 30), Column("国家标准", 10),
             Column("对照结论", 14), Column("条款", 14), Column("条款原文", 60, wrap=True),
             Column("知识库链接", 16), Column("原文网址", 16),
         ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -33,50 +34,59 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
 
     ``title_lines`` go above the table, the first in bold; the header row is
     bold and frozen (with everything above it).  Cells may be str, int, float,
-    None or :class:`Link`; numbers stay numbers.
+    None or :class:`Link`; numbers stay numbers.  Written in openpyxl's
+    streaming (write-only) mode: a few thousand rows take a fraction of a second.
     """
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title[:31]
-    bold = Font(bold=True)
-    for i, line in enumerate(title_lines):
-        ws.append([line])
-        if i == 0:
-            ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    rows = list(rows)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title[:31])
     header_row = len(title_lines) + 1
-    ws.append([c.header for c in columns])
-    for cell in ws[header_row]:
-        cell.font = bold
     ws.freeze_panes = f"A{header_row + 1}"
-    link_font = Font(color="0563C1", underline="single")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for r, row in enumerate(rows, start=header_row + 1):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c)
-            if isinstance(value, Link):
-                cell.value = value.text
-                if value.url:
-                    cell.hyperlink = value.url
-                    cell.font = link_font
-            else:
-                cell.value = value
-            cell.alignment = wrap if columns[c - 1].wrap else top
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    if ws.max_row > header_row:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{ws.max_row}"
+    if rows:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + len(rows)}"
+    for i, line in enumerate(title_lines):
+        ws.append([_styled(ws, line, font=Font(bold=True, size=13)) if i == 0 else line])
+    bold = Font(bold=True)
+    ws.append([_styled(ws, c.header, font=bold) for c in columns])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    link_font = Font(color="0563C1", underline="single")
+    wrapped = [c.wrap for c in columns]
+    for row in rows:
+        out = []
+        for value, w in zip(row, wrapped):
+            if isinstance(value, Link):
+                if value.url:
+                    cell = WriteOnlyCell(ws, value=value.text)
+                    cell.hyperlink = value.url
+                    cell.font = link_font
+                    out.append(cell)
+                else:
+                    out.append(value.text)
+            elif w and value:
+                out.append(_styled(ws, value, alignment=wrap))
+            else:
+                out.append(value)
+        ws.append(out)
     if about:
         info = wb.create_sheet("说明")
-        for key, value in about:
-            info.append([key, value])
-        for cell in info["A"]:
-            cell.font = bold
         info.column_dimensions["A"].width = 14
         info.column_dimensions["B"].width = 100
+        for key, value in about:
+            info.append([_styled(info, key, font=bold), value])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _styled(ws, value, font: Font | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
 
 
 def read_sheets(data: bytes) -> list[tuple[str, list[list[str]]]]:

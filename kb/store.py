@@ -146,6 +146,10 @@ class Store:
             raise StoreError(f"no knowledge base at {self.path}; run `policykb build` first")
         self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
+        # Read pages through the OS cache: each web request opens its own Store, and a
+        # fresh connection would otherwise start with an empty page cache.
+        self.conn.execute("PRAGMA mmap_size = 1073741824")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
         try:
             version = self.meta("schema_version")
         except sqlite3.DatabaseError as exc:
@@ -238,16 +242,24 @@ class Store:
         if region_prefixes:
             where.append(_prefixes_sql("d.region_code", region_prefixes, args))
         sql = (
-            "SELECT t.*, d.title, d.doc_number, d.signed_date, d.published_date, d.region, d.region_code, d.url,"
+            'SELECT t.doc_id, t.seq, t.clause_path, t.indicator, t.stage, t.comparator, t.value, t.value2, t.unit,'
+            " json_extract(t.deadline, '$.text') AS deadline_text, json_extract(t.deadline, '$.inferred') AS deadline_inferred,"
+            ' t.deadline_end, t.start, t."end", t.span_text,'
+            " d.title, d.doc_number, d.signed_date, d.published_date, d.region, d.region_code, d.url,"
             " d.site, c.seq AS clause_seq, c.text AS clause_text"
             " FROM targets t JOIN documents d ON d.id = t.doc_id"
             " LEFT JOIN clauses c ON c.doc_id = t.doc_id AND c.path = t.clause_path"
             " WHERE " + " AND ".join(where) + " GROUP BY t.doc_id, t.seq ORDER BY d.seq, t.seq"
         )
+        regions: dict[str, dict] = {}  # a region's JSON is parsed once and shared (read-only)
         out = []
         for r in self.conn.execute(sql, args):
-            d = _fact_row(r)
-            d["region"] = json.loads(d["region"]) if d["region"] else None
+            d = dict(r)
+            raw = d["region"]
+            if raw:
+                if raw not in regions:
+                    regions[raw] = json.loads(raw)
+                d["region"] = regions[raw]
             out.append(d)
         return out
 
@@ -266,17 +278,22 @@ class Store:
 
     def units_at(self, doc_paths: dict[str, set[str]]) -> dict[tuple[str, str], list[dict]]:
         """Responsible units recorded at these clause paths, keyed by (doc_id, path), in text order."""
-        out: dict[tuple[str, str], list[dict]] = {}
-        pairs = [(doc, path) for doc, paths in doc_paths.items() for path in sorted(paths)]
-        for i in range(0, len(pairs), 400):
-            chunk = pairs[i:i + 400]
-            values = ", ".join("(?, ?)" for _ in chunk)
-            flat = [x for pair in chunk for x in pair]
-            sql = ("SELECT doc_id, clause_path, unit, role FROM responsibilities"
-                   f" WHERE (doc_id, clause_path) IN (VALUES {values}) ORDER BY doc_id, seq")
-            for r in self.conn.execute(sql, flat):
-                out.setdefault((r["doc_id"], r["clause_path"]), []).append({"unit": r["unit"], "role": r["role"]})
-        return out
+        pairs = [(doc, path) for doc, paths in doc_paths.items() for path in paths]
+        if not pairs:
+            return {}
+        # A temporary table joined on the (doc_id, clause_path) index: one indexed lookup per pair
+        # (a row-value IN list makes SQLite scan the whole table).
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_paths (doc_id TEXT, path TEXT)")
+        self.conn.execute("DELETE FROM temp.wanted_paths")
+        self.conn.executemany("INSERT INTO temp.wanted_paths VALUES (?, ?)", pairs)
+        out: dict[tuple[str, str], list[tuple]] = {}
+        sql = ("SELECT r.doc_id, r.clause_path, r.seq, r.unit, r.role FROM temp.wanted_paths w"
+               " JOIN responsibilities r ON r.doc_id = w.doc_id AND r.clause_path = w.path")
+        for doc, path, seq, unit, role in self.conn.execute(sql):
+            out.setdefault((doc, path), []).append((seq, unit, role))
+        self.conn.execute("DELETE FROM temp.wanted_paths")
+        self.conn.commit()
+        return {k: [{"unit": u, "role": role} for _, u, role in sorted(v)] for k, v in out.items()}
 
     def unit_tasks(self, unit_text: str | None, region_prefixes: list[str] | None = None,
                    role: str | None = None) -> list[dict]:

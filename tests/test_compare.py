@@ -401,3 +401,22 @@ def test_chart_is_readable_from_2_to_many_regions(n):
         assert len(svg.select("text")) > n  # every region is labelled
     else:
         assert not svg.select("circle.point") and svg.select("rect")  # a histogram instead
+
+
+def test_a_word_table_too_long_is_refused_with_what_to_do(client, kb_dir, monkeypatch):
+    from kb import export as kbexport
+
+    monkeypatch.setattr(kbexport, "MAX_DOCX_ROWS", 2)
+    r = client.get("/compare/download?indicator=YJ-G15&format=docx")
+    assert r.status_code == 413 and "Excel" in r.data.decode()
+    assert client.get("/compare/download?indicator=YJ-G15&format=xlsx").status_code == 200
+
+
+def test_cli_units_tasks_across_regions(kb_dir):
+    p = cli(kb_dir, "units", "--unit", "财政局", "--tasks", "--json")
+    assert p.returncode == 0, p.stderr.decode()
+    out = json.loads(p.stdout)
+    assert {e["region"]["name"] for e in out["by_region"]} >= {"郫都区", "普宁市", "安吉县"}
+    assert all("财政局" in r["unit"] for r in out["rows"]) and any(r["task"] for r in out["rows"])
+    lead = json.loads(cli(kb_dir, "units", "--unit", "财政局", "--role", "lead", "--json").stdout)
+    assert lead["rows"] and {r["role"] for r in lead["rows"]} == {"lead"}

@@ -11,7 +11,7 @@ from kb.store import StoreError
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "请求有误", 404: "未找到", 500: "服务器内部错误", 503: "知识库不可用"}
+TITLES = {400: "请求有误", 404: "未找到", 413: "结果过大", 500: "服务器内部错误", 503: "知识库不可用"}
 
 
 def error_response(status: int, message: str):
