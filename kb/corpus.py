@@ -4,6 +4,10 @@ Layout::
 
     corpus/manifest.json      one entry per document (see :class:`Entry`)
     corpus/raw/<id>.<ext>     the bytes, never edited
+    corpus/raw/<id>.json      for a fetched page: its sidecar (URL, final URL, time, status,
+                              headers, encoding, sha256); a new version of the page, another
+                              source of the same plan and each attachment keep their bytes and
+                              sidecar beside it (<id>.v2.html, <id>.s2.html, <id>.a1.docx …)
 
 Document ids are ``NNN_<first 16 hex digits of sha256>``; importing the same
 bytes twice adds nothing.
@@ -38,7 +42,7 @@ class Entry:
     sha256: str
     bytes: int
     origin: str  # "saved_web_page_text" | "imported_file" | "fetched"
-    media_type: str  # "text/plain" | "text/html"
+    media_type: str  # "text/plain" | "text/html" | a document type for a fetched .pdf/.docx/.xlsx
     encoding: str
     site: str | None = None  # the site the text came from, as far as the text shows
     url: str | None = None
@@ -100,10 +104,9 @@ class Corpus:
         digest = hashlib.sha256(data).hexdigest()
         entries = self.entries() if self.exists() else []
         for e in entries:
-            if e.sha256 == digest:
+            if digest in known_digests(e):
                 return e, False
-        seq = 1 + max((int(e.id.split("_", 1)[0]) for e in entries if e.id[:3].isdigit()), default=-1)
-        doc_id = f"{seq:03d}_{digest[:16]}"
+        doc_id = new_id(entries, digest)
         ext = ".html" if decoded.media_type == "text/html" else ".txt"
         rel = f"{RAW_DIR}/{doc_id}{ext}"
         target = self.root / rel
@@ -124,6 +127,70 @@ class Corpus:
     def set_region(self, doc_id: str, name: str | None, code: str | None) -> None:
         entries = [replace(e, region=name, region_code=code) if e.id == doc_id else e for e in self.entries()]
         self.save(entries)
+
+    # -- fetched documents (kb.scrape) --------------------------------------------------
+
+    def find_url(self, url: str) -> Entry | None:
+        """The document fetched from ``url``: as requested, after redirects, or as another source."""
+        if not self.exists():
+            return None
+        for e in self.entries():
+            if url in entry_urls(e):
+                return e
+        return None
+
+    def commit(self, files: dict[str, bytes], entry: Entry) -> None:
+        """Write ``files`` (paths relative to the corpus), then add or replace ``entry`` in the manifest.
+
+        All or nothing: each file is written under a temporary name and moved
+        into place; if anything fails, the files written are removed and the
+        manifest is untouched.  Existing files are never overwritten.
+        """
+        written: list[Path] = []
+        try:
+            for rel, data in files.items():
+                target = self.root / rel
+                if target.exists():
+                    raise CorpusError(f"{rel} already exists in the corpus; refusing to overwrite raw bytes")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(target.name + ".part")
+                tmp.write_bytes(data)
+                os.replace(tmp, target)
+                written.append(target)
+            entries = self.entries() if self.exists() else []
+            self.save([e for e in entries if e.id != entry.id] + [entry])
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+                path.with_name(path.name + ".part").unlink(missing_ok=True)
+            raise
+
+    def next_id(self, digest: str) -> str:
+        return new_id(self.entries() if self.exists() else [], digest)
+
+
+def new_id(entries: list[Entry], digest: str) -> str:
+    """``NNN_<16 hex digits>``: the next sequence number and the start of the sha256."""
+    seq = 1 + max((int(e.id.split("_", 1)[0]) for e in entries if e.id[:3].isdigit()), default=-1)
+    return f"{seq:03d}_{digest[:16]}"
+
+
+def known_digests(e: Entry) -> set[str]:
+    """The sha256 of a document's bytes and of its earlier versions and other sources."""
+    out = {e.sha256}
+    for key in ("versions", "sources"):
+        out |= {v.get("sha256") for v in e.extra.get(key, []) if isinstance(v, dict) and v.get("sha256")}
+    return out
+
+
+def entry_urls(e: Entry) -> set[str]:
+    """Every URL a document was fetched from."""
+    out = {u for u in (e.url, e.extra.get("requested_url")) if u}
+    for key in ("versions", "sources"):
+        for v in e.extra.get(key, []):
+            if isinstance(v, dict):
+                out |= {u for u in (v.get("url"), v.get("final_url")) if u}
+    return out
 
 
 def iter_import_paths(paths: list[str]) -> list[tuple[str, Path | None, str | None]]:

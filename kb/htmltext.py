@@ -80,7 +80,7 @@ class Link:
     text: str
     href: str  # as written (resolve against the page URL)
     title: str = ""
-    area: str = "page"  # "body" (inside the article body) | "page" | "record" (a Hanweb listing record)
+    area: str = "page"  # "body" (the article body) | "chrome" (navigation, footer …) | "page" | "record" (Hanweb)
 
 
 @_dc.dataclass(frozen=True)
@@ -180,11 +180,14 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
         rule = "density" if body_el is not None else None
 
     in_body = set(map(id, body_el.find_all(True))) if body_el is not None else set()
+    in_chrome: set[int] = set()
+    for tag in soup.find_all(True):
+        if id(tag) not in in_chrome and _is_chrome(tag):
+            in_chrome.update(map(id, tag.find_all(True)))
     links = []
     for a in soup.find_all("a", href=True):
-        text = _text(a)
-        links.append(Link(text, str(a["href"]).strip(), str(a.get("title") or "").strip(),
-                          "body" if id(a) in in_body else "page"))
+        area = "body" if id(a) in in_body else ("chrome" if id(a) in in_chrome else "page")
+        links.append(Link(_text(a), str(a["href"]).strip(), str(a.get("title") or "").strip(), area))
     headings = tuple(_headings(root, in_body))
     fields = tuple(_fields(root, in_body, field_label)) if field_label is not None else ()
 

@@ -12,7 +12,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .corpus import Corpus, Entry
 from .decode import decode_bytes
@@ -72,14 +72,51 @@ def _timed(report: BuildReport | None, stage: str, fn: Callable, *args):
             report.seconds[stage] = report.seconds.get(stage, 0.0) + time.perf_counter() - t
 
 
-def page_text(data: bytes) -> str:
-    """The text of a saved file: decoded, and for HTML the visible text."""
-    decoded = decode_bytes(data)
-    return html_to_text(decoded.text) if decoded.media_type == "text/html" else decoded.text
+def page_text(data: bytes, entry: Entry | None = None, attachments: Sequence[tuple[dict, bytes]] = ()) -> str:
+    """The text of a document.
+
+    A page whose article body a template or the density scorer finds
+    (:mod:`kb.scrape.pages`) gives the metadata lines it shows (索引号, 发布机构,
+    文号, 成文日期 … as label:value) and its body; any other HTML page its whole
+    visible text; a plain text file its text; a fetched .docx/.xlsx/.pdf its
+    paragraphs and table cells.  Fetched attachments follow as appendices
+    (附件N, title, text; tables one cell per line).
+    """
+    from .scrape.attachments import appendix_text, document_lines, kind_of
+
+    if entry is not None and entry.media_type not in ("text/html", "text/plain"):
+        text = "\n".join(document_lines(data, kind_of(data, entry.file, entry.url or "")))
+    else:
+        decoded = decode_bytes(data)
+        text = decoded.text
+        if decoded.media_type == "text/html":
+            from .scrape.pages import extract_page
+            from .scrape.pages import page_text as article_text
+
+            page = extract_page(decoded.text, entry.url if entry is not None else None, body_metadata=False)
+            text = article_text(page) if page.has_body else html_to_text(decoded.text)
+    for i, (att, blob) in enumerate(attachments, start=1):
+        kind = att.get("kind") or kind_of(blob, att.get("name", ""))
+        text += "\n\n" + appendix_text(att.get("name", ""), i, document_lines(blob, kind))
+    return text
 
 
-def process(entry: Entry, data: bytes, report: BuildReport | None = None) -> Processed:
-    raw = _timed(report, "decode", page_text, data)
+def attachment_files(corpus: Corpus, entry: Entry) -> list[tuple[dict, bytes]]:
+    """The fetched attachments of a document with their bytes (checked against their sha256)."""
+    out = []
+    for att in entry.extra.get("attachments", []) if isinstance(entry.extra, dict) else []:
+        if not att.get("file"):
+            continue
+        blob = (corpus.root / att["file"]).read_bytes()
+        if att.get("sha256") and hashlib.sha256(blob).hexdigest() != att["sha256"]:
+            raise StageError("read", f"the attachment {att['file']} no longer matches its sha256")
+        out.append((att, blob))
+    return out
+
+
+def process(entry: Entry, data: bytes, report: BuildReport | None = None,
+            attachments: Sequence[tuple[dict, bytes]] = ()) -> Processed:
+    raw = _timed(report, "decode", page_text, data, entry, attachments)
     if report is not None:
         report.text_bytes += len(raw.encode("utf-8"))
     norm = _timed(report, "normalise", normalise, raw)
@@ -188,7 +225,7 @@ def build(corpus_dir: Path | str, db_path: Path | str,
                 data = corpus.read(entry)
                 if hashlib.sha256(data).hexdigest() != entry.sha256:
                     raise StageError("read", "the file's bytes no longer match the sha256 in the manifest")
-                processed = process(entry, data, report)
+                processed = process(entry, data, report, attachment_files(corpus, entry))
                 with writer.document():
                     _store(writer, processed, seq, report)
                 seq += 1

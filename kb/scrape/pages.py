@@ -70,8 +70,12 @@ class Page:
         return bool(self.body_text)
 
 
-def extract_page(html: str, url: str | None = None) -> Page:
-    """Everything :mod:`kb.scrape` needs from one page (pure; never fetches)."""
+def extract_page(html: str, url: str | None = None, body_metadata: bool = True) -> Page:
+    """Everything :mod:`kb.scrape` needs from one page (pure; never fetches).
+
+    ``body_metadata=False`` skips reading the body for fields the page does not
+    give elsewhere (the build pipeline reads the body itself).
+    """
     tmpl = templates.detect(html)
     dom = parse_page(html, templates.body_selectors(tmpl), templates.FIELD_LABEL_RE, MIN_BODY)
     metas = dict(reversed(dom.metas))  # the first tag of a name wins
@@ -81,9 +85,11 @@ def extract_page(html: str, url: str | None = None) -> Page:
         value = _clean(value)
         if key and value and not _EMPTY.match(value) and key not in fields:
             fields[key] = (label, value)
-    base = dom.base_href or _meta(metas, templates.META_URL) or url
-    if url and dom.base_href:
-        base = urljoin(url, dom.base_href)
+    # Relative links resolve against the address the page was fetched from; a saved page without
+    # one uses the address the page states (<meta name="Url">).  <base href> applies on top.
+    base = url or _meta(metas, templates.META_URL)
+    if dom.base_href:
+        base = urljoin(base, dom.base_href) if base else dom.base_href
     body = dom.body or ""
 
     if dom.body_rule is None:
@@ -114,7 +120,7 @@ def extract_page(html: str, url: str | None = None) -> Page:
     precise = _iso(_meta(metas, templates.META_PUBLISHED))
     if published and precise and precise.startswith(published):
         published = precise  # the <meta> PubDate often adds the time of day to the date the page shows
-    if body and not (number and issuer and signed and title):
+    if body_metadata and body and not (number and issuer and signed and title):
         norm = _normalise(((title or "") + "\n" + body) if title else body)
         meta = extract_metadata(norm.text)
 
