@@ -42,6 +42,11 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
     ws = wb.create_sheet(sheet_title[:31])
     header_row = len(title_lines) + 1
     ws.freeze_panes = f"A{header_row + 1}"
+    # Printed: landscape, as wide as one page, the header repeated on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     if rows:

@@ -28,7 +28,8 @@ def write_table_document(title: str, headers: Sequence[str], rows: Sequence[Sequ
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # CJK text in Word/WPS uses the eastAsia font
     doc.add_heading(title, level=1)
     for line in notes:
-        doc.add_paragraph(line)
+        para = doc.add_paragraph(line)
+        para.paragraph_format.space_after = Pt(2)
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers):
@@ -41,6 +42,10 @@ def write_table_document(title: str, headers: Sequence[str], rows: Sequence[Sequ
         for cell, text in zip(cells, row):
             cell.text = "" if text is None else str(text)
     if widths_cm:
+        # Word reads the cell widths, LibreOffice and WPS the grid columns: set both.
+        table.autofit = False
+        for col, w in zip(table.columns, widths_cm):
+            col.width = Cm(w)
         for row in table.rows:
             for cell, w in zip(row.cells, widths_cm):
                 cell.width = Cm(w)

@@ -382,7 +382,7 @@ def test_citations_view_and_plan_page(client):
 
 
 def fake_result(n):
-    rows = [{"region": {"name": f"地区{i}", "code": f"{110101 + i}"}, "verdict": "equal", "stage": "义务教育",
+    rows = [{"region": {"name": f"地区{i}", "code": f"{110101 + i}"}, "doc_id": f"{i:03d}", "verdict": "equal", "stage": "义务教育",
              "value": 80 + i % 15, "unit": "%", "value_text": f"≥{80 + i % 15}%", "verdict_label": "",
              "deadline": f"{2023 + i % 3}-12-31", "national_threshold": {"value": 85, "unit": "%", "text": "≥85%"}}
             for i in range(n)]
@@ -420,3 +420,14 @@ def test_cli_units_tasks_across_regions(kb_dir):
     assert all("财政局" in r["unit"] for r in out["rows"]) and any(r["task"] for r in out["rows"])
     lead = json.loads(cli(kb_dir, "units", "--unit", "财政局", "--role", "lead", "--json").stdout)
     assert lead["rows"] and {r["role"] for r in lead["rows"]} == {"lead"}
+
+
+def test_chart_keeps_regions_of_the_same_name_apart():
+    from webapp.chart import indicator_chart
+
+    result = fake_result(2)
+    result["rows"][0]["region"] = {"name": "鼓楼区", "code": "320106", "province": "江苏省"}
+    result["rows"][1]["region"] = {"name": "鼓楼区", "code": "350102", "province": "福建省"}
+    svg = BeautifulSoup(indicator_chart(result)["svg"], "html.parser")
+    labels = [t.get_text() for t in svg.select("text")]
+    assert "鼓楼区(江苏省)" in labels and "鼓楼区(福建省)" in labels

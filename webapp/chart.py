@@ -76,6 +76,7 @@ def indicator_chart(result: dict) -> dict:
     parts: list[str] = []
     y0 = 0
     skipped = 0
+    points = False  # did any panel draw a point per target (then the deadline legend applies)
     for stage, items in panels.items():
         units = [r["unit"] for r in items]
         th = items[0]["national_threshold"]
@@ -88,6 +89,7 @@ def indicator_chart(result: dict) -> dict:
         svg, height = _panel(stage, plotted, th, unit, colours, y0)
         parts.append(svg)
         y0 += height
+        points = points or len({r["region"]["name"] for r in plotted}) <= MAX_ROWS
     if skipped:
         notes.append(f"另有 {skipped} 条目标的单位与国家标准不同或无数值,未画入图中。")
     not_set = result["summary"].get("regions_not_set") or 0
@@ -95,8 +97,10 @@ def indicator_chart(result: dict) -> dict:
         notes.append(f"另有 {not_set} 个地区的方案未设定该指标,见下表。")
     if not parts:
         return {"svg": None, "notes": notes}
-    legend, lh = _legend(colours, y0)
+    legend, lh = _legend(colours, y0) if points else ("", 0)
     height = y0 + lh
+    notes.insert(0, "每个点是一条目标,颜色表示期限年份(空心为未注明期限);红色虚线为国家标准。" if points
+                 else "柱高为目标值落在该区间的目标条数;红色虚线为国家标准。")
     title = escape(f"{result['indicator']['id']} {result['indicator']['name']}:各地目标值与国家标准")
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
            f'width="{WIDTH}" height="{height}" role="img" aria-label="{title}" font-size="12" '
@@ -122,14 +126,18 @@ def _panel(stage: str, rows: list[dict], th: dict | None, unit: str | None, colo
     def x(v: float) -> float:
         return LEFT + (v - lo) / (hi - lo) * plot_w
 
-    by_region: dict[str, list[dict]] = {}
+    by_region: dict[str, list[dict]] = {}  # by code: two 鼓楼区 are two rows
     for r in rows:
-        by_region.setdefault(r["region"]["name"] or "地区不明", []).append(r)
+        by_region.setdefault(r["region"]["code"] or r["doc_id"], []).append(r)
+    names = [items[0]["region"]["name"] or "地区不明" for items in by_region.values()]
+    twice = {n for n in names if names.count(n) > 1}
     histogram = len(by_region) > MAX_ROWS
     shown_unit = "" if unit in (None, "ratio") else unit
     ratio = isinstance(rows[0]["value"], list)
     axis_label = "每 1 名教师对应的幼儿/学生数" if ratio else (f"目标值({shown_unit})" if shown_unit else "目标值")
     head = f"{stage}" + (f" — 国家标准 {th['text']}" if th else " — 无国家标准") + f" · {len(by_region)} 个地区"
+    if histogram:
+        head += "(地区较多,按目标值的分布显示,柱高为目标条数)"
     out = [f'<g class="panel" transform="translate(0,{y0})">',
            f'<text x="8" y="18" font-weight="bold" font-size="13">{escape(head)}</text>']
     if histogram:
@@ -145,11 +153,15 @@ def _panel(stage: str, rows: list[dict], th: dict | None, unit: str | None, colo
     if histogram:
         out.append(_histogram(values, lo, hi, x, top, body_h))
     else:
-        for i, (name, items) in enumerate(by_region.items()):
+        for i, items in enumerate(by_region.values()):
+            reg = items[0]["region"]
+            name = reg["name"] or "地区不明"
+            if name in twice:
+                name = f"{name}({reg.get('province') or reg.get('code') or ''})"
             cy = top + i * ROW + ROW / 2
             if i % 2:
                 out.append(f'<rect x="{LEFT}" y="{cy - ROW / 2:.1f}" width="{plot_w}" height="{ROW}" fill="#f7f7f7"/>')
-            label = name if len(name) <= 12 else name[:11] + "…"
+            label = name if len(name) <= 13 else name[:12] + "…"
             out.append(f'<text x="{LEFT - 8}" y="{cy + 4:.1f}" text-anchor="end">{escape(label)}</text>')
             for r in items:
                 v = _number(r["value"])
@@ -184,20 +196,24 @@ def _histogram(values: list[float], lo: float, hi: float, x, top: int, height: i
                    f'height="{h:.1f}" fill="#1f77b4" fill-opacity="0.7"><title>{c} 条目标</title></rect>'
                    f'<text x="{(x0 + x1) / 2:.1f}" y="{top + height - h - 3:.1f}" text-anchor="middle" '
                    f'font-size="10">{c}</text>')
-    out.append(f'<text x="{LEFT}" y="{top - 24}" fill="#555" font-size="11">地区较多,按目标值分布显示(柱高为目标条数)</text>')
     return "".join(out)
 
 
 def _legend(colours: dict, y0: int) -> tuple[str, int]:
+    """Deadline colours, wrapped onto as many lines as the width needs."""
     items = list(colours.items()) + [("未注明期限", None)]
     out = [f'<g class="legend" transform="translate({LEFT},{y0 + 4})"><text x="0" y="12" fill="#555">期限:</text>']
-    xpos = 44
+    xpos, line = 44, 0
     for label, colour in items:
         text = f"{label} 年" if colour else label
+        width = 22 + 9 * len(text)
+        if xpos + width > WIDTH - LEFT - RIGHT and xpos > 44:
+            xpos, line = 44, line + 1
         stroke = colour or NO_DEADLINE
         fill = colour or "white"
-        out.append(f'<circle cx="{xpos}" cy="8" r="5" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
-                   f'<text x="{xpos + 9}" y="12">{escape(text)}</text>')
-        xpos += 22 + 13 * len(text)
+        y = 8 + line * 18
+        out.append(f'<circle cx="{xpos}" cy="{y}" r="5" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
+                   f'<text x="{xpos + 9}" y="{y + 4}">{escape(text)}</text>')
+        xpos += width
     out.append("</g>")
-    return "".join(out), 26
+    return "".join(out), 26 + line * 18
