@@ -190,6 +190,7 @@ def document_row(p: Processed, seq: int) -> dict:
         "flags": list(n.flags),
         "site": e.site,
         "url": e.url,
+        "sources": entry_sources(e),
         "origin": e.origin,
         "label": e.label,
         "sha256": e.sha256,
@@ -200,6 +201,17 @@ def document_row(p: Processed, seq: int) -> dict:
         "normalisation": n.report(),
         "metadata": metadata_json(m),
     }
+
+
+def entry_sources(e: Entry) -> list[dict]:
+    """Where a document was fetched from: the displayed source first, then mirrors (kb.scrape.archive)."""
+    if not e.url:
+        return []
+    extra = e.extra if isinstance(e.extra, dict) else {}
+    out = [{"url": e.url, "site": e.site, "official": extra.get("official"), "displayed": True}]
+    out += [{"url": s.get("final_url") or s.get("url"), "site": s.get("site"), "official": s.get("official"),
+             "displayed": False} for s in extra.get("sources", []) if isinstance(s, dict)]
+    return out
 
 
 def clause_rows(clauses: Iterable[Clause]) -> list[dict]:

@@ -36,6 +36,7 @@ CREATE TABLE documents (
     flags TEXT NOT NULL,            -- JSON list
     site TEXT,
     url TEXT,
+    sources TEXT,                   -- JSON list: [{url, site, official, displayed}], the displayed one first
     origin TEXT,
     label TEXT,
     sha256 TEXT NOT NULL,
@@ -269,12 +270,7 @@ class Store:
         where = " WHERE " + _prefixes_sql("region_code", region_prefixes, args) if region_prefixes else ""
         sql = ("SELECT id, title, doc_number, signed_date, published_date, year, region, region_code, url, site"
                " FROM documents" + where + " ORDER BY seq")
-        out = []
-        for r in self.conn.execute(sql, args):
-            d = dict(r)
-            d["region"] = json.loads(d["region"]) if d["region"] else None
-            out.append(d)
-        return out
+        return _with_region(self.conn.execute(sql, args))
 
     def units_at(self, doc_paths: dict[str, set[str]]) -> dict[tuple[str, str], list[dict]]:
         """Responsible units recorded at these clause paths, keyed by (doc_id, path), in text order."""
@@ -320,12 +316,7 @@ class Store:
             + (" WHERE " + " AND ".join(where) if where else "")
             + " GROUP BY r.doc_id, r.seq ORDER BY d.region_code, d.seq, r.seq"
         )
-        out = []
-        for r in self.conn.execute(sql, args):
-            d = dict(r)
-            d["region"] = json.loads(d["region"]) if d["region"] else None
-            out.append(d)
-        return out
+        return _with_region(self.conn.execute(sql, args))
 
     def all_citations(self) -> list[dict]:
         """Every citation with the citing document's title, 文号 and region, in corpus order."""
@@ -335,12 +326,7 @@ class Store:
             " FROM citations c JOIN documents d ON d.id = c.doc_id"
             " LEFT JOIN documents r ON r.id = c.resolved_doc_id ORDER BY d.seq, c.seq"
         )
-        out = []
-        for r in self.conn.execute(sql):
-            d = dict(r)
-            d["region"] = json.loads(d["region"]) if d["region"] else None
-            out.append(d)
-        return out
+        return _with_region(self.conn.execute(sql))
 
     def failures(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM failures ORDER BY doc_id")]
@@ -356,6 +342,16 @@ def _fact_filters(doc_id: str | None, region_prefix: str | None) -> tuple[list[s
         where.append("substr(d.region_code, 1, ?) = ?")
         args += [len(region_prefix), region_prefix]
     return where, args
+
+
+def _with_region(rows) -> list[dict]:
+    """Rows as dicts with their ``region`` JSON parsed."""
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["region"] = json.loads(d["region"]) if d["region"] else None
+        out.append(d)
+    return out
 
 
 def _prefixes_sql(column: str, prefixes: list[str], args: list) -> str:
@@ -379,6 +375,7 @@ def _doc_row(r: sqlite3.Row) -> dict:
     d = dict(r)
     for key in ("issuers", "region", "flags", "edit_log", "normalisation", "metadata"):
         d[key] = json.loads(d[key]) if d[key] is not None else None
+    d["sources"] = json.loads(d["sources"]) if d.get("sources") else []
     return d
 
 
@@ -416,6 +413,8 @@ class Writer:
         row = dict(row)
         for key in ("issuers", "region", "flags", "edit_log", "normalisation", "metadata"):
             row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
+        if "sources" in row:
+            row["sources"] = json.dumps(row["sources"], ensure_ascii=False)
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         self.conn.execute(f"INSERT INTO documents ({cols}) VALUES ({marks})", list(row.values()))

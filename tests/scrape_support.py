@@ -77,7 +77,7 @@ class SiteServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
@@ -192,6 +192,17 @@ NANAN = "/xxgk/ml/jy/202209/t20220920_348.html"  # 信息公开 of an unknown CM
 JIEXI = "/jyj/show.asp?id=1023"  # unknown template
 LUFENG = "/fanti/zwgk/202306/t20230612_100.html"  # Big5
 MIRROR = "/doc/889231.html"  # mirror of TAISHAN (served under the host name "localhost")
+LOGIN = "/sso/login"  # a login form
+PROTECTED = "/zwgk/neibu/t20230301_1.html"  # redirects to the login form
+HOME = "/index.html"  # a portal home page: links, no article
+EMPTY = "/zwgk/tzgg/t20230101_0.html"  # 200 with no content
+REDIRECTED = "/go/t20230301_2861234"  # 301 → 302 → ENPING
+SCRIPTED = "/zwgk/zcjd/content.html?id=4471"  # the article is drawn by JavaScript: no body in the HTML
+SCRIPTED_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>政策解读</title>
+<script src="/static/js/chunk-vendors.js"></script><script src="/static/js/app.js"></script></head>
+<body><div class="header"><a href="/">首页</a> <a href="/zwgk/">政务公开</a></div>
+<div id="app"><p class="loading">正在加载……</p></div>
+<noscript>请开启浏览器的JavaScript功能</noscript></body></html>"""
 TRS_LISTING = "/enping/zwgk/zfwj/index.html"
 HANWEB_LISTING = "/col/col1229505/index.html"
 HANWEB_UID = "5040305"
@@ -274,4 +285,12 @@ def government_site(server: SiteServer) -> SiteServer:
     ]), "text/html; charset=utf-8")
     server.page("/robots.txt", b"User-agent: *\nDisallow: /private/\nDisallow: /admin/\n", "text/plain")
     server.page("/private/plan.html", fixture("trs_ueditor_utf8.html"), "text/html; charset=utf-8")
+    # pages that are not plans
+    server.page(LOGIN, fixture("login_wall.html"), "text/html; charset=utf-8")
+    server.add(PROTECTED, Reply(302, b"", {"Location": LOGIN + "?service=%2Fzwgk%2Fneibu%2Ft20230301_1.html"}))
+    server.page(HOME, fixture("portal_home.html"), "text/html; charset=utf-8")
+    server.page(EMPTY, b"", "text/html; charset=utf-8")
+    server.page(SCRIPTED, SCRIPTED_PAGE.encode("utf-8"), "text/html; charset=utf-8")
+    server.add(REDIRECTED, Reply(301, b"", {"Location": "/go/next"}))
+    server.add("/go/next", Reply(302, b"", {"Location": ENPING}))
     return server

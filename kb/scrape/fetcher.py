@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ..corpus import Corpus, Entry, known_digests
+from ..corpus import Corpus, Entry, guess_site, known_digests
 from ..decode import DecodeError, decode_bytes
-from ..htmltext import cjk_count
+from ..htmltext import cjk_count, html_to_text
 from . import archive
 from .attachments import READABLE, AttachmentError, document_lines, extension, kind_of
 from .dedup import Fingerprint, fingerprint, same_plan
@@ -96,6 +96,7 @@ class _Doc:
     body: str
     title: str | None
     doc_number: str | None
+    site: str | None  # the site's name as the page shows it (SiteName, footer)
 
 
 class Fetcher:
@@ -219,7 +220,7 @@ class Fetcher:
             text = "\n".join(lines)
             if cjk_count(text) < MIN_BODY:
                 raise _Unusable(f"the .{kind} document holds no text to read")
-            return _Doc(kind, MEDIA[kind], "binary", None, None, text, lines[0] if lines else None, None)
+            return _Doc(kind, MEDIA[kind], "binary", None, None, text, lines[0] if lines else None, None, None)
         if kind in ("doc", "xls", "wps", "et", "zip", "ofd"):
             raise _Unusable(f"the server sent a .{kind} file, which policykb cannot read "
                             "(only HTML pages and .docx, .xlsx or .pdf documents)")
@@ -239,8 +240,9 @@ class Fetcher:
                             "none of them an article)")
         info = {"name": decoded.encoding, "decided_by": decoded.source, "http_charset": decoded.http_charset,
                 "meta_charset": decoded.meta_charset, "declared_charset_wrong": decoded.mismatch}
+        site = page.site or guess_site(html_to_text(decoded.text) if decoded.media_type == "text/html" else decoded.text)
         return _Doc("html", decoded.media_type, decoded.encoding, info, page, page.body_text, page.title,
-                    page.doc_number)
+                    page.doc_number, site)
 
     # -- storing -------------------------------------------------------------------------------------
 
@@ -269,7 +271,7 @@ class Fetcher:
         official = self._official(resp.final_url)
         side = self._sidecar(resp, doc, referrer)
         extra = self._extra(doc, fp, official)
-        site = (doc.page.site if doc.page else None) or (self.options.source.site if self.options.source else None)
+        site = doc.site or (self.options.source.site if self.options.source else None)
         dup = self._duplicate(fp)
         title = doc.title or "(untitled)"
         if dup is not None:
