@@ -8,6 +8,7 @@
 * :mod:`kb.scrape.robots`      — robots.txt rules and crawl delays per host
 * :mod:`kb.scrape.sources`     — named sources registered in ``corpus/sources.toml``
 * :mod:`kb.scrape.dedup`       — the same plan at two URLs (mirrors) found by content
+* :mod:`kb.scrape.archive`     — fetched bytes into the corpus: sidecars, versions, second sources, attachments
 * :mod:`kb.scrape.fetcher`     — ``policykb fetch``: fetch, crawl, store with sidecars, report
 
 Importing this package does not import requests; only :mod:`kb.scrape.http` does.
