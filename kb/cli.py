@@ -25,6 +25,9 @@ from .documents import (
     original_span,
     show_document,
 )
+from .compare import CompareError
+from .index import IndexMissing
+from .search import SearchError
 from .store import Store, StoreError
 
 DEFAULT_CORPUS = "corpus"
@@ -63,8 +66,10 @@ def user_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CorpusError, StoreError, UnknownDocument, UnknownRegion, UnknownIndicator) as exc:
+        except (CorpusError, StoreError, UnknownDocument, UnknownRegion, UnknownIndicator, SearchError, CompareError) as exc:
             raise UserError(str(exc)) from exc
+        except IndexMissing as exc:
+            raise UserError("no search index next to the knowledge base; run `policykb build`") from exc
 
     return wrapper
 
@@ -396,18 +401,13 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
 
     Example: policykb search "随迁子女 公办学校 比例" --province 广东省 --json
     """
-    from .search import IndexMissing, SearchError, SearchQuery
+    from .search import SearchQuery
     from .search import search as run_search
 
     store = _open_store(corpus_dir, db_path)
     q = SearchQuery(q=query, province=province, region=region, level=level, year_from=year_from, year_to=year_to,
                     has_target=has_target, page=page, per_page=limit)
-    try:
-        result = run_search(_index_dir(db_path), store, q)
-    except SearchError as exc:
-        raise UserError(str(exc)) from exc
-    except IndexMissing as exc:
-        raise UserError(f"no search index next to {db_path}; run `policykb build`") from exc
+    result = run_search(_index_dir(db_path), store, q)
     if as_json:
         _echo_json(result)
         return
@@ -471,9 +471,8 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
     Example: policykb compare --indicator YJ-G5 --format xlsx -o 班额对比.xlsx
     Example: policykb compare --q 集团化办学 --format docx -o 集团化办学.docx
     """
-    from .compare import CompareError, CompareQuery, compare_indicator, compare_topic
+    from .compare import CompareQuery, compare_indicator, compare_topic
     from .export import ExportTooLarge, export, filename
-    from .search import IndexMissing, SearchError
 
     if bool(indicator) == bool(query):
         raise UserError("give either --indicator ID or --q WORDS (list indicators with `policykb indicators`)")
@@ -484,12 +483,7 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
     store = _open_store(corpus_dir, db_path)
     q = CompareQuery(indicator=indicator, q=query, regions=regions, provinces=provinces, stage=stage,
                      year_from=year_from, year_to=year_to, sort=sort, include_not_set=not no_missing)
-    try:
-        result = compare_indicator(store, q) if indicator else compare_topic(_index_dir(db_path), store, q)
-    except (CompareError, SearchError) as exc:
-        raise UserError(str(exc)) from exc
-    except IndexMissing as exc:
-        raise UserError(f"no search index next to {db_path}; run `policykb build`") from exc
+    result = compare_indicator(store, q) if indicator else compare_topic(_index_dir(db_path), store, q)
     if as_json:
         _echo_json(result)
         return

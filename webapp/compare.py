@@ -127,6 +127,14 @@ def run(query: CompareQuery) -> dict:
         raise BadRequest(template.format(**exc.params) if template else message_of(exc)) from exc
 
 
+def _parse_and_run(missing: str) -> dict:
+    """The comparison the request asks for; ``missing`` is the message when it asks for none."""
+    query = parse_query()
+    if not query.indicator and not query.q:
+        raise BadRequest(missing)
+    return run(query)
+
+
 def _indicator_options() -> list[tuple[str, list[taxonomy.Indicator]]]:
     groups: dict[str, list[taxonomy.Indicator]] = {}
     scheme_names = {"教督〔2017〕6号": "义务教育优质均衡(教督〔2017〕6号)",
@@ -194,10 +202,7 @@ def api_compare():
     from .errors import error_response
 
     try:
-        query = parse_query()
-        if not query.indicator and not query.q:
-            raise BadRequest("请给出 indicator(指标)或 q(主题词)参数。")
-        result = run(query)
+        result = _parse_and_run("请给出 indicator(指标)或 q(主题词)参数。")
     except BadRequest as exc:
         response, status = error_response(400, str(exc))
         if exc.suggestions:
@@ -216,10 +221,7 @@ def download():
     if fmt not in FORMATS:
         return error_response(400, f"不支持导出格式“{fmt}”,可选:" + "、".join(FORMATS) + "。")
     try:
-        query = parse_query()
-        if not query.indicator and not query.q:
-            raise BadRequest("请先选择要对比的指标或输入主题词。")
-        result = run(query)
+        result = _parse_and_run("请先选择要对比的指标或输入主题词。")
     except BadRequest as exc:
         return error_response(400, str(exc))
     try:
