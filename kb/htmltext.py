@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment
+from bs4 import BeautifulSoup, CData, Comment, NavigableString
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button", "select", "input", "head", "nav")
 _DROP_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumb|footer|share|sidebar|toolbar|topbar|header-nav)([\s_-]|$)", re.I)
@@ -109,6 +109,7 @@ class HtmlPage:
     has_password: bool  # a password box: a login form
     text_chars: int  # CJK characters of the whole page's visible text
     body_chars: int  # CJK characters of the body
+    page_text: str = ""  # the whole page's visible text, one block per line (header and footer included)
 
 
 def cjk_count(s: str) -> int:
@@ -156,16 +157,19 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
     for tag in soup.find_all(("script", "style", "noscript", "template", "iframe", "svg", "canvas", "button",
                               "select", "input", "textarea", "object", "embed")):
         tag.decompose()
-    for tag in soup.find_all(style=_HIDDEN):
-        if not getattr(tag, "decomposed", False):
-            tag.decompose()
+    for tag in _outermost(soup.find_all(style=_HIDDEN)):
+        tag.decompose()
     root = soup.body or soup
-    text_chars = cjk_count(root.get_text())
+    page_text = _render(root)
+    text_chars = cjk_count(page_text)
 
     body_el, rule = None, None
+    lowered = html.lower()
     for sel in body_selectors:
+        if not _may_match(sel, lowered):
+            continue  # none of its names occurs in the page: skip the (slow) CSS matching
         try:
-            found = [el for el in soup.select(sel) if not getattr(el, "decomposed", False)]
+            found = soup.select(sel)
         except Exception:  # a selector soupsieve does not know: skip it
             continue
         if found:
@@ -193,15 +197,33 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
 
     body, body_chars = None, 0
     if body_el is not None:
-        for tag in body_el.find_all(True):
-            if not getattr(tag, "decomposed", False) and tag.name not in ("table", "tbody", "tr", "td") and _is_chrome(tag):
-                tag.decompose()
+        chrome = [t for t in body_el.find_all(True) if t.name not in ("table", "tbody", "tr", "td") and _is_chrome(t)]
+        for tag in _outermost(chrome):
+            tag.decompose()
         body = _render(body_el)
         body_chars = cjk_count(body)
         if body_chars < min_body:
             body, rule = None, None
     return HtmlPage(title, metas, headings, body, rule, fields, tuple(links), datastores,
-                    str(base["href"]).strip() if base else None, has_password, text_chars, body_chars)
+                    str(base["href"]).strip() if base else None, has_password, text_chars, body_chars, page_text)
+
+
+def _outermost(tags: list) -> list:
+    """The tags of a list that are not inside another tag of the list (decompose those only)."""
+    chosen = set(map(id, tags))
+    return [t for t in tags if not any(id(p) in chosen for p in t.parents)]
+
+
+_SELECTOR_NAMES = re.compile(r"[.#]([\w-]+)|\[name=([\w-]+)\]|^([a-z][a-z0-9]*)", re.I)
+
+
+def _may_match(selector: str, lowered_html: str) -> bool:
+    """False when a class, id, tag or attribute value the selector needs is absent from the page."""
+    for m in _SELECTOR_NAMES.finditer(selector):
+        name = next(g for g in m.groups() if g)
+        if name.lower() not in lowered_html:
+            return False
+    return True
 
 
 def _datastores(soup) -> list[Datastore]:
@@ -227,49 +249,76 @@ def _datastores(soup) -> list[Datastore]:
     return out
 
 
+_PARA_TAGS = frozenset({"p", "td", "pre", "li", "div", "article", "section", "dd", "font", "span"})
+_CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "dd", "span", "font"})
+_HOLDS_BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "li", "article", "section"})
+
+
 def _densest(root):
     """The element holding the most prose: paragraphs score for their parent and grandparent
-    (readability's rule), a text container also for itself; link-heavy candidates lose."""
+    (readability's rule), a text container also for itself; link-heavy candidates lose.
+
+    One pass over the tree counts, for every element, its CJK characters, those inside links,
+    its punctuation and whether it holds block elements; scoring then reads those counts.
+    """
+    nodes = [root] + list(root.descendants)
+    cjk: dict[int, int] = {}
+    linked: dict[int, int] = {}
+    punct: dict[int, int] = {}
+    blocks: dict[int, bool] = {}
+    chrome: set[int] = set()
+    for node in nodes:  # pre-order: a parent is seen before its children
+        if getattr(node, "name", None) is not None and (id(node.parent) in chrome or _is_chrome(node)):
+            chrome.add(id(node))
+    for node in reversed(nodes):  # post-order sums
+        parent = node.parent
+        if getattr(node, "name", None) is None:
+            if parent is not None and type(node) in (NavigableString, CData):
+                text = str(node)
+                cjk[id(parent)] = cjk.get(id(parent), 0) + cjk_count(text)
+                punct[id(parent)] = punct.get(id(parent), 0) + len(_PUNCT.findall(text))
+            continue
+        key = id(node)
+        if node.name == "a":
+            linked[key] = cjk.get(key, 0)
+        if parent is not None:
+            pk = id(parent)
+            cjk[pk] = cjk.get(pk, 0) + cjk.get(key, 0)
+            linked[pk] = linked.get(pk, 0) + linked.get(key, 0)
+            punct[pk] = punct.get(pk, 0) + punct.get(key, 0)
+            if node.name in _HOLDS_BLOCKS or blocks.get(key):
+                blocks[pk] = True
+
     scores: dict[int, float] = {}
-    nodes: dict[int, object] = {}
+    elements: dict[int, object] = {}
 
     def add(el, s: float) -> None:
         if el is None or getattr(el, "name", None) in (None, "[document]", "html"):
             return
         scores[id(el)] = scores.get(id(el), 0.0) + s
-        nodes[id(el)] = el
+        elements[id(el)] = el
 
-    chrome_ids: set[int] = set()
-    for tag in root.find_all(True):
-        if id(tag) not in chrome_ids and _is_chrome(tag):
-            chrome_ids.add(id(tag))
-            chrome_ids.update(map(id, tag.find_all(True)))
-    for el in root.find_all(("p", "td", "pre", "li", "div", "article", "section", "dd", "font", "span")):
-        if id(el) in chrome_ids:
+    for el in nodes:
+        name = getattr(el, "name", None)
+        key = id(el)
+        if name not in _PARA_TAGS or key in chrome:
             continue
-        if el.name in ("div", "article", "section", "td", "dd", "span", "font") and el.find(("p", "div", "table", "ul", "ol", "li", "article", "section")):
+        if name in _CONTAINER_TAGS and blocks.get(key):
             continue  # a container of paragraphs, not a paragraph
-        text = el.get_text()
-        c = cjk_count(text)
-        if c < 10:
+        c = cjk.get(key, 0)
+        if c < 10 or linked.get(key, 0) > c / 2:
             continue
-        linked = sum(cjk_count(a.get_text()) for a in el.find_all("a"))
-        if linked > c / 2:
-            continue
-        s = 1 + len(_PUNCT.findall(text)) + min(c // 50, 3)
-        if el.name in ("div", "td", "article", "section", "dd"):
+        s = 1 + punct.get(key, 0) + min(c // 50, 3)
+        if name in ("div", "td", "article", "section", "dd"):
             add(el, s)
         add(el.parent, 0.9 * s)
         add(el.parent.parent if el.parent is not None else None, 0.45 * s)
     best, best_score = None, 0.0
     for key, score in scores.items():
-        el = nodes[key]
-        text = el.get_text()
-        c = cjk_count(text) or 1
-        linked = sum(cjk_count(a.get_text()) for a in el.find_all("a"))
-        final = score * (1 - min(linked / c, 1.0))
+        c = cjk.get(key, 0) or 1
+        final = score * (1 - min(linked.get(key, 0) / c, 1.0))
         if final > best_score:
-            best, best_score = el, final
+            best, best_score = elements[key], final
     return best
 
 
@@ -370,14 +419,32 @@ def _value_after(el, label_of) -> str | None:
 
 
 def _render(el) -> str:
-    """The visible text of an element, one block per line (as :func:`html_to_text` does)."""
-    for tag in el.find_all(_BLOCKS):
-        if getattr(tag, "decomposed", False):
+    """The visible text of an element, one block per line (as :func:`html_to_text` reads a page).
+
+    Walks the tree without changing it: a block element starts and ends a line, ``<br>`` ends one.
+    """
+    parts: list[str] = []
+    stack = [iter(el.children)]
+    closing: list[bool] = [False]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            if closing.pop():
+                parts.append("\n")
             continue
-        if tag.name == "br":
-            tag.replace_with("\n")
-        else:
-            tag.insert_after("\n")
-            tag.insert_before("\n")
-    lines = [ln.strip() for ln in el.get_text().splitlines()]
+        name = getattr(child, "name", None)
+        if name is None:
+            if type(child) in (NavigableString, CData):
+                parts.append(str(child))
+            continue
+        if name == "br":
+            parts.append("\n")
+            continue
+        block = name in _BLOCK_SET
+        if block:
+            parts.append("\n")
+        stack.append(iter(child.children))
+        closing.append(block)
+    lines = [ln.strip() for ln in "".join(parts).splitlines()]
     return "\n".join(ln for ln in lines if ln)

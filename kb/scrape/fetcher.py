@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from ..corpus import Corpus, Entry, guess_site, known_digests
 from ..decode import DecodeError, decode_bytes
-from ..htmltext import cjk_count, html_to_text
+from ..htmltext import cjk_count
 from . import archive
 from .attachments import READABLE, AttachmentError, document_lines, extension, kind_of
 from .dedup import Fingerprint, fingerprint, same_plan
@@ -145,7 +145,8 @@ class Fetcher:
                 self._out(url, "failed", "no article links found on this listing page")
                 continue
             known = sum(1 for a in new if self.corpus.find_url(a) is not None)
-            self._out(url, "listing", f"listing page: {len(listing.articles)} article links, {len(new)} not seen before"
+            n = len(listing.articles)
+            self._out(url, "listing", f"listing page: {n} article link{'s' if n != 1 else ''}, {len(new)} not seen before"
                                       + (f", {known} already in the corpus" if known and not opts.refresh else ""))
             if not new:
                 continue  # a page that brings nothing new: its pagination would not either
@@ -240,7 +241,7 @@ class Fetcher:
                             "none of them an article)")
         info = {"name": decoded.encoding, "decided_by": decoded.source, "http_charset": decoded.http_charset,
                 "meta_charset": decoded.meta_charset, "declared_charset_wrong": decoded.mismatch}
-        site = page.site or guess_site(html_to_text(decoded.text) if decoded.media_type == "text/html" else decoded.text)
+        site = page.site or guess_site(page.dom.page_text if page.dom is not None else decoded.text)
         return _Doc("html", decoded.media_type, decoded.encoding, info, page, page.body_text, page.title,
                     page.doc_number, site)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..htmltext import cjk_count, parse_page
-from .pages import _ATTACH_URL
+from .pages import ATTACHMENT_URL
 
 _ARTICLE_URL = re.compile(
     r"(/t\d{8}_\d+\.s?html?$"  # TRS
@@ -74,7 +74,7 @@ def read_listing(html: str, url: str, match: tuple[str, ...] = ()) -> Listing:
             continue
         target = urljoin(base, href).split("#", 1)[0]
         text = link.title if len(link.title) > len(link.text) else link.text
-        if target in seen or target == url or not same_site(target, url) or _ATTACH_URL.search(target):
+        if target in seen or target == url or not same_site(target, url) or ATTACHMENT_URL.search(target):
             continue
         path = urlsplit(target).path + ("?" + urlsplit(target).query if urlsplit(target).query else "")
         shaped = bool(_ARTICLE_URL.search(path))

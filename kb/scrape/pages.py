@@ -29,7 +29,7 @@ from . import templates
 MIN_BODY = 40  # CJK characters: less is not an article
 
 ATTACHMENT_EXT = ("doc", "docx", "pdf", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z", "txt")
-_ATTACH_URL = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")(?:$|[?#&])", re.I)
+ATTACHMENT_URL = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")(?:$|[?#&])", re.I)
 _ATTACH_NAME = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")\s*$", re.I)
 _GENERIC_LINK = re.compile(r"^(附件|下载|点击下载|附件下载|点击查看|查看|原文下载|文件下载|\d{1,2})[::]?$")
 _DATE = re.compile(
@@ -255,7 +255,7 @@ def _attachments(dom: HtmlPage, base: str | None):
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         text = _clean(link.text)
-        if not (_ATTACH_URL.search(href) or _ATTACH_NAME.search(text) or _ATTACH_NAME.search(link.title)):
+        if not (ATTACHMENT_URL.search(href) or _ATTACH_NAME.search(text) or _ATTACH_NAME.search(link.title)):
             continue
         url = urljoin(base, href) if base else href
         if url in seen:
