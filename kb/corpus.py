@@ -20,8 +20,10 @@ import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 from .decode import DecodeError, decode_bytes
 
@@ -157,8 +159,10 @@ class Corpus:
                 tmp.write_bytes(data)
                 os.replace(tmp, target)
                 written.append(target)
-            entries = self.entries() if self.exists() else []
-            self.save([e for e in entries if e.id != entry.id] + [entry])
+            self.root.mkdir(parents=True, exist_ok=True)
+            with _exclusive(self.root):  # another policykb writing the manifest waits its turn
+                entries = self.entries() if self.exists() else []
+                self.save([e for e in entries if e.id != entry.id] + [entry])
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)
@@ -167,6 +171,22 @@ class Corpus:
 
     def next_id(self, digest: str) -> str:
         return new_id(self.entries() if self.exists() else [], digest)
+
+
+@contextmanager
+def _exclusive(root: Path) -> Iterator[None]:
+    """An exclusive lock on the corpus directory (POSIX flock) while the manifest is read and rewritten."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks on this platform: run one policykb at a time
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def new_id(entries: list[Entry], digest: str) -> str:

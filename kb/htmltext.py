@@ -133,7 +133,7 @@ def _text(node) -> str:
 
 
 def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pattern | None = None,
-               min_body: int = 40) -> HtmlPage:
+               min_body: int = 40, body_field_label: re.Pattern | None = None) -> HtmlPage:
     """Parse an article or listing page.
 
     The body is the element matched first by ``body_selectors`` (in order; the
@@ -141,7 +141,8 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
     element a text-density scorer prefers.  ``field_label`` matches a label
     (spaces and colon removed) such as 索引号 or 发布机构; labels and their
     values are read from table cells, definition lists and ``label:value``
-    elements outside the body.
+    elements outside the body, and from the label cells of a table inside the
+    body when ``body_field_label`` matches them.
     """
     soup = BeautifulSoup(html, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
@@ -193,7 +194,7 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
         area = "body" if id(a) in in_body else ("chrome" if id(a) in in_chrome else "page")
         links.append(Link(_text(a), str(a["href"]).strip(), str(a.get("title") or "").strip(), area))
     headings = tuple(_headings(root, in_body))
-    fields = tuple(_fields(root, in_body, field_label)) if field_label is not None else ()
+    fields = tuple(_fields(root, in_body, field_label, body_field_label)) if field_label is not None else ()
 
     body, body_chars = None, 0
     if body_el is not None:
@@ -344,14 +345,29 @@ def _headings(root, in_body: set[int]):
 _FIELD_TAGS = ("td", "th", "dt", "dd", "li", "span", "p", "div", "label", "b", "strong", "em", "font", "i")
 
 
-def _fields(root, in_body: set[int], field_label: re.Pattern):
-    def label_of(s: str) -> str | None:
-        key = _LABEL_SPACE.sub("", s).rstrip(":：")
-        return key if key and len(key) <= 10 and field_label.fullmatch(key) else None
+def _fields(root, in_body: set[int], field_label: re.Pattern, body_label: re.Pattern | None = None):
+    def labeller(pattern: re.Pattern):
+        def label_of(s: str) -> str | None:
+            key = _LABEL_SPACE.sub("", s).rstrip(":：")
+            return key if key and len(key) <= 10 and pattern.fullmatch(key) else None
+        return label_of
 
+    label_of = labeller(field_label)
+    body_label_of = labeller(body_label) if body_label is not None else None
     used: set[int] = set()
     for el in root.find_all(_FIELD_TAGS):
-        if id(el) in in_body or id(el) in used:
+        if id(el) in used:
+            continue
+        if id(el) in in_body:
+            # a metadata table printed at the top of the body: label cells only
+            if body_label_of is None or (el.name not in ("td", "th", "dt") and el.find_parent(("td", "th", "dt")) is None):
+                continue
+            raw = el.get_text(" ", strip=True)
+            label = body_label_of(raw) if raw and len(raw) <= 16 else None
+            value = _value_after(el, label_of) if label else None
+            if label and value:
+                used.update(map(id, el.find_all(True)))
+                yield label, _cut_at_label(value, label_of)
             continue
         raw = el.get_text(" ", strip=True)
         if not raw or len(raw) > 160:
@@ -361,7 +377,7 @@ def _fields(root, in_body: set[int], field_label: re.Pattern):
             value = _value_after(el, label_of)
             if value:
                 used.update(map(id, el.find_all(True)))
-                yield label, value
+                yield label, _cut_at_label(value, label_of)
             continue
         if any(t.name not in _INLINE_TAGS for t in el.find_all(True)):
             continue  # a container: its cells are visited on their own
@@ -369,6 +385,16 @@ def _fields(root, in_body: set[int], field_label: re.Pattern):
         if pairs:
             used.update(map(id, el.find_all(True)))
             yield from pairs
+
+
+def _cut_at_label(value: str, label_of) -> str:
+    """A cell value up to the next "label:" it runs into (成文日期：… 发布日期：… in one cell)."""
+    for m in re.finditer(r"[:：]", value):
+        before = value[max(0, m.start() - 20) : m.start()]
+        for k in range(len(before)):
+            if label_of(before[k:]) and (m.start() - len(before) + k == 0 or value[m.start() - len(before) + k - 1].isspace()):
+                return value[: m.start() - len(before) + k].strip()
+    return value
 
 
 def _split_pairs(raw: str, label_of):

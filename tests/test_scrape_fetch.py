@@ -309,3 +309,18 @@ def test_fetch_then_build_from_the_command_line(site, tmp_path):
     [doc] = json.loads(r.stdout)
     assert doc["doc_number"] == "国办函〔2023〕99号" and doc["signed_date"] == "2023-05-12"
     assert doc["issuers"] == ["国务院办公厅"]
+
+
+def test_concurrent_commits_keep_every_entry(corpus):
+    import threading
+    from dataclasses import replace
+
+    def add(i):
+        corpus.commit({f"raw/{i:03d}_x.html": b"<p>x</p>"}, replace(corpus_entry(), id=f"{i:03d}_x", file=f"raw/{i:03d}_x.html"))
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(e.id for e in corpus.entries()) == [f"{i:03d}_x" for i in range(12)]

@@ -262,3 +262,25 @@ def test_page_command_bad_input(tmp_path):
 def test_page_json_helper_keeps_the_field_names():
     page, _ = read_page(fixture("hanweb_zoom.html"))
     assert list(page_json(page))[: len(PAGE_FIELDS)] == list(PAGE_FIELDS)
+
+
+def test_a_metadata_table_inside_the_body_and_cells_that_run_on():
+    html = """<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="某县人民政府办公室关于印发某县教育方案的通知">
+    <title>某县人民政府办公室关于印发某县教育方案的通知-某县人民政府</title></head><body><div id="zoom">
+    <table><tr><td>索 引 号：</td><td>11441234/2023-0007</td><td>文号：</td><td>某府办〔2023〕7号</td></tr>
+    <tr><td>成文日期：</td><td>2023-06-01 发布日期：2023-06-05</td><td>名称：</td><td>某县教育方案</td></tr></table>
+    <p>各镇人民政府，县直各单位：现将《某县教育方案》印发给你们，请认真贯彻执行，确保各项任务按期完成。</p>
+    <table><tr><td>名称</td><td>来源</td></tr><tr><td>某县第一中学扩建工程</td><td>县财政</td></tr></table>
+    <p>一、目标任务。到2025年，全县义务教育学校办学条件全面达标，新增公办学位三千个以上。</p></div></body></html>"""
+    page = extract_page(html)
+    assert page.template == "hanweb"
+    assert (page.index_no, page.doc_number, page.signed_date) == ("11441234/2023-0007", "某府办〔2023〕7号", "2023-06-01")
+    assert page.title == "某县人民政府办公室关于印发某县教育方案的通知"  # not the 名称 cell of the plan's own table
+    assert "一、目标任务" in page.body_text
+
+
+def test_title_from_the_title_tag_keeps_the_dashes_of_the_title():
+    html = ("<html><head><meta charset='utf-8'><title>某县学前教育发展规划（2023—2025年）-某县教育局</title></head><body>"
+            + "<div class='wz'>" + "<p>为推进全县学前教育普及普惠安全优质发展，制定本规划，各单位要认真组织实施，确保任务完成。</p>" * 3
+            + "</div></body></html>")
+    assert extract_page(html).title == "某县学前教育发展规划（2023—2025年）"

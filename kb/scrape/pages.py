@@ -37,7 +37,9 @@ _DATE = re.compile(
     r"(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
 _EMPTY = re.compile(r"^(无|暂无|空|/|-|—|——|null|none)?$", re.I)
-_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|-)\s*")
+_TITLE_SPLIT = re.compile(r"\s*[_|｜]\s*")
+_SITE_NAME = re.compile(r"(网|网站|门户|政府|平台|局|委|办|厅|院|中心|委员会|办公室)$")
+_SITE_SUFFIX = re.compile(r"^(.*?\S)\s*[-—–－]+\s*([^-—–－]{2,30})$")
 _SITE_WORDS = re.compile(r"(网|网站|门户|政府|平台|首页|频道|栏目)$")
 _LOGIN = re.compile(r"(用户登录|统一身份认证|请登录|登录后|账号登录|扫码登录)")
 
@@ -77,7 +79,8 @@ def extract_page(html: str, url: str | None = None, body_metadata: bool = True) 
     give elsewhere (the build pipeline reads the body itself).
     """
     tmpl = templates.detect(html)
-    dom = parse_page(html, templates.body_selectors(tmpl), templates.FIELD_LABEL_RE, MIN_BODY)
+    dom = parse_page(html, templates.body_selectors(tmpl), templates.FIELD_LABEL_RE, MIN_BODY,
+                     templates.BODY_FIELD_LABEL_RE)
     metas = dict(reversed(dom.metas))  # the first tag of a name wins
     fields: dict[str, tuple[str, str]] = {}  # field → (label, value)
     for label, value in dom.fields:
@@ -219,12 +222,18 @@ def _heading(dom: HtmlPage, metas: dict[str, str]) -> str | None:
 
 
 def _title_tag(title: str) -> str | None:
-    """"关于…的通知_教育_中国政府网" → "关于…的通知"."""
-    parts = [p for p in _TITLE_SPLIT.split(title or "") if p]
-    for p in parts:
-        if cjk_count(p) >= 6 and not _SITE_WORDS.search(p):
-            return p
-    return parts[0] if parts and cjk_count(parts[0]) >= 4 else None
+    """"关于…的通知_教育_中国政府网" / "…方案（2023—2025年）-台山市人民政府" → the article's title.
+
+    ``_`` and ``|`` always separate; a dash only before a trailing site name, since titles
+    hold dashes of their own (2023—2025年).
+    """
+    for part in _TITLE_SPLIT.split(title or ""):
+        m = _SITE_SUFFIX.match(part)
+        if m and _SITE_NAME.search(m.group(2)):
+            part = m.group(1)
+        if cjk_count(part) >= 4 and not (_SITE_WORDS.search(part) and cjk_count(part) < 12):
+            return part.strip()
+    return None
 
 
 def _doc_number(value: str | None) -> str | None:

@@ -79,6 +79,10 @@ FIELD_LABELS: dict[str, str] = {
     "主题分类": "subject", "主题词": "keywords", "有效性": "validity",
 }  # fmt: skip
 FIELD_LABEL_RE = re.compile("|".join(sorted(map(re.escape, FIELD_LABELS), key=len, reverse=True)))
+# Inside the body only unambiguous labels count (a plan's own tables have 名称 and 来源 columns).
+BODY_FIELD_LABEL_RE = re.compile("|".join(sorted(
+    (re.escape(k) for k, v in FIELD_LABELS.items() if v in ("index_no", "doc_number", "signed", "generated", "subject")
+     or k in ("发布机构", "发文机关", "发布日期")), key=len, reverse=True)))
 
 # The national site metadata, lower-cased <meta name>.
 META_TITLE = ("articletitle", "title")
