@@ -324,3 +324,51 @@ def test_concurrent_commits_keep_every_entry(corpus):
     for t in threads:
         t.join()
     assert sorted(e.id for e in corpus.entries()) == [f"{i:03d}_x" for i in range(12)]
+
+
+def test_the_official_page_first_then_a_mirror(site, corpus):
+    report = fetch(corpus, [site.url(TAISHAN), site.url(MIRROR, host="localhost")], official_hosts=("127.0.0.1",))
+    assert [o.status for o in report.outcomes] == ["added", "second_source"]
+    assert "displayed" not in report.outcomes[1].message
+    [entry] = corpus.entries()
+    assert entry.url == site.url(TAISHAN) and entry.extra["sources"][0]["final_url"] == site.url(MIRROR, host="localhost")
+
+
+def test_a_fetched_copy_of_an_imported_plan_is_a_second_source(site, tmp_path):
+    import shutil
+
+    from conftest import CORPUS, SEEDS, seed_raw
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    corpus = Corpus(tmp_path / "corpus")
+    lines = "".join(f"<p>{ln}</p>" for ln in seed_raw("004").splitlines() if ln.strip())
+    html = f"<html><head><meta charset='utf-8'></head><body><div class='TRS_Editor'>{lines}</div></body></html>"
+    site.page("/copy/t20230101_4.html", html.encode("utf-8"), "text/html; charset=utf-8")
+    report = fetch(corpus, [site.url("/copy/t20230101_4.html")], official_hosts=("127.0.0.1",))
+    [out] = report.outcomes
+    assert out.status == "second_source" and out.doc_id == SEEDS["004"]
+    entry = next(e for e in corpus.entries() if e.id == SEEDS["004"])
+    assert entry.origin == "fetched" and entry.url == site.url("/copy/t20230101_4.html")  # the official copy is shown
+    assert entry.extra["sources"][0]["origin"] == "saved_web_page_text"  # the saved text is kept as a source
+    assert len(corpus.entries()) == 5
+
+
+def test_a_plan_published_as_a_document(site, corpus, tmp_path):
+    from kb.worddoc import write_table_document
+    from scrape_support import DUTIES_HEADER, DUTIES_ROWS
+
+    plan = write_table_document("恩平市义务教育优质均衡发展工作方案", DUTIES_HEADER, DUTIES_ROWS,
+                                notes=["为加快推进我市义务教育优质均衡发展，结合实际，制定本方案。", "一、工作任务"])
+    site.page("/enping/zwgk/zfwj/202303/P020230301000001.docx", plan, "application/octet-stream")
+    report = fetch(corpus, [site.url("/enping/zwgk/zfwj/202303/P020230301000001.docx"),
+                            site.url("/enping/zwgk/zfwj/202303/P020230301556612352233.doc")])
+    assert [o.status for o in report.outcomes] == ["added", "failed"]
+    assert "a .doc file, which policykb cannot read" in report.outcomes[1].message
+    [entry] = corpus.entries()
+    assert entry.media_type.endswith("wordprocessingml.document") and entry.file.endswith(".docx")
+    assert corpus.read(entry) == plan
+    assert not build(corpus.root, tmp_path / "kb.sqlite").failures
+    conn = sqlite3.connect(tmp_path / "kb.sqlite")
+    title, text = conn.execute("SELECT title, text FROM documents").fetchone()
+    assert title == "恩平市义务教育优质均衡发展工作方案"
+    assert "一、工作任务\n序号\n工作任务\n责任单位\n完成时限\n1\n新建、改扩建中小学校6所" in text

@@ -91,7 +91,7 @@ def _current(entry: Entry) -> dict:
         "file": entry.file, "sidecar": entry.extra.get("sidecar"), "sha256": entry.sha256, "bytes": entry.bytes,
         "url": entry.extra.get("requested_url") or entry.url, "final_url": entry.url, "site": entry.site,
         "media_type": entry.media_type, "encoding": entry.encoding, "fetched_at": entry.extra.get("fetched_at"),
-        "official": entry.extra.get("official"), "page": entry.extra.get("page"),
+        "official": entry.extra.get("official"), "page": entry.extra.get("page"), "origin": entry.origin,
     }
 
 
@@ -132,7 +132,8 @@ def add_source(corpus: Corpus, entry: Entry, resp, side: dict, *, media_type: st
         new_extra = {**old, **extra, "sources": sources, "sidecar": side_rel, "requested_url": resp.url,
                      "fetched_at": resp.fetched_at, "official": True}
         updated = replace(entry, file=rel, sha256=side["sha256"], bytes=len(resp.content), media_type=media_type,
-                          encoding=encoding, url=resp.final_url, site=site or entry.site, extra=new_extra)
+                          encoding=encoding, url=resp.final_url, site=site or entry.site, origin="fetched",
+                          extra=new_extra)
     else:
         sources.append({
             "file": rel, "sidecar": side_rel, "sha256": side["sha256"], "bytes": len(resp.content), "url": resp.url,
