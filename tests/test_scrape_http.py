@@ -96,7 +96,6 @@ def test_429_with_retry_after_is_waited_for(server):
     server.add("/busy.html", sequence(Reply(429, b"slow down", {"Retry-After": "1"}),
                                       Reply(200, PAGE, {"Content-Type": "text/html"})))
     with client() as c:
-        t = time.monotonic()
         r = c.get(server.url("/busy.html"))
     hits = server.hits("/busy.html")
     assert r.status == 200 and r.attempts == 2 and len(hits) == 2
