@@ -55,6 +55,7 @@ def show_document(store: Store, given: str) -> dict:
             "index_no": meta["index_no"],
             "site": row["site"],
             "url": row["url"],
+            "sources": row.get("sources") or [],
             "origin": row["origin"],
             "sha256": row["sha256"],
             "text": row["text"],

@@ -157,6 +157,12 @@ def test_a_mirror_and_the_official_page_are_one_document(site, corpus, tmp_path)
     row = sqlite3.connect(tmp_path / "kb.sqlite").execute("SELECT url, sources FROM documents").fetchall()
     assert len(row) == 1 and row[0][0] == official
     assert [s["url"] for s in json.loads(row[0][1])] == [official, mirror]
+    from kb.documents import show_document
+    from kb.store import Store
+
+    shown = show_document(Store(tmp_path / "kb.sqlite"), entry.id)
+    assert shown["url"] == official and [(s["url"], s["displayed"]) for s in shown["sources"]] == [
+        (official, True), (mirror, False)]
 
 
 def test_attachments_join_the_plan(site, corpus, tmp_path):
