@@ -332,6 +332,9 @@ def _headings(root, in_body: set[int]):
         if not is_heading:
             attrs = _attrs(el).lower()
             is_heading = bool(re.search(r"(^|[\s_-])(title|tit|bt|biaoti|wzbt|article-title|detail-title|ti)([\s_-]|$)", attrs))
+        if not is_heading and _SHOWN_AS_TITLE.search(_style(el)):
+            # Old hand-made pages set the title in big or centred type; only a document's name counts.
+            is_heading = bool(_DOC_TITLE.search(_text(el)))
         if not is_heading or el.find(("div", "p", "table", "ul", "li")):
             continue
         if any(_is_chrome(p) for p in el.parents if getattr(p, "name", None) not in (None, "[document]")):
@@ -340,6 +343,21 @@ def _headings(root, in_body: set[int]):
         if 4 <= len(t) <= 200 and t not in seen:
             seen.add(t)
             yield t
+
+
+_SHOWN_AS_TITLE = re.compile(r"font-size:\s*(1[89]|[2-9]\d)px|text-align:\s*center|align=center|font-size=[4-7]", re.I)
+_DOC_TITLE = re.compile(r"(方案|计划|通知|意见|办法|规定|细则|决定|纲要|规划|要点|措施|批复|公告|通告|标准|指南)"
+                        r"(\s*[(\uff08][^()\uff08\uff09]{0,20}[)\uff09])?$")
+
+
+def _style(el) -> str:
+    """An element's presentational attributes in one string: style, align, font size."""
+    parts = [el.get("style") or ""]
+    if el.get("align"):
+        parts.append(f"align={el.get('align')}")
+    if el.name == "font" and el.get("size"):
+        parts.append(f"font-size={el.get('size')}")
+    return ";".join(parts).replace(" ", "") if any(parts) else ""
 
 
 _FIELD_TAGS = ("td", "th", "dt", "dd", "li", "span", "p", "div", "label", "b", "strong", "em", "font", "i")

@@ -431,3 +431,9 @@ def test_chart_keeps_regions_of_the_same_name_apart():
     svg = BeautifulSoup(indicator_chart(result)["svg"], "html.parser")
     labels = [t.get_text() for t in svg.select("text")]
     assert "鼓楼区(江苏省)" in labels and "鼓楼区(福建省)" in labels
+
+
+def test_web_filters_accept_chinese_punctuation_between_names(client):
+    r = client.get("/api/compare?indicator=YJ-G15&province=广东省，四川省")
+    assert r.status_code == 200
+    assert {p["name"] for p in r.get_json()["filters"]["provinces"]} == {"广东省", "四川省"}

@@ -20,7 +20,7 @@ bp = Blueprint("compare", __name__)
 
 SORTS = {"region": "按地区", "value": "按目标值升序", "-value": "按目标值降序", "deadline": "按期限"}
 FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word", "csv": "CSV", "json": "JSON"}
-_SPLIT = re.compile(r"[,,、;;\s]+")
+_SPLIT = re.compile(r"[,\uff0c、;\uff1b\s]+")
 
 # kb.compare.CompareError codes in the UI's language.
 MESSAGES = {

@@ -12,7 +12,7 @@ from . import get_store
 bp = Blueprint("units", __name__)
 
 ROLES = {"lead": "牵头", "co": "配合", "none": "未注明"}
-_SPLIT = re.compile(r"[,,、;;\s]+")
+_SPLIT = re.compile(r"[,\uff0c、;\uff1b\s]+")
 SHOWN = 500
 
 

@@ -75,8 +75,9 @@ FIELD_LABELS: dict[str, str] = {
     "来源": "source", "信息来源": "source", "文章来源": "source",
     "成文日期": "signed", "成文时间": "signed", "签发日期": "signed", "公文生成日期": "generated",
     "生成日期": "generated", "发布日期": "published", "发布时间": "published", "公开日期": "published",
-    "公开时间": "published", "发文日期": "published", "上网时间": "published", "上网日期": "published",
-    "主题分类": "subject", "主题词": "keywords", "有效性": "validity",
+    "公开时间": "published", "上网时间": "published", "上网日期": "published",
+    "发文日期": "signed",  # the date the document was issued, beside a separate 发布日期 on 江苏/浙江 pages
+    "主题分类": "subject", "分类": "subject", "组配分类": "subject", "主题词": "keywords", "有效性": "validity",
 }  # fmt: skip
 FIELD_LABEL_RE = re.compile("|".join(sorted(map(re.escape, FIELD_LABELS), key=len, reverse=True)))
 # Inside the body only unambiguous labels count (a plan's own tables have 名称 and 来源 columns).
