@@ -234,8 +234,8 @@ def iter_import_paths(paths: list[str]) -> list[tuple[str, Path | None, str | No
 
 _SITE_PATTERNS = (
     re.compile(r"^\s*(\S{2,30}(门户网站|政府网|新闻网|政务网|人民政府网站))\s*$", re.M),
-    re.compile(r"版权所有\s*[::]\s*([^\s|]{2,30})"),
-    re.compile(r"主办\s*[::]\s*([^\s|]{2,30})"),
+    re.compile(r"版权所有\s*[:\uff1a]\s*([^\s|]{2,30})"),
+    re.compile(r"主办\s*[:\uff1a]\s*([^\s|]{2,30})"),
     re.compile(r"(\S{2,20}(新闻网|新闻中心))主办"),
 )
 

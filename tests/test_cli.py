@@ -258,3 +258,10 @@ def test_eval_script_runs_on_another_labelled_set(tmp_path):
     bad = subprocess.run([sys.executable, "scripts/eval_extraction.py", str(tmp_path / "none.json")], capture_output=True,
                          cwd=CORPUS.parent, timeout=60)
     assert bad.returncode != 0 and "cannot read" in bad.stderr.decode()
+
+
+@pytest.mark.parametrize("text", ["版权所有：恩平市人民政府", "版权所有:恩平市人民政府", "主办：恩平市人民政府 技术支持"])
+def test_site_from_a_footer_with_either_colon(text):
+    from kb.corpus import guess_site
+
+    assert guess_site("正文\n" + text) == "恩平市人民政府"
