@@ -201,7 +201,10 @@ def to_docx(about: list[tuple[str, str]], result: dict, base_url: str) -> bytes:
             sources.append(_source_line(r, base_url, with_text=False))
             rows.append([_region_text(r["region"]), _doc_text(r), r["clause_path"] or "", r["text"], f"[{len(sources)}]"])
         widths = [2.6, 5.5, 2.2, 14.0, 1.4]
-    return write_table_document(title, headers, rows, notes=notes, sources=sources, widths_cm=widths)
+    labels = dict(about)
+    what = labels.get("对比指标") or labels.get("对比检索")
+    after = [f"表中内容:{what};{labels['筛选条件']};知识库{labels['知识库']};导出日期 {labels['导出日期']}。"]
+    return write_table_document(title, headers, rows, notes=notes, sources=sources, widths_cm=widths, after=after)
 
 
 def _region_text(region: dict) -> str:

@@ -14,8 +14,9 @@ from docx.text.paragraph import Paragraph
 
 def write_table_document(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
                          notes: Sequence[str] = (), sources: Sequence[str] = (),
-                         widths_cm: Sequence[float] | None = None) -> bytes:
-    """A landscape A4 document: a title, ``notes`` lines, one table, and the numbered ``sources`` under it."""
+                         widths_cm: Sequence[float] | None = None, after: Sequence[str] = ()) -> bytes:
+    """A landscape A4 document: a title, ``notes`` lines, one table, ``after`` lines and the
+    numbered ``sources`` under it."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -49,6 +50,9 @@ def write_table_document(title: str, headers: Sequence[str], rows: Sequence[Sequ
         for row in table.rows:
             for cell, w in zip(row.cells, widths_cm):
                 cell.width = Cm(w)
+    for line in after:
+        para = doc.add_paragraph(line)
+        para.paragraph_format.space_before = Pt(4)
     if sources:
         doc.add_heading("来源", level=2)
         for i, line in enumerate(sources, start=1):

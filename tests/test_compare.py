@@ -241,6 +241,12 @@ def test_docx_landscape_table_with_query_date_and_sources(result):
     assert doc.sections[0].page_width > doc.sections[0].page_height
     paras = [p.text for p in doc.paragraphs]
     assert any("YJ-G15" in p for p in paras) and any("2026-11-25" in p for p in paras)
+    # under the table: what it holds, the date, then the sources
+    body = doc.element.body
+    after_table = [el for el in body.iterchildren()][list(body.iterchildren()).index(doc.tables[0]._tbl) + 1:]
+    texts_after = ["".join(t.text or "" for t in el.iter() if t.tag.endswith("}t")) for el in after_table]
+    assert any("YJ-G15" in t and "2026-11-25" in t for t in texts_after)
+    assert any(t.startswith("[1]") for t in texts_after)
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells][:4] == ["地区", "文件(文号)", "学段", "目标"]
     assert len(table.rows) == len(result["rows"]) + 1
