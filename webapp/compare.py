@@ -219,7 +219,8 @@ def download():
 
     fmt = (request.args.get("format") or "").strip().lower()
     if fmt not in FORMATS:
-        return error_response(400, f"不支持导出格式“{fmt}”,可选:" + "、".join(FORMATS) + "。")
+        given = f"不支持导出格式“{fmt}”" if fmt else "请用 format 参数指定导出格式"
+        return error_response(400, given + ",可选:" + "、".join(FORMATS) + "。")
     try:
         result = _parse_and_run("请先选择要对比的指标或输入主题词。")
     except BadRequest as exc:
