@@ -391,7 +391,11 @@ def open_index(index_dir: Path | str) -> ClauseIndex:
                 _cache[str(path)] = (token, opened)
                 return opened
         except FileNotFoundError as exc:
-            if attempt == 0 and not path.exists() and not any(path.parent.glob(f"{path.name}.new-*")):
+            # Look for a swap in progress first, then for the directory: a swap leaves a .new- or
+            # .old- sibling from before the old directory goes until after the new one is in place,
+            # so in this order one of the two checks always sees it.
+            swapping = any(path.parent.glob(f"{path.name}.new-*")) or any(path.parent.glob(f"{path.name}.old-*"))
+            if attempt == 0 and not swapping and not path.exists():
                 raise IndexMissing(f"no search index at {path}; run `policykb build` first") from None
             last = exc
         except Exception as exc:  # noqa: BLE001 - a generation removed under us while opening
