@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import taxonomy
+from .documents import UnknownRegion, code_prefix, resolve_region
 from .models import Region
 from .store import Store
 
@@ -45,9 +46,9 @@ TOPIC_PER_REGION = 5
 
 class CompareError(ValueError):
     """A request the user can fix; ``code``/``params`` let a UI say it in its own language,
-    ``suggestions`` lists close matches for an unknown name."""
+    ``suggestions`` lists close matches for an unknown name as (value to use, label) pairs."""
 
-    def __init__(self, message: str, code: str, suggestions: list[str] | None = None, **params: object):
+    def __init__(self, message: str, code: str, suggestions: list[tuple[str, str]] | None = None, **params: object):
         super().__init__(message)
         self.code = code
         self.params = params
@@ -97,8 +98,9 @@ def resolve_indicator(given: str) -> taxonomy.Indicator:
             if len(squeezed) >= 4 and any(_subsequence(squeezed, n) for n in (i.name, *i.aliases))]
     if len(fits) == 1:
         return fits[0]
-    suggestions = [f"{i.id} {i.name}" for i in found[:8]] or _close_indicators(given)
-    hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else "; list them with `policykb indicators`"
+    suggestions = [(i.id, f"{i.id} {i.name}") for i in (found[:8] or _close_indicators(given))]
+    hint = (f"; did you mean: {', '.join(label for _, label in suggestions)}" if suggestions
+            else "; list them with `policykb indicators`")
     raise CompareError(f"Unknown indicator: {given}{hint}.", "indicator", suggestions, value=given)
 
 
@@ -107,7 +109,7 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def _close_indicators(text: str) -> list[str]:
+def _close_indicators(text: str) -> list[taxonomy.Indicator]:
     items = taxonomy.indicators()
     names = {i.name: i for i in items}
     for i in items:
@@ -121,57 +123,22 @@ def _close_indicators(text: str) -> list[str]:
     scored = sorted(items, key=lambda i: -len(chars & set(i.name)))
     picks = ([ids[c] for c in close_ids] + [names[c] for c in close]
              + [i for i in scored[:5] if len(chars & set(i.name)) >= 2])
-    return list(dict.fromkeys(f"{i.id} {i.name}" for i in picks))[:8]
-
-
-def resolve_region(given: str, province_only: bool = False) -> Region:
-    """A region for a 6-digit code or a full name, or an error listing close matches."""
-    from .regions import all_regions, by_code, lookup
-
-    given = (given or "").strip()
-    what = "province" if province_only else "region"
-    region = None
-    if given.isdigit() and len(given) == 6:
-        region = by_code(given)
-    elif given:
-        found = lookup(given)
-        if len(found) > 1 and province_only:
-            found = [r for r in found if r.level == "province"] or found
-        if len(found) > 1:
-            names = [f"{r.name} {r.code} ({r.province or ''}{r.prefecture or ''})" for r in found[:8]]
-            raise CompareError(f"The {what} name {given} is ambiguous: {', '.join(names)}; give its code.",
-                               "region_ambiguous", names, value=given)
-        region = found[0] if found else None
-    if region is not None and province_only and region.level != "province":
-        raise CompareError(f"{given} is not a province; use the region filter for prefectures and counties.",
-                           "not_province", value=given)
-    if region is None:
-        pool = [r for r in all_regions() if not province_only or r.level == "province"]
-        starts = [r for r in pool if given and (r.name.startswith(given) or given in r.name)]
-        close = difflib.get_close_matches(given, [r.name for r in pool], n=6, cutoff=0.5)
-        by_name = {r.name: r for r in pool}
-        picks = list(dict.fromkeys(starts[:6] + [by_name[n] for n in close]))[:8]
-        suggestions = [f"{r.name} {r.code}" + (f" ({r.province})" if r.province and r.level != "province" else "")
-                       for r in picks]
-        hint = f"; did you mean: {', '.join(suggestions)}" if suggestions else ""
-        raise CompareError(f"Unknown {what}: {given}{hint}.", what, suggestions, value=given)
-    return region
-
-
-def _prefix(region: Region) -> str:
-    return {"province": region.code[:2], "prefecture": region.code[:4]}.get(region.level, region.code)
+    return list(dict.fromkeys(picks))[:8]
 
 
 def _check(query: CompareQuery) -> tuple[list[Region], list[Region], str | None]:
-    regions = [resolve_region(r) for r in query.regions if r.strip()]
-    provinces = [resolve_region(p, province_only=True) for p in query.provinces if p.strip()]
+    try:
+        regions = [resolve_region(r) for r in query.regions if r.strip()]
+        provinces = [resolve_region(p, province_only=True) for p in query.provinces if p.strip()]
+    except UnknownRegion as exc:
+        raise CompareError(str(exc), exc.code, exc.suggestions, **exc.params) from exc
     stage = (query.stage or "").strip() or None
     if stage is not None and stage not in STAGES:
         raise CompareError(f"Unknown stage: {stage}; use one of {', '.join(STAGES)}.", "stage",
-                           list(STAGES), value=stage)
+                           [(x, x) for x in STAGES], value=stage)
     if query.sort not in SORTS:
         raise CompareError(f"Unknown sort order: {query.sort}; use one of {', '.join(SORTS)}.", "sort",
-                           list(SORTS), value=query.sort)
+                           [(x, x) for x in SORTS], value=query.sort)
     if query.year_from and query.year_to and query.year_from > query.year_to:
         raise CompareError(f"The year range {query.year_from}–{query.year_to} is reversed.", "years",
                            year_from=query.year_from, year_to=query.year_to)
@@ -180,7 +147,7 @@ def _check(query: CompareQuery) -> tuple[list[Region], list[Region], str | None]
 
 def _prefixes(regions: list[Region], provinces: list[Region]) -> list[str] | None:
     """Region code prefixes a document must fall under (regions and provinces are alternatives)."""
-    found = [_prefix(r) for r in regions] + [_prefix(p) for p in provinces]
+    found = [code_prefix(r) for r in regions + provinces]
     return list(dict.fromkeys(found)) or None
 
 

@@ -95,35 +95,68 @@ def original_span(store: Store, given: str, start: int, end: int) -> dict:
 
 
 class UnknownRegion(LookupError):
-    pass
+    """A region the user named that is not one: ``code`` says why (region, region_ambiguous,
+    province, not_province), ``suggestions`` are close matches as (code, label) pairs."""
+
+    def __init__(self, message: str, code: str = "region", suggestions=(), value: str = ""):
+        super().__init__(message)
+        self.code = code
+        self.suggestions = list(suggestions)
+        self.params = {"value": value}
 
 
 class UnknownIndicator(LookupError):
     pass
 
 
-def region_prefix(given: str) -> str:
-    """A region code prefix for a code or a name: 440000 → 44, 445200 → 4452, 普宁市 → 445281."""
-    from .regions import by_code, lookup
+def _label(r) -> str:
+    return f"{r.name} {r.code}" + (f" ({r.province}{r.prefecture or ''})" if r.province and r.level != "province" else "")
 
-    given = given.strip()
+
+def resolve_region(given: str, province_only: bool = False):
+    """The region (kb.models.Region) of a 6-digit code or a full name; an unknown or ambiguous
+    name raises :class:`UnknownRegion` with the close matches."""
+    import difflib
+
+    from .regions import all_regions, by_code, lookup
+
+    given = (given or "").strip()
+    what = "province" if province_only else "region"
+    region = None
     if given.isdigit() and len(given) == 6:
         region = by_code(given)
-        if region is None:
-            raise UnknownRegion(f"unknown region code: {given}")
-    else:
+    elif given:
         found = lookup(given)
-        if not found:
-            raise UnknownRegion(f"unknown region: {given} (give a 6-digit code or a full name such as 普宁市)")
+        if len(found) > 1 and province_only:
+            found = [r for r in found if r.level == "province"] or found
         if len(found) > 1:
-            names = "、".join(f"{r.name} {r.code} ({r.province or ''}{r.prefecture or ''})" for r in found[:8])
-            raise UnknownRegion(f"the region name {given} is ambiguous: {names}; give its code")
-        region = found[0]
-    if region.level == "province":
-        return region.code[:2]
-    if region.level == "prefecture":
-        return region.code[:4]
-    return region.code
+            pairs = [(r.code, _label(r)) for r in found[:8]]
+            raise UnknownRegion(f"the {what} name {given} is ambiguous: {', '.join(l for _, l in pairs)}; give its code",
+                                "region_ambiguous", pairs, given)
+        region = found[0] if found else None
+    if region is not None and province_only and region.level != "province":
+        raise UnknownRegion(f"{given} is not a province; use the region filter for prefectures and counties",
+                            "not_province", (), given)
+    if region is None:
+        pool = [r for r in all_regions() if not province_only or r.level == "province"]
+        starts = [r for r in pool if given and given in r.name]
+        by_name = {r.name: r for r in pool}
+        close = difflib.get_close_matches(given, list(by_name), n=6, cutoff=0.5)
+        picks = list(dict.fromkeys(starts[:6] + [by_name[n] for n in close]))[:8]
+        pairs = [(r.code, _label(r)) for r in picks]
+        hint = f"; did you mean: {', '.join(l for _, l in pairs)}" if pairs else " (give a 6-digit code or a full name such as 普宁市)"
+        raise UnknownRegion(f"unknown {what}: {given}{hint}", what, pairs, given)
+    return region
+
+
+def code_prefix(region) -> str:
+    """The code prefix of everything inside a region: 440000 → 44, 445200 → 4452, 445281 → 445281."""
+    return {"province": region.code[:2], "prefecture": region.code[:4]}.get(region.level, region.code)
+
+
+def region_prefix(given: str) -> str:
+    """A region code prefix for a code or a name: 440000 → 44, 445200 → 4452, 普宁市 → 445281."""
+    return code_prefix(resolve_region(given))
 
 
 def indicator_filter(given: str) -> tuple[list[str] | None, str | None]:

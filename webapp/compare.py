@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import re
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,12 +14,12 @@ from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge, export, filename
 
 from . import get_store
 from .chart import indicator_chart
+from .params import SPLIT, BadRequest, int_arg, names_arg
 
 bp = Blueprint("compare", __name__)
 
 SORTS = {"region": "按地区", "value": "按目标值升序", "-value": "按目标值降序", "deadline": "按期限"}
 FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word", "csv": "CSV", "json": "JSON"}
-_SPLIT = re.compile(r"[,\uff0c、;\uff1b\s]+")
 
 # kb.compare.CompareError codes in the UI's language.
 MESSAGES = {
@@ -43,28 +42,6 @@ SEARCH_MESSAGES = {
 }
 
 
-class BadRequest(ValueError):
-    def __init__(self, message: str, suggestions: list[dict] | None = None):
-        super().__init__(message)
-        self.suggestions = suggestions or []
-
-
-def _list(name: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for raw in request.args.getlist(name):
-        out += [x for x in _SPLIT.split(raw) if x]
-    return tuple(dict.fromkeys(out))
-
-
-def _year(name: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1949 <= int(raw) <= 2100:
-        raise BadRequest(f"参数 {name} 应为 1949 到 2100 之间的年份,收到的是“{raw}”。")
-    return int(raw)
-
-
 def parse_query() -> CompareQuery:
     sort = (request.args.get("sort") or "region").strip()
     if sort not in SORTS:
@@ -72,9 +49,9 @@ def parse_query() -> CompareQuery:
     return CompareQuery(
         indicator=(request.args.get("indicator") or "").strip() or None,
         q=(request.args.get("q") or "").strip() or None,
-        regions=_list("region"), provinces=_list("province"),
+        regions=names_arg("region"), provinces=names_arg("province"),
         stage=(request.args.get("stage") or "").strip() or None,
-        year_from=_year("year_from"), year_to=_year("year_to"), sort=sort,
+        year_from=int_arg("year_from", 1949, 2100), year_to=int_arg("year_to", 1949, 2100), sort=sort,
         include_not_set=_missing(),
     )
 
@@ -85,28 +62,22 @@ def _missing() -> bool:
     return not values or any(v in ("1", "true", "on") for v in values)
 
 
+_SUGGESTED_PARAM = {"indicator": "indicator", "region": "region", "region_ambiguous": "region", "province": "province"}
+
+
 def _suggestions(exc: CompareError) -> list[dict]:
-    """Close matches as links: the same request with the unknown value replaced."""
-    out = []
+    """Close matches as links: the same request with the unknown value replaced by the match."""
+    name = _SUGGESTED_PARAM.get(exc.code)
     value = str(exc.params.get("value", ""))
-    for s in exc.suggestions:
-        token = s.split(" ")[0]
-        if exc.code in ("indicator",):
-            replace = ("indicator", token)
-        elif exc.code in ("region", "region_ambiguous", "province"):
-            code = next((t for t in s.split(" ") if t.isdigit() and len(t) == 6), token)
-            replace = ("province" if exc.code == "province" else "region", code)
-        else:
-            out.append({"label": s, "url": None})
+    out = []
+    for new, label in exc.suggestions:
+        if name is None:
+            out.append({"label": label, "url": None})
             continue
-        name, new = replace
-        args = [(k, v) for k, v in request.args.items(multi=True)]
-        args = [(k, (new if (k == name and v == value) else v)) for k, v in args]
-        if not any(k == name for k, _ in args):
-            args.append((name, new))
-        # a value given inside a comma list: rebuild that parameter
-        args = [(k, ",".join(new if x == value else x for x in _SPLIT.split(v) if x) if k == name else v) for k, v in args]
-        out.append({"label": s, "url": "/compare?" + urlencode(args)})
+        # the unknown value may stand alone or inside a comma list (region=普宁,郫都)
+        args = [(k, ",".join(new if x == value else x for x in SPLIT.split(v) if x) if k == name else v)
+                for k, v in request.args.items(multi=True)]
+        out.append({"label": label, "url": "/compare?" + urlencode(args)})
     return out
 
 
@@ -238,7 +209,7 @@ def download():
 def compare_page():
     args = {
         "indicator": request.args.get("indicator", ""), "q": request.args.get("q", ""),
-        "regions": "、".join(_list("region")), "provinces": set(_list("province")),
+        "regions": "、".join(names_arg("region")), "provinces": set(names_arg("province")),
         "stage": request.args.get("stage", ""), "year_from": request.args.get("year_from", ""),
         "year_to": request.args.get("year_to", ""), "sort": request.args.get("sort", "region"),
         "missing": _missing(),

@@ -8,15 +8,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from kb.documents import list_documents
 
 from . import get_store
+from .params import BadRequest, int_arg
 
 bp = Blueprint("search", __name__)
 
 FIELDS = ("q", "province", "region", "level", "year_from", "year_to", "has_target", "page")
 LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
-
-
-class BadRequest(ValueError):
-    pass
 
 
 # kb.search.SearchError codes in the UI's language.
@@ -40,15 +37,6 @@ def message_of(exc) -> str:
     return template.format(error=exc, **getattr(exc, "params", {}))
 
 
-def _int(name: str, lo: int, hi: int) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
-        raise BadRequest(f"参数 {name} 应为 {lo} 到 {hi} 之间的整数,收到的是“{raw}”。")
-    return int(raw)
-
-
 def parse_query():
     """The request's arguments as a SearchQuery (raises BadRequest with a message)."""
     from kb.search import SearchQuery
@@ -64,10 +52,10 @@ def parse_query():
         province=(request.args.get("province") or "").strip() or None,
         region=(request.args.get("region") or "").strip() or None,
         level=level,
-        year_from=_int("year_from", 1949, 2100),
-        year_to=_int("year_to", 1949, 2100),
+        year_from=int_arg("year_from", 1949, 2100),
+        year_to=int_arg("year_to", 1949, 2100),
         has_target=None if has == "" else has in ("1", "true", "on"),
-        page=_int("page", 1, 10_000) or 1,
+        page=int_arg("page", 1, 10_000) or 1,
     )
 
 
