@@ -472,14 +472,14 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
     Example: policykb compare --q 集团化办学 --format docx -o 集团化办学.docx
     """
     from .compare import CompareQuery, compare_indicator, compare_topic
-    from .export import ExportTooLarge, export, filename
+    from .export import ExportTooLarge, export
 
     if bool(indicator) == bool(query):
         raise UserError("give either --indicator ID or --q WORDS (list indicators with `policykb indicators`)")
     if as_json and fmt and fmt != "json":
         raise UserError("--json prints JSON; leave out --format, or use --format json")
     if fmt in ("xlsx", "docx") and not output and sys.stdout.isatty():
-        raise UserError(f"an {fmt} file needs -o FILE (for example -o {filename({'kind': 'topic'} if query else {'kind': 'indicator', 'indicator': {'id': 'X'}}, fmt)})")
+        raise UserError(f"an {fmt} file needs -o FILE (for example -o comparison.{fmt})")
     store = _open_store(corpus_dir, db_path)
     q = CompareQuery(indicator=indicator, q=query, regions=regions, provinces=provinces, stage=stage,
                      year_from=year_from, year_to=year_to, sort=sort, include_not_set=not no_missing)

@@ -422,7 +422,7 @@ def compare_topic(index_dir: Path | str, store: Store, query: CompareQuery,
     """Clauses matching ``query.q`` (search semantics), grouped by region, best region first."""
     from .search import SearchQuery, ranked_hits
 
-    regions, provinces, _stage = _check(query)
+    regions, provinces, _ = _check(query)
     prefixes = _prefixes(regions, provinces)
     found = ranked_hits(index_dir, store, SearchQuery(q=query.q or ""), TOPIC_LIMIT, prefixes)
     groups: dict[str, dict] = {}

@@ -52,7 +52,7 @@ def export(result: dict, fmt: str, base_url: str = "http://127.0.0.1:8000", toda
     if fmt == "csv":
         return to_csv(about, table)
     if fmt == "xlsx":
-        return to_xlsx(about, table, result)
+        return to_xlsx(about, table)
     return to_docx(about, result, base_url.rstrip("/"))
 
 
@@ -165,11 +165,10 @@ def to_csv(about: list[tuple[str, str]], table: tuple[list[Column], list[list]])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(about: list[tuple[str, str]], table: tuple[list[Column], list[list]], result: dict) -> bytes:
+def to_xlsx(about: list[tuple[str, str]], table: tuple[list[Column], list[list]]) -> bytes:
+    """The table under the description (all but its last, long line, which the 说明 sheet keeps)."""
     columns, rows = table
-    title = about[0][1]
-    return write_table(columns, rows, about=about,
-                       title_lines=[f"{about[0][0]}:{title}"] + [f"{k}:{v}" for k, v in about[1:-1]])
+    return write_table(columns, rows, about=about, title_lines=[f"{k}:{v}" for k, v in about[:-1]])
 
 
 def to_docx(about: list[tuple[str, str]], result: dict, base_url: str) -> bytes:
