@@ -25,9 +25,6 @@ from .documents import (
     original_span,
     show_document,
 )
-from .compare import CompareError
-from .index import IndexMissing
-from .search import SearchError
 from .store import Store, StoreError
 
 DEFAULT_CORPUS = "corpus"
@@ -66,10 +63,20 @@ def user_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CorpusError, StoreError, UnknownDocument, UnknownRegion, UnknownIndicator, SearchError, CompareError) as exc:
+        except (CorpusError, StoreError, UnknownDocument, UnknownRegion, UnknownIndicator) as exc:
             raise UserError(str(exc)) from exc
-        except IndexMissing as exc:
-            raise UserError("no search index next to the knowledge base; run `policykb build`") from exc
+        except Exception as exc:
+            # Imported only now: kb.search and kb.index load jieba, pypinyin and Whoosh, which
+            # every command would otherwise pay for at start-up.
+            from .compare import CompareError
+            from .index import IndexMissing
+            from .search import SearchError
+
+            if isinstance(exc, IndexMissing):
+                raise UserError("no search index next to the knowledge base; run `policykb build`") from exc
+            if isinstance(exc, (SearchError, CompareError)):
+                raise UserError(str(exc)) from exc
+            raise
 
     return wrapper
 
