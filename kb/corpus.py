@@ -111,11 +111,6 @@ class Corpus:
         doc_id = new_id(entries, digest)
         ext = ".html" if decoded.media_type == "text/html" else ".txt"
         rel = f"{RAW_DIR}/{doc_id}{ext}"
-        target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
         text = decoded.text
         entry = Entry(
             id=doc_id, file=rel, sha256=digest, bytes=len(data), origin=origin,
@@ -123,12 +118,13 @@ class Corpus:
             site=site or guess_site(text), url=url, source_name=source_name,
             added=_dt.date.today().isoformat(), label=label, extra=dict(extra or {}),
         )
-        self.save(entries + [entry])
+        self.commit({rel: data}, entry)  # the same all-or-nothing, locked write as a fetched page
         return entry, True
 
     def set_region(self, doc_id: str, name: str | None, code: str | None) -> None:
-        entries = [replace(e, region=name, region_code=code) if e.id == doc_id else e for e in self.entries()]
-        self.save(entries)
+        with _exclusive(self.root):
+            entries = [replace(e, region=name, region_code=code) if e.id == doc_id else e for e in self.entries()]
+            self.save(entries)
 
     # -- fetched documents (kb.scrape) --------------------------------------------------
 
