@@ -121,11 +121,6 @@ class Corpus:
         self.commit({rel: data}, entry)  # the same all-or-nothing, locked write as a fetched page
         return entry, True
 
-    def set_region(self, doc_id: str, name: str | None, code: str | None) -> None:
-        with _exclusive(self.root):
-            entries = [replace(e, region=name, region_code=code) if e.id == doc_id else e for e in self.entries()]
-            self.save(entries)
-
     # -- fetched documents (kb.scrape) --------------------------------------------------
 
     def find_url(self, url: str) -> Entry | None:
