@@ -38,7 +38,11 @@ SORTS = ("region", "value", "-value", "deadline")
 STAGES = ("学前", "小学", "初中", "义务教育", "中小学", "高中", "特殊教育", "职业教育")
 _STAGE_PARTS = {"义务教育": {"小学", "初中", "义务教育", "中小学"}, "中小学": {"小学", "初中", "义务教育", "中小学"}}
 _SAME_UNIT = {"名": "人", "位": "人", "个百分点": "%"}
-_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+# How a target or threshold shows its comparator in front of the value (≥85%, 达到100%, 约30%).
+# Never "=": a cell starting with "=" is a formula to a spreadsheet.
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "达到", "~": "约"}
+# The comparator alone, in the words a drafter writes (the 比较 column of an export).
+COMPARATOR_WORDS = {">=": "不低于", ">": "超过", "<=": "不高于", "<": "低于", "=": "达到", "~": "约"}
 MAX_ROWS = 20_000  # a table larger than this is refused with a message to narrow it
 TOPIC_LIMIT = 2_000  # clauses read for a topic comparison
 TOPIC_PER_REGION = 5
@@ -235,8 +239,16 @@ def _num(v):
     return v
 
 
+def comparator_text(comparator: str | None) -> str:
+    """不低于, 达到 … — the comparator in words; an unknown one as given, minus any leading "="."""
+    if not comparator:
+        return ""
+    return COMPARATOR_WORDS.get(comparator) or comparator.lstrip("=")
+
+
 def value_text(comparator: str | None, value, unit: str | None) -> str:
-    """≥85%, ≤45人, 1:15 — how a table cell shows a target or a threshold."""
+    """≥85%, ≤45人, 达到100%, 达到1:15 — how a table cell shows a target or a threshold
+    (never starting with "=", which a spreadsheet would take for a formula)."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -244,7 +256,8 @@ def value_text(comparator: str | None, value, unit: str | None) -> str:
         unit = None if unit == "ratio" else unit
     else:
         shown = str(_num(value))
-    return f"{_SYMBOLS.get(comparator or '', comparator or '')}{shown}{unit or ''}"
+    shown_comparator = _SYMBOLS.get(comparator or "", (comparator or "").lstrip("="))
+    return f"{shown_comparator}{shown}{unit or ''}"
 
 
 # --- by indicator --------------------------------------------------------------------
@@ -452,4 +465,5 @@ def compare_topic(index_dir: Path | str, store: Store, query: CompareQuery,
                     "truncated": found["total"] > len(found["hits"])},
         "groups": out_groups,
         "rows": rows,
+        "stale_index": bool(found.get("stale_index")),
     }

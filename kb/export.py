@@ -4,6 +4,12 @@ Every export states what was compared (indicator or query, filters, the date
 of the knowledge base and of the export) and, for every row, the document and
 clause it came from, with a link to the clause in the knowledge base and to
 the original page when it is known.
+
+No cell of any export runs as a formula: text a spreadsheet would take for one
+(starting with = + - @, a tab or a carriage return) gets a leading apostrophe in
+CSV, XLSX and DOCX alike (:func:`neutralise`), XLSX text cells are always string
+cells, comparators are written as 达到/≥/不低于 … (never "="), and only http(s)
+addresses become hyperlinks.
 """
 from __future__ import annotations
 
@@ -11,9 +17,10 @@ import csv
 import datetime as _dt
 import io
 import json
+import re
 
-from .compare import VERDICT_LABELS, filters_text
-from .spreadsheet import Column, Link, write_table
+from .compare import VERDICT_LABELS, comparator_text, filters_text, value_text
+from .spreadsheet import Column, Link, is_web_url, write_table
 from .worddoc import write_table_document
 
 FORMATS = ("csv", "xlsx", "docx", "json")
@@ -26,6 +33,9 @@ MEDIA_TYPES = {
 LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
 ROLES = {"lead": "牵头", "co": "配合"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF):
+# openpyxl and python-docx refuse them, so a plan line carrying one would fail the whole export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_DOCX_ROWS = 3000  # a Word table longer than this is no drafting note (and takes python-docx seconds)
 
 
@@ -96,9 +106,10 @@ def _units_text(units: list[dict]) -> str:
 
 
 def _number_cell(row: dict):
+    """The target value as a number, a ratio as text (1:12), nothing when unset."""
     v = row["value"]
-    if isinstance(v, list) or v is None:
-        return row["value_text"].lstrip("≥≤<>=") if v is not None else None
+    if isinstance(v, list):
+        return value_text(None, v, row["unit"])
     return v
 
 
@@ -119,11 +130,11 @@ def _table(result: dict, base_url: str) -> tuple[list[Column], list[list]]:
             rows.append([
                 reg["name"], reg["code"], reg["province"], LEVELS.get(reg["level"] or "", ""),
                 r["title"], r["doc_number"], r["date"], r["stage"], r["indicator"], r["value_text"] or "未设定",
-                r["comparator"], _number_cell(r), r["unit"], r["deadline"] or (r["deadline_text"] or None),
+                comparator_text(r["comparator"]), _number_cell(r), r["unit"], r["deadline"] or (r["deadline_text"] or None),
                 _units_text(r["units"]), th["text"] if th else "无", VERDICT_LABELS[r["verdict"]],
                 r["clause_path"], r["text"],
                 Link("查看条款" if r["clause_path"] else "查看文件", base_url + r["url"]),
-                Link(r["source_url"], r["source_url"]) if r.get("source_url") else None,
+                _source_link(r.get("source_url")),
             ])
         return columns, rows
     columns = [
@@ -138,11 +149,30 @@ def _table(result: dict, base_url: str) -> tuple[list[Column], list[list]]:
     return columns, rows
 
 
+def _source_link(url: str | None):
+    """The original page as a link when it is an http(s) address, else as plain text (or nothing)."""
+    if not url:
+        return None
+    return Link(url, url) if is_web_url(url) else url
+
+
 def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe.
+
+    The one rule for every writer (CSV, XLSX, DOCX); a :class:`Link` keeps its URL and has its
+    text neutralised; numbers and None are returned unchanged."""
+    if isinstance(value, Link):
+        return Link(neutralise(value.text), value.url)
+    if isinstance(value, str):
+        value = xml_text(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML document (XLSX, DOCX) cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def _plain(value):
@@ -168,7 +198,9 @@ def to_csv(about: list[tuple[str, str]], table: tuple[list[Column], list[list]])
 def to_xlsx(about: list[tuple[str, str]], table: tuple[list[Column], list[list]]) -> bytes:
     """The table under the description (all but its last, long line, which the 说明 sheet keeps)."""
     columns, rows = table
-    return write_table(columns, rows, about=about, title_lines=[f"{k}:{v}" for k, v in about[:-1]])
+    return write_table(columns, ([neutralise(v) for v in row] for row in rows),
+                       about=[(neutralise(k), neutralise(v)) for k, v in about],
+                       title_lines=[neutralise(f"{k}:{v}") for k, v in about[:-1]])
 
 
 def to_docx(about: list[tuple[str, str]], result: dict, base_url: str) -> bytes:
@@ -203,7 +235,9 @@ def to_docx(about: list[tuple[str, str]], result: dict, base_url: str) -> bytes:
     labels = dict(about)
     what = labels.get("对比指标") or labels.get("对比检索")
     after = [f"表中内容:{what};{labels['筛选条件']};知识库{labels['知识库']};导出日期 {labels['导出日期']}。"]
-    return write_table_document(title, headers, rows, notes=notes, sources=sources, widths_cm=widths, after=after)
+    rows = [[neutralise(v) for v in row] for row in rows]  # a table pasted from Word into a spreadsheet stays inert
+    return write_table_document(xml_text(title), headers, rows, notes=[xml_text(n) for n in notes],
+                                sources=[xml_text(s) for s in sources], widths_cm=widths, after=[xml_text(a) for a in after])
 
 
 def _region_text(region: dict) -> str:

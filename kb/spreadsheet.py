@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -34,7 +35,9 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
 
     ``title_lines`` go above the table, the first in bold; the header row is
     bold and frozen (with everything above it).  Cells may be str, int, float,
-    None or :class:`Link`; numbers stay numbers.  Written in openpyxl's
+    None or :class:`Link`; numbers stay numbers, text stays text (never a
+    formula, whatever it starts with), and a link is clickable only when its
+    URL is an http(s) address (else its text alone is written).  Written in openpyxl's
     streaming (write-only) mode: a few thousand rows take a fraction of a second.
     """
     rows = list(rows)
@@ -52,7 +55,7 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
     if rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + len(rows)}"
     for i, line in enumerate(title_lines):
-        ws.append([_styled(ws, line, font=Font(bold=True, size=13)) if i == 0 else line])
+        ws.append([_styled(ws, line, font=Font(bold=True, size=13) if i == 0 else None)])
     bold = Font(bold=True)
     ws.append([_styled(ws, c.header, font=bold) for c in columns])
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -62,15 +65,14 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
         out = []
         for value, w in zip(row, wrapped):
             if isinstance(value, Link):
-                if value.url:
-                    cell = WriteOnlyCell(ws, value=value.text)
+                cell = _styled(ws, value.text)
+                if is_web_url(value.url):
                     cell.hyperlink = value.url
                     cell.font = link_font
-                    out.append(cell)
-                else:
-                    out.append(value.text)
-            elif w and value:
-                out.append(_styled(ws, value, alignment=wrap))
+                    _as_text(cell, value.text)
+                out.append(cell)
+            elif isinstance(value, str):
+                out.append(_styled(ws, value, alignment=wrap) if w and value else _text(ws, value))
             else:
                 out.append(value)
         ws.append(out)
@@ -79,14 +81,37 @@ def write_table(columns: Sequence[Column], rows: Iterable[Sequence], about: Sequ
         info.column_dimensions["A"].width = 14
         info.column_dimensions["B"].width = 100
         for key, value in about:
-            info.append([_styled(info, key, font=bold), value])
+            info.append([_styled(info, key, font=bold), _styled(info, value)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def is_web_url(url: str | None) -> bool:
+    """Only an http(s) address with a host becomes a clickable link (no javascript:, file:, formula …)."""
+    return bool(url) and _WEB_URL.match(url) is not None
+
+
+_WEB_URL = re.compile(r"https?://[^\x00-\x20\x7f/?#\\]+[^\x00-\x20\x7f]*\Z", re.IGNORECASE)
+
+
+def _as_text(cell, value) -> None:
+    """A str is stored as a string cell, always: openpyxl would otherwise store one starting with
+    "=" as a formula and one such as "#N/A" as an error."""
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _text(ws, value: str):
+    """A plain text cell: the str itself where openpyxl stores it as a string anyway (fast: most
+    cells), else a cell marked as a string.  openpyxl takes a str starting with "=" for a formula
+    and one such as "#N/A" for an error (every error code starts with "#")."""
+    return _styled(ws, value) if value.startswith(("=", "#")) else value
+
+
 def _styled(ws, value, font: Font | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
+    _as_text(cell, value)
     if font is not None:
         cell.font = font
     if alignment is not None:

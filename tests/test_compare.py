@@ -110,8 +110,8 @@ def test_sort_orders(store):
 
 def test_ratios_compare_as_children_per_teacher(store):
     rows = by_region(compare_indicator(store, CompareQuery(indicator="XQ-Q3")))
-    assert [(r["value_text"], r["verdict"]) for r in rows["安吉县"]] == [("=1:12", "stricter")]
-    assert ("=1:16", "looser") in [(r["value_text"], r["verdict"]) for r in rows["恩平市"]]
+    assert [(r["value_text"], r["verdict"]) for r in rows["安吉县"]] == [("达到1:12", "stricter")]
+    assert ("达到1:16", "looser") in [(r["value_text"], r["verdict"]) for r in rows["恩平市"]]
 
 
 @pytest.mark.parametrize("comparator,value,unit,th,expected", [
