@@ -5,7 +5,9 @@ The only module that imports charset-normalizer.  Order of evidence: a BOM
 valid UTF-8 with non-ASCII text are UTF-8 whatever a page claims), the
 charset the HTTP response declared, the charset the page declares in a
 ``<meta>`` tag (GB2312/GBK are read as their superset GB18030), then
-detection restricted to the encodings Chinese government pages use.  A
+detection restricted to the encodings Chinese government pages use.  Bytes
+that hold nothing visible — ASCII or ideographic spaces (U+3000), NBSP,
+zero-width spaces and joiners, a lone BOM — are refused as empty.  A
 declared charset is only taken when the bytes decode without error *and*
 the result reads like Chinese text (Big5 bytes decode "successfully" as
 GB18030 into kana, Cyrillic and box drawing; Latin-1 decodes anything); a
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -58,6 +61,40 @@ def _norm_codec(name: str) -> str | None:
         return None
 
 
+# Characters that show nothing although Unicode does not call them whitespace (Hangul fillers, braille blank).
+_BLANK_EXTRA = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only whitespace of any kind (U+3000, NBSP …),
+    and format characters (zero-width spaces and joiners, BOM, word joiner).  NUL and
+    other controls are not blank: bytes of them are binary."""
+    return all(ch.isspace() or ch in _BLANK_EXTRA or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def _blank_bytes(data: bytes) -> str | None:
+    """Why bytes that are not empty still hold no text (None when they may hold some).
+
+    Tried before detection, which cannot name an encoding for a few spaces: a
+    BOM decides the codec; otherwise the bytes count as blank when they decode
+    strictly to nothing visible in UTF-8, GB18030 or Big5 (whose ideographic
+    spaces are A1A1 and A140)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            if not text:
+                return "the file is empty (it holds only a byte-order mark)"
+            return "the file is empty (it holds only whitespace)" if is_blank(text) else None
+    for codec in ("utf-8", "gb18030", "big5"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if is_blank(text):
+            return "the file is empty (it holds only whitespace)"
+    return None
+
+
 def _printable(text: str) -> bool:
     if not text:
         return False
@@ -77,8 +114,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     """
     if not data or not data.strip():
         raise DecodeError("the file is empty")
+    blank = _blank_bytes(data)
+    if blank:
+        raise DecodeError(blank)
     meta = meta_charset(data)
     text, encoding, source = _decode(data, declared, meta)
+    if is_blank(text):
+        raise DecodeError("the file is empty (it holds only whitespace)")
     if not _printable(text):
         raise DecodeError("the file is binary or in an unknown encoding, not text")
     media = "text/html" if looks_like_html(text) else "text/plain"
