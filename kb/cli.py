@@ -29,6 +29,8 @@ from .store import Store, StoreError
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_DB = os.path.join("instance", "kb.sqlite")
+STALE_INDEX_LINE = ("policykb: the search index is from an earlier build than the knowledge base (a build did not "
+                    "finish); results may be incomplete; run `policykb build`")
 
 
 class UserError(click.ClickException):
@@ -106,29 +108,74 @@ class _ProgressIter:
 
 
 def _open_store(corpus_dir: str, db_path: str) -> Store:
-    """Open the knowledge base, building it first on a fresh checkout."""
-    if not Path(db_path).exists() or not Path(_index_dir(db_path)).exists():
+    """Open the knowledge base, building it first on a fresh checkout, and see that a search index
+    goes with it (:func:`_ensure_index`)."""
+    if not Path(db_path).exists():
         click.echo(f"policykb: no knowledge base at {db_path} yet; building it from {corpus_dir} …", err=True)
         _run_build(corpus_dir, db_path, quiet=True)
+    else:
+        _ensure_index(db_path)
     return Store(db_path)
+
+
+def _generation(db_path: str) -> str | None:
+    store = Store(db_path)
+    try:
+        return store.generation
+    finally:
+        store.close()
+
+
+def _waiting() -> None:
+    click.echo("policykb: another policykb build is running; waiting for it to finish …", err=True)
+
+
+def _ensure_index(db_path: str) -> None:
+    """With the knowledge base in place: swap in the complete index a killed build left for it; else
+    keep an older complete index (searches say it is stale); else build the index alone."""
+    from .generations import build_lock, reconcile_index
+
+    index_dir = _index_dir(db_path)
+    if reconcile_index(db_path, index_dir, _generation(db_path)) not in ("missing", "busy"):
+        return
+    with build_lock(db_path, on_wait=_waiting):
+        # a build we waited for may have replaced the knowledge base: read its generation again
+        if reconcile_index(db_path, index_dir, _generation(db_path)) != "missing":
+            return
+        from .index import build_index
+
+        click.echo(f"policykb: no search index for {db_path}; building the index (not the knowledge base) …", err=True)
+        build_index(db_path, index_dir)
 
 
 def _run_build(corpus_dir: str, db_path: str, quiet: bool = False) -> int:
     from .pipeline import build
+    from .generations import build_lock, recover_index, remove_dead_index_leftovers
+    from .testhooks import pause_point
 
     corpus = Corpus(corpus_dir)
     if not corpus.exists():
         raise UserError(f"no corpus at {corpus_dir} (expected {corpus.manifest_path})")
-    report = build(corpus_dir, db_path, progress=_progress("building"))
-    if not quiet or report.failures:
-        click.echo(f"built {db_path}: {report.documents} documents, {len(report.failures)} failed", err=True)
-    from .index import build_index
+    index_dir = _index_dir(db_path)
+    with build_lock(db_path, on_wait=_waiting):
+        if Path(db_path).exists():  # what a killed build left: its complete index in, the rest out
+            try:
+                recover_index(index_dir, _generation(db_path))
+            except StoreError:
+                pass  # not a knowledge base of this version: the build replaces it
+        remove_dead_index_leftovers(index_dir)
+        pause_point("start")
+        report = build(corpus_dir, db_path, progress=_progress("building"))
+        if not quiet or report.failures:
+            click.echo(f"built {db_path}: {report.documents} documents, {len(report.failures)} failed", err=True)
+        from .index import build_index
 
-    ix = build_index(db_path, _index_dir(db_path))
+        ix = build_index(db_path, index_dir)
     if not quiet:
         click.echo(f"built {ix.path}: {ix.clauses} clauses indexed in {ix.seconds:.1f} s", err=True)
     for doc_id, stage, message in report.failures:
-        click.echo(f"policykb: {doc_id} failed in {stage}: {message}", err=True)
+        where = report.failed_files.get(doc_id)
+        click.echo(f"policykb: {doc_id}{f' ({where})' if where else ''} failed in {stage}: {message}", err=True)
     return 1 if report.failures else 0
 
 
@@ -189,7 +236,9 @@ def import_(paths: tuple[str, ...], no_build: bool, corpus_dir: str, db_path: st
     """Add saved files (text or HTML; UTF-8, GB18030/GBK or Big5) to the corpus.
 
     Directories are searched for .txt and .html files.  The same bytes twice
-    add nothing.
+    add nothing.  A file that could never be built (empty or only whitespace,
+    only scripts, only site chrome) is refused with one line, as is a broken
+    symbolic link; the others are still added.
 
     Example: policykb import saved/某县实施方案.html saved/more/
     """
@@ -219,6 +268,42 @@ def import_(paths: tuple[str, ...], no_build: bool, corpus_dir: str, db_path: st
             click.echo(f"{shown} is already in the corpus as {entry.id}")
     status = 1 if failed else 0
     if added and not no_build:
+        status = _run_build(corpus_dir, db_path) or status
+    sys.exit(status)
+
+
+@main.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--no-build", is_flag=True, help="Only remove from the corpus; do not rebuild the knowledge base.")
+@corpus_option
+@db_option
+@user_errors
+def remove(ids: tuple[str, ...], no_build: bool, corpus_dir: str, db_path: str) -> None:
+    """Remove documents from the corpus, with every file they keep, then rebuild.
+
+    Each ID may be a unique prefix such as 005.  The manifest entry goes, then
+    the raw bytes, versions, second sources, attachments and sidecars.  An
+    unknown id gets one line naming close ids (exit 1); the others are still
+    removed.
+
+    Example: policykb remove 005 006_3f2a
+    """
+    corpus = Corpus(corpus_dir)
+    failed = 0
+    removed = 0
+    for r in corpus.remove(list(ids)):
+        if r.error:
+            click.echo(f"policykb: {r.error}", err=True)
+            failed += 1
+            continue
+        removed += 1
+        name = r.entry.source_name or r.entry.file
+        click.echo(f"removed {r.entry.id} ({name}; {len(r.files)} file{'s' if len(r.files) != 1 else ''} deleted)")
+        for rel, reason in r.left:
+            click.echo(f"policykb: {r.entry.id}: {rel} could not be deleted ({reason})", err=True)
+            failed += 1
+    status = 1 if failed else 0
+    if removed and not no_build:
         status = _run_build(corpus_dir, db_path) or status
     sys.exit(status)
 
@@ -415,6 +500,8 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
     q = SearchQuery(q=query, province=province, region=region, level=level, year_from=year_from, year_to=year_to,
                     has_target=has_target, page=page, per_page=limit)
     result = run_search(_index_dir(db_path), store, q)
+    if result.get("stale_index"):
+        click.echo(STALE_INDEX_LINE, err=True)
     if as_json:
         _echo_json(result)
         return
@@ -426,29 +513,50 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
         click.echo("        " + (text[:120] + ("…" if len(text) > 120 else "")))
 
 
+def _base_url(ctx, param, value: str | None) -> str | None:
+    """--base-url: an absolute http(s) URL without query or fragment."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise click.BadParameter(f"{value!r} is not an http(s) URL such as https://kb.example.org/")
+    return value.strip().rstrip("/")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads answering requests (8 measured best on 2 cores: scripts/bench_serve.py).")
+@click.option("--base-url", envvar="POLICYKB_BASE_URL", callback=_base_url,
+              help="Where users reach the UI, for the links inside exports [default: http://HOST:PORT].")
 @corpus_option
 @db_option
 @user_errors
-def serve(host: str, port: int, corpus_dir: str, db_path: str) -> None:
+def serve(host: str, port: int, threads: int, base_url: str | None, corpus_dir: str, db_path: str) -> None:
     """Serve the web UI (building the knowledge base first if it is missing).
 
     Example: policykb serve --port 8000   (then open http://127.0.0.1:8000/)
     """
     from importlib.metadata import entry_points
 
-    if not Path(db_path).exists() or not Path(_index_dir(db_path)).exists():
+    if not Path(db_path).exists():
         click.echo(f"policykb: no knowledge base at {db_path} yet; building it from {corpus_dir} …", err=True)
         if _run_build(corpus_dir, db_path, quiet=True):
             raise UserError("the knowledge base was built with failures; see the lines above")
+    else:
+        _ensure_index(db_path)
     servers = entry_points(group="policykb.server")
     if not servers:
         raise UserError("the web app is not installed (pip install -e . installs it)")
     run = next(iter(servers)).load()
     click.echo(f"serving http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run(host, port, db_path, _index_dir(db_path))
+    if host in ("", "0.0.0.0", "::") and not base_url:
+        click.echo(f"policykb: links in exports point to http://127.0.0.1:{port}; "
+                   "give --base-url with the address users reach", err=True)
+    run(host, port, db_path, _index_dir(db_path), threads=threads, base_url=base_url)
 
 
 @main.command()
@@ -491,6 +599,8 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
     q = CompareQuery(indicator=indicator, q=query, regions=regions, provinces=provinces, stage=stage,
                      year_from=year_from, year_to=year_to, sort=sort, include_not_set=not no_missing)
     result = compare_indicator(store, q) if indicator else compare_topic(_index_dir(db_path), store, q)
+    if result.get("stale_index"):
+        click.echo(STALE_INDEX_LINE, err=True)
     if as_json:
         _echo_json(result)
         return

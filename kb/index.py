@@ -18,9 +18,12 @@ document-number order:
   never touches SQLite or Whoosh's stored fields.
 
 Worker processes segment the texts and build the postings while the main
-process writes the Whoosh index.  :func:`build_index` writes a new directory
-and swaps it in; :func:`open_index` caches one :class:`ClauseIndex` per
-directory generation.
+process writes the Whoosh index.  :func:`build_index` writes a new directory,
+its generation file last (the knowledge base's generation id, copied), and
+swaps it in; :func:`open_index` caches one :class:`ClauseIndex` per directory
+generation; :func:`open_for` opens the index a knowledge base should be
+searched with and says whether it is stale.  Generations, the build lock and
+the recovery of a killed build are engine-independent: :mod:`kb.store`.
 """
 from __future__ import annotations
 
@@ -32,7 +35,6 @@ import pickle
 import shutil
 import threading
 import time
-import uuid
 from array import array
 from collections import Counter, OrderedDict
 from math import log
@@ -45,11 +47,22 @@ from whoosh.analysis import Token, Tokenizer
 
 from . import segment
 from .store import Store
+from .testhooks import pause_point
+from .generations import (
+    GENERATION_FILE,
+    build_lock,
+    forget_inherited_locks,
+    read_index_generation,
+    reconcile_index,
+    recover_index,
+    remove_dead_index_leftovers,
+    swap_in,
+    write_index_generation,
+)
 
 SIDE_FILE = "clauses.pickle"
 GRAMS_FILE = "grams.pickle"
 WORDS_FILE = "words.pickle"
-GENERATION_FILE = "generation"
 B, K1 = 0.75, 1.2  # BM25 parameters (Whoosh's BM25F defaults)
 
 
@@ -171,22 +184,32 @@ def _load(path: Path):
 def build_index(db_path: Path | str, index_dir: Path | str, processes: int = 2) -> IndexReport:
     """Build the clause index of the knowledge base at ``db_path`` into a new
     directory next to ``index_dir`` and swap it in (rename old away, rename new
-    in, remove old).  Searches that opened the old index keep working."""
+    in, remove old).  Searches that opened the old index keep working.
+
+    Holds the build lock; first swaps in a complete index a killed build left
+    for this knowledge base, and removes the other leftovers of killed builds."""
+    with build_lock(db_path):
+        return _build_index(Path(db_path), Path(index_dir), processes)
+
+
+def _build_index(db_path: Path, index_dir: Path, processes: int) -> IndexReport:
     t0 = time.perf_counter()
-    index_dir = Path(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(Store(db_path)) as store:
+        generation = store.generation
+        pairs = list(_clause_records(store))
+    recover_index(index_dir, generation)  # searches answer from it while this build runs
+    remove_dead_index_leftovers(index_dir)
     new = index_dir.parent / f"{index_dir.name}.new-{os.getpid()}"
-    if new.exists():
-        shutil.rmtree(new)
     new.mkdir()
     try:
         segment.warm()  # forked worker processes inherit the loaded dictionary
-        with contextlib.closing(Store(db_path)) as store:
-            pairs = list(_clause_records(store))
         records = [r for _, r in pairs]
         texts = [r["text"] for r in records]
         parallel = processes > 1 and len(texts) > 1
-        with multiprocessing.get_context("fork").Pool(processes) if parallel else contextlib.nullcontext() as pool:
+        pool_cm = multiprocessing.get_context("fork").Pool(processes, initializer=forget_inherited_locks) \
+            if parallel else contextlib.nullcontext()
+        with pool_cm as pool:
             pending = pool.map_async(_chunk_postings, _chunks(texts, processes)) if parallel else None
             ix = windex.create_in(str(new), schema())
             writer = ix.writer(limitmb=1024)  # one writer: document numbers follow the order of adding
@@ -198,11 +221,12 @@ def build_index(db_path: Path | str, index_dir: Path | str, processes: int = 2) 
                 writer.cancel()
                 raise
             parts = pending.get() if pending else list(map(_chunk_postings, _chunks(texts, 1)))
+        pause_point("index")
         _check_order(ix, records)
         _write_side(directory=new, records=records, postings=_merge(parts))
-        (new / GENERATION_FILE).write_text(uuid.uuid4().hex, encoding="ascii")
+        write_index_generation(new, generation)  # last: it marks the directory complete
         size = sum(p.stat().st_size for p in new.iterdir() if p.is_file())
-        _swap(new, index_dir)
+        swap_in(new, index_dir)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
@@ -226,15 +250,6 @@ def _write_side(directory: Path, records: list[dict], postings) -> None:
             pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _swap(new: Path, index_dir: Path) -> None:
-    old = index_dir.parent / f"{index_dir.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    if index_dir.exists():
-        os.rename(index_dir, old)
-    os.rename(new, index_dir)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
 # --- reading ----------------------------------------------------------------------
 
 
@@ -250,7 +265,11 @@ class ClauseIndex:
 
     def __init__(self, path: Path):
         self.path = path
-        self.generation = (path / GENERATION_FILE).read_text(encoding="ascii")
+        gen = read_index_generation(path)
+        if gen is None:
+            raise FileNotFoundError(path / GENERATION_FILE)
+        self.generation = gen.build  # this index build's own id
+        self.kb_generation = gen.kb  # the generation of the knowledge base it was built from
         self.records: list[dict] = _load(path / SIDE_FILE)
         self.texts: list[str] = [r["text"] for r in self.records]
         self._postings: dict[str, bytes] = _load(path / GRAMS_FILE)
@@ -402,3 +421,17 @@ def open_index(index_dir: Path | str) -> ClauseIndex:
             last = exc
         time.sleep(0.02)
     raise IndexMissing(f"cannot open the search index at {path}: {last}")
+
+
+def open_for(index_dir: Path | str, store: Store) -> tuple[ClauseIndex, bool]:
+    """The index to search the knowledge base ``store`` with, and whether it is stale (built from
+    another generation of the knowledge base: it still answers, from the last complete build).
+
+    A complete index that a killed build left for this knowledge base is swapped in first (when
+    no build is running: :func:`kb.generations.reconcile_index`)."""
+    kb_generation = store.generation
+    state = reconcile_index(store.path, index_dir, kb_generation)
+    if state == "missing":
+        raise IndexMissing(f"no search index at {index_dir}; run `policykb build` first")
+    ix = open_index(index_dir)  # "busy": a running build is swapping one in; open_index waits for it
+    return ix, ix.kb_generation != kb_generation

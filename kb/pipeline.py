@@ -2,7 +2,9 @@
 
 :func:`process` is pure (bytes and provenance in, a :class:`Processed` record
 out); :func:`build` does the I/O, records a failure per document instead of
-stopping, and swaps the new knowledge base in only when it is complete.
+stopping, and swaps the new knowledge base in only when it is complete.  Each
+build gets a new generation id (``meta`` row ``generation``), which the search
+index built from it copies (:mod:`kb.store`, "Build generations").
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from .models import Clause, Metadata, Region, Responsibility, Target
 from .facts import ClauseLocator, extract_facts, responsibility_row, target_row
 from .normalise import Normalised, normalise
 from .regions import by_code
+from .generations import build_lock, new_generation, remove_dead_building_files
 from .store import Writer
+from .testhooks import pause_point
 from .structure import parse_clauses
 
 log = logging.getLogger(__name__)
@@ -50,8 +54,10 @@ class Processed:
 class BuildReport:
     documents: int = 0
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (doc id, stage, message)
+    failed_files: dict[str, str] = field(default_factory=dict)  # doc id -> its file in the corpus (raw/…)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
     text_bytes: int = 0  # UTF-8 bytes of normalised input text
+    generation: str = ""  # the build generation id written into the knowledge base
 
     @property
     def ok(self) -> bool:
@@ -224,10 +230,20 @@ def clause_rows(clauses: Iterable[Clause]) -> list[dict]:
 
 def build(corpus_dir: Path | str, db_path: Path | str,
           progress: Callable[[Iterable[Entry]], Iterable[Entry]] | None = None) -> BuildReport:
-    """Rebuild the knowledge base from every document of the corpus."""
+    """Rebuild the knowledge base from every document of the corpus.
+
+    Holds the build lock (:func:`kb.generations.build_lock`) throughout, and first removes the
+    ``<db>.building-*`` files that killed builds left."""
+    with build_lock(db_path):
+        remove_dead_building_files(db_path)
+        return _build(corpus_dir, db_path, progress)
+
+
+def _build(corpus_dir: Path | str, db_path: Path | str,
+           progress: Callable[[Iterable[Entry]], Iterable[Entry]] | None) -> BuildReport:
     corpus = Corpus(corpus_dir)
     entries = corpus.entries()
-    report = BuildReport()
+    report = BuildReport(generation=new_generation())
     writer = Writer(db_path)
     try:
         seq = 0
@@ -242,6 +258,8 @@ def build(corpus_dir: Path | str, db_path: Path | str,
                     _store(writer, processed, seq, report)
                 seq += 1
                 report.documents += 1
+                if seq == 1:
+                    pause_point("extract")
             except OSError as exc:
                 _fail(writer, report, entry, "read", f"cannot read {entry.file}: {exc.strerror or exc}")
             except StageError as exc:
@@ -256,6 +274,7 @@ def build(corpus_dir: Path | str, db_path: Path | str,
         writer.set_meta("documents", str(report.documents))
         writer.set_meta("corpus_fingerprint", _fingerprint(entries))
         writer.set_meta("built_on", _dt.date.today().isoformat())
+        writer.set_meta("generation", report.generation)
         writer.commit()
     except BaseException:
         writer.abort()
@@ -283,6 +302,7 @@ def _store(writer: Writer, p: Processed, seq: int, report: BuildReport) -> None:
 def _fail(writer: Writer, report: BuildReport, entry: Entry, stage: str, message: str) -> None:
     log.warning("%s failed in %s: %s", entry.id, stage, message)
     report.failures.append((entry.id, stage, message))
+    report.failed_files[entry.id] = entry.file
     writer.add_failure(entry.id, entry.file, stage, message)
 
 

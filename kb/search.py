@@ -7,6 +7,11 @@ exclusions.  A clause matches when it contains every positive term as a
 substring and no negated one; matches are ranked by BM25 of the terms' jieba
 words over the index's word postings (clauses whose words do not score come
 last).
+
+Results carry ``stale_index``: true when the index is not the one built from
+this knowledge base (a build was killed after writing the knowledge base and
+before its index was in place), so the answer comes from the last complete
+index and may miss or misplace clauses; run ``policykb build``.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import segment
-from .index import ClauseIndex, IndexMissing, open_index
+from .index import ClauseIndex, IndexMissing, open_for
 from .normalise import normalise_query
 from .store import Store
 
@@ -186,7 +191,7 @@ def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
     """Clauses matching ``query``, best first, one page of them (see the module doc)."""
     normalised, terms = _check(query)
     filters = _filters(store, query)
-    ix = open_index(index_dir)
+    ix, stale = open_for(index_dir, store)
     allowed = ix.filter_docs(filters)
     matched = match_set(ix, terms, allowed)
     total = len(matched)
@@ -201,15 +206,16 @@ def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
     needles = [t.text for t in positive]
     hits = [_hit(ix.records[d], score, needles) for d, score in ranked[first:first + query.per_page]]
     return {"query": query.q, "normalised_query": normalised, "total": total, "page": query.page,
-            "per_page": query.per_page, "hits": hits}
+            "per_page": query.per_page, "hits": hits, "stale_index": stale}
 
 
 def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int,
                 region_prefixes: list[str] | None = None) -> dict:
     """The best ``limit`` clauses matching ``query`` (its filters, and any of
-    ``region_prefixes``), for callers that group hits themselves."""
+    ``region_prefixes``), for callers that group hits themselves; with
+    ``stale_index`` as :func:`search` has it."""
     normalised, terms = _check(query)
-    ix = open_index(index_dir)
+    ix, stale = open_for(index_dir, store)
     allowed = ix.filter_docs(_filters(store, query))
     if region_prefixes:
         within: set[int] = set()
@@ -222,7 +228,7 @@ def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: 
     needles = [t.text for t in positive]
     ranked = ix.rank(words, matched, limit)[:limit]
     return {"query": query.q, "normalised_query": normalised, "total": len(matched),
-            "hits": [_hit(ix.records[d], score, needles) for d, score in ranked]}
+            "hits": [_hit(ix.records[d], score, needles) for d, score in ranked], "stale_index": stale}
 
 
 def _hit(rec: dict, score: float, needles: list[str]) -> dict:

@@ -3,6 +3,9 @@
 A build writes a fresh database next to the target and swaps it in with
 ``os.replace``, so readers never see a half-built knowledge base and a failed
 build leaves the previous one intact.
+
+Each build records a generation id in the ``meta`` table; :mod:`kb.generations`
+keeps the search index in step with it.
 """
 from __future__ import annotations
 
@@ -164,6 +167,11 @@ class Store:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    @property
+    def generation(self) -> str | None:
+        """The build generation id of this knowledge base (None: built before generations existed)."""
+        return self.meta("generation")
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY seq")]

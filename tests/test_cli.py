@@ -167,7 +167,7 @@ def test_a_failing_document_is_recorded_and_the_rest_are_built(workdir):
     r = run(workdir, "build")
     assert r.returncode == 1
     err = r.stderr.decode()
-    assert f"{SEEDS['002']} failed in read" in err and "Traceback" not in err
+    assert f"{SEEDS['002']} (raw/{SEEDS['002']}.txt) failed in read" in err and "Traceback" not in err
     docs = json.loads(run(workdir, "docs", "--json").stdout.decode())
     assert len(docs) == 4
 

@@ -154,7 +154,7 @@ def test_search_errors(kb, query, fragment):
 def test_hit_structure(kb):
     index_dir, store, _ = kb
     r = search(index_dir, store, SearchQuery("师生比", per_page=1))
-    assert set(r) == {"query", "normalised_query", "total", "page", "per_page", "hits"}
+    assert set(r) == {"query", "normalised_query", "total", "page", "per_page", "hits", "stale_index"}
     h = r["hits"][0]
     assert {"doc_id", "title", "doc_number", "region", "clause_path", "text", "highlight_html", "score", "url",
             "start", "end"} <= set(h)
