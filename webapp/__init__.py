@@ -12,12 +12,17 @@ from flask import Flask, g
 
 from kb.store import Store
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(
         DB_PATH=os.environ.get("POLICYKB_DB", os.path.join("instance", "kb.sqlite")),
         INDEX_DIR=os.environ.get("POLICYKB_INDEX", os.path.join("instance", "index")),
+        # Where the UI is reached, for the links inside exports (never the request's Host header);
+        # `policykb serve` sets it from --base-url, else from the address it listens on.
+        BASE_URL=os.environ.get("POLICYKB_BASE_URL") or DEFAULT_BASE_URL,
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -28,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .compare import bp as compare_bp
     from .documents import bp as documents_bp
     from .errors import register_errors
+    from .hardening import register_hardening
     from .search import bp as search_bp
     from .units import bp as units_bp
 
@@ -37,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(units_bp)
     app.register_blueprint(citations_bp)
     register_errors(app)
+    register_hardening(app)
 
     @app.teardown_appcontext
     def close_store(_exc):

@@ -12,9 +12,9 @@ from kb import taxonomy
 from kb.compare import STAGES, VERDICT_LABELS, CompareError, CompareQuery, compare_indicator, compare_topic, filters_text
 from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge, export, filename
 
-from . import get_store
+from . import DEFAULT_BASE_URL, get_store
 from .chart import indicator_chart
-from .params import SPLIT, BadRequest, int_arg, names_arg
+from .params import SPLIT, BadRequest, int_arg, names_arg, shown
 
 bp = Blueprint("compare", __name__)
 
@@ -45,7 +45,7 @@ SEARCH_MESSAGES = {
 def parse_query() -> CompareQuery:
     sort = (request.args.get("sort") or "region").strip()
     if sort not in SORTS:
-        raise BadRequest(f"不支持排序方式“{sort}”,可选:" + "、".join(f"{k}({v})" for k, v in SORTS.items()) + "。")
+        raise BadRequest(f"不支持排序方式“{shown(sort)}”,可选:" + "、".join(f"{k}({v})" for k, v in SORTS.items()) + "。")
     return CompareQuery(
         indicator=(request.args.get("indicator") or "").strip() or None,
         q=(request.args.get("q") or "").strip() or None,
@@ -89,7 +89,8 @@ def run(query: CompareQuery) -> dict:
             return compare_indicator(get_store(), query)
         return compare_topic(Path(current_app.config["INDEX_DIR"]), get_store(), query)
     except CompareError as exc:
-        message = MESSAGES.get(exc.code, "对比条件有误:{error}").format(error=exc, **exc.params)
+        params = {k: shown(v) if isinstance(v, str) else v for k, v in exc.params.items()}
+        message = MESSAGES.get(exc.code, "对比条件有误:{error}").format(error=exc, **params)
         raise BadRequest(message, _suggestions(exc)) from exc
     except SearchError as exc:
         from .search import message_of
@@ -190,14 +191,14 @@ def download():
 
     fmt = (request.args.get("format") or "").strip().lower()
     if fmt not in FORMATS:
-        given = f"不支持导出格式“{fmt}”" if fmt else "请用 format 参数指定导出格式"
+        given = f"不支持导出格式“{shown(fmt)}”" if fmt else "请用 format 参数指定导出格式"
         return error_response(400, given + ",可选:" + "、".join(FORMATS) + "。")
     try:
         result = _parse_and_run("请先选择要对比的指标或输入主题词。")
     except BadRequest as exc:
         return error_response(400, str(exc))
     try:
-        data = export(result, fmt, base_url=request.host_url)
+        data = export(result, fmt, base_url=current_app.config.get("BASE_URL") or DEFAULT_BASE_URL)
     except ExportTooLarge as exc:
         return error_response(413, f"对比结果共 {exc.rows} 行,超过了 Word 表格 {exc.limit} 行的上限;"
                                    "请导出 Excel 或 CSV,或按省份、地区、学段、期限缩小范围。")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.documents import UnknownDocument
@@ -11,7 +11,14 @@ from kb.store import StoreError
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "请求有误", 404: "未找到", 413: "结果过大", 500: "服务器内部错误", 503: "知识库不可用"}
+TITLES = {400: "请求有误", 404: "未找到", 405: "请求方式有误", 413: "结果过大", 414: "网址过长", 431: "请求头过大",
+          500: "服务器内部错误", 503: "知识库不可用"}
+# Werkzeug's own errors describe themselves in English; these say it in the UI's language.
+HTTP_MESSAGES = {
+    400: "请求格式有误,无法处理。", 404: "没有这个页面。", 405: "不支持这种请求方式。",
+    413: "请求内容过大。", 414: "网址过长(超过 32 KB),请缩短检索词或减少筛选条件。", 416: "请求的文件范围无效。",
+    431: "请求头过大(超过 32 KB),请清除本站的 Cookie 后重试。",
+}
 
 
 def error_response(status: int, message: str):
@@ -23,7 +30,9 @@ def error_response(status: int, message: str):
 def register_errors(app: Flask) -> None:
     @app.errorhandler(UnknownDocument)
     def unknown_document(exc):
-        return error_response(404, f"没有编号为 {exc.given} 的文件。")
+        from .params import shown
+
+        return error_response(404, f"没有编号为 {shown(str(exc.given))} 的文件。")
 
     @app.errorhandler(StoreError)
     def no_store(exc):
@@ -37,8 +46,10 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        msg = {404: "没有这个页面。", 405: "不支持这种请求方式。"}.get(exc.code, exc.description)
-        return error_response(exc.code or 500, msg)
+        response = make_response(error_response(exc.code or 500, HTTP_MESSAGES.get(exc.code, f"请求无法处理(HTTP {exc.code})。")))
+        if exc.code == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def internal(exc):

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from kb.documents import list_documents
 
 from . import get_store
-from .params import BadRequest, int_arg
+from .params import BadRequest, int_arg, shown
 
 bp = Blueprint("search", __name__)
 
@@ -43,10 +43,10 @@ def parse_query():
 
     has = (request.args.get("has_target") or "").strip().lower()
     if has not in ("", "1", "0", "true", "false", "on"):
-        raise BadRequest(f"参数 has_target 只能是 1 或 0,收到的是“{has}”。")
+        raise BadRequest(f"参数 has_target 只能是 1 或 0,收到的是“{shown(has)}”。")
     level = (request.args.get("level") or "").strip() or None
     if level is not None and level not in LEVELS:
-        raise BadRequest(f"参数 level 只能是 province、prefecture 或 county,收到的是“{level}”。")
+        raise BadRequest(f"参数 level 只能是 province、prefecture 或 county,收到的是“{shown(level)}”。")
     return SearchQuery(
         q=(request.args.get("q") or "").strip(),
         province=(request.args.get("province") or "").strip() or None,

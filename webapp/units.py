@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from kb.documents import UnknownRegion, unit_tasks
 
 from . import get_store
-from .params import BadRequest, names_arg
+from .params import BadRequest, names_arg, shown
 
 bp = Blueprint("units", __name__)
 
@@ -19,7 +19,7 @@ def _query() -> tuple[str | None, tuple[str, ...], str | None]:
     regions = names_arg("region")
     role = (request.args.get("role") or "").strip() or None
     if role is not None and role not in ROLES:
-        raise BadRequest(f"参数 role 只能是 lead(牵头)、co(配合)或 none(未注明),收到的是“{role}”。")
+        raise BadRequest(f"参数 role 只能是 lead(牵头)、co(配合)或 none(未注明),收到的是“{shown(role)}”。")
     if unit and len(unit) > 50:
         raise BadRequest("单位名称过长,请输入单位名称中的关键词,如 财政局。")
     return unit, regions, role
@@ -31,7 +31,7 @@ def _run(limit: int):
         return unit_tasks(get_store(), unit, regions, role, limit=limit)
     except UnknownRegion as exc:
         close = "、".join(label for _, label in exc.suggestions)
-        raise BadRequest(f"不认识地区“{exc.params['value']}”,或同名地区不止一个;请输入全称或 6 位代码"
+        raise BadRequest(f"不认识地区“{shown(str(exc.params['value']))}”,或同名地区不止一个;请输入全称或 6 位代码"
                          + (f"(可选:{close})" if close else "") + "。") from exc
 
 
