@@ -348,7 +348,7 @@ def _tile(text: str, openers: list[_Opener]) -> list[Clause]:
                 ordered[-1] = op
             continue
         ordered.append(op)
-    if ordered and ordered[0].start > 0:
+    if not ordered or ordered[0].start > 0:  # text before the first opener (or no opener at all) is front matter
         ordered.insert(0, _Opener(0, (), "", "front"))
     with_items: list[_Opener] = []
     for k, op in enumerate(ordered):
