@@ -14,7 +14,15 @@ evidence overlaps the span are compared with the gold:
   assignment* — and as lead and co sets.
 
 A gold clause whose document is not in the corpus but which carries a
-``text`` field (a standalone sentence) is extracted from that text alone.
+``text`` field (a standalone sentence) is extracted from that text alone; one
+with a ``file`` field names a constructed document in the gold's documents
+directory (``documents`` at the top of the gold file, relative to it), which
+is processed as the build would process it once imported.  Gold records of
+kind ``baseline`` (a statement of the past or present) are no targets: an
+extractor that reports one as a target is wrong.
+
+:func:`evaluate_headers` measures the metadata (title, 文号, issuers, signed
+date, region) against header records of such documents, as exact matches.
 """
 from __future__ import annotations
 
@@ -26,7 +34,8 @@ from pathlib import Path
 from typing import Iterable
 
 from . import taxonomy
-from .corpus import Corpus
+from .corpus import Corpus, Entry
+from .decode import decode_bytes
 from .facts import extract_facts
 from .models import Clause, Responsibility, Target
 from .normalise import normalise
@@ -219,6 +228,42 @@ class _Docs:
         return self.cache[ref]
 
 
+class _Files:
+    """Constructed documents of a gold set, processed once each as if imported."""
+
+    def __init__(self, directory: Path | None):
+        self.directory = directory
+        self.cache: dict[str, object] = {}
+
+    def get(self, name: str):
+        if name not in self.cache:
+            self.cache[name] = process_file(self.directory / name) if self.directory else None
+        return self.cache[name]
+
+
+def process_file(path: Path):
+    """A document file processed as the build processes it after ``policykb import``."""
+    import hashlib
+
+    data = path.read_bytes()
+    decoded = decode_bytes(data)
+    entry = Entry(id=path.stem, file=path.name, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data),
+                  origin="imported_file", media_type=decoded.media_type, encoding=decoded.encoding,
+                  source_name=path.name)
+    return process(entry, data)
+
+
+def documents_dir(gold: dict, gold_path: Path | str | None) -> Path | None:
+    """The directory of a gold set's constructed documents (its ``documents`` key, relative to the gold file)."""
+    if not gold.get("documents") or gold_path is None:
+        return None
+    return Path(gold_path).resolve().parent / gold["documents"]
+
+
+def _gold_targets(clause: dict) -> list[dict]:
+    return [t for t in clause.get("targets") or [] if t.get("kind") != "baseline"]
+
+
 def _locate(text: str, span: str, clauses: tuple[Clause, ...], path: list[str]) -> int:
     want = "/".join(path)
     first = -1
@@ -231,19 +276,26 @@ def _locate(text: str, span: str, clauses: tuple[Clause, ...], path: list[str]) 
     return first
 
 
-def evaluate(gold: dict, corpus_dir: Path | str) -> Report:
+def evaluate(gold: dict, corpus_dir: Path | str, gold_path: Path | str | None = None) -> Report:
     docs = _Docs(Corpus(corpus_dir))
+    files = _Files(documents_dir(gold, gold_path))
     report = Report()
     for clause in gold["clauses"]:
         cid, doc_ref = clause["id"], clause.get("doc") or ""
-        processed = docs.get(doc_ref) if doc_ref else None
+        if clause.get("file"):
+            doc_ref = clause["file"]
+            processed = files.get(doc_ref)
+        else:
+            processed = docs.get(doc_ref) if doc_ref else None
         if processed is not None:
             text = processed.norm.text
-            start = _locate(text, clause["span"], processed.clauses, clause.get("path") or [])
+            # A traditional or annotated copy: the span as the normalised text has it (simplified, no pinyin).
+            span = clause.get("span_clean") or clause.get("span_simplified") or clause["span"]
+            start = _locate(text, span, processed.clauses, clause.get("path") or [])
             if start < 0:
                 report.missing.append(cid)
                 continue
-            end = start + len(clause["span"])
+            end = start + len(span)
             targets = [t for t in processed.targets if t.span.start < end and t.span.end > start]
             regions = [(start, end)]
             for item in (clause.get("responsibility") or {}).get("items") or []:
@@ -261,7 +313,8 @@ def evaluate(gold: dict, corpus_dir: Path | str) -> Report:
             continue
         report.clauses += 1
         doc = doc_ref or "standalone"
-        gold_targets = clause.get("targets") or []
+        gold_targets = _gold_targets(clause)
+        targets = [t for t in targets if t.kind != "baseline"]
         pairs = pair_targets(gold_targets, list(targets))
         for name in TARGET_FIELDS:
             ok = sum(_field_ok(name, g, p) for g, p in pairs)
@@ -286,3 +339,52 @@ def evaluate(gold: dict, corpus_dir: Path | str) -> Report:
             if g_as != p_as:
                 report.errors.append((cid, f"units: missing {sorted(g_as - p_as, key=str)}, extra {sorted(p_as - g_as, key=str)}"))
     return report
+
+
+# --- document headers -------------------------------------------------------------
+
+HEADER_FIELDS = ("title", "doc_number", "issuers", "signed_date", "region")
+
+
+def _same_header_field(name: str, gold: dict, meta, region) -> bool:
+    if name == "title":
+        return re.sub(r"\s+", "", gold.get("title") or "") == re.sub(r"\s+", "", meta.title or "")
+    if name == "doc_number":
+        want = (gold.get("doc_number") or {}).get("normalised")
+        return want == (meta.doc_number.text if meta.doc_number else None)
+    if name == "issuers":
+        return [re.sub(r"\s+", "", x) for x in gold.get("issuers") or []] == [re.sub(r"\s+", "", x) for x in meta.issuers]
+    if name == "signed_date":
+        return gold.get("signed_date") == meta.date("signed")
+    if name == "region":
+        return gold.get("region_code") == (region.code if region else None)
+    raise KeyError(name)
+
+
+def evaluate_headers(gold: dict, gold_path: Path | str) -> dict:
+    """Exact-match rate of each metadata field over the header records of ``gold``
+    ({"documents": dir, "headers": [{file, title, doc_number {normalised}, issuers, signed_date,
+    region_code}]}); the mismatches as (file, field, gold, extracted)."""
+    from .pipeline import _region
+
+    directory = documents_dir(gold, gold_path)
+    counts = {name: 0 for name in HEADER_FIELDS}
+    mismatches: list[tuple[str, str, object, object]] = []
+    for h in gold["headers"]:
+        p = process_file(directory / h["file"])
+        region = _region(p.metadata, p.entry)
+        for name in HEADER_FIELDS:
+            if _same_header_field(name, h, p.metadata, region):
+                counts[name] += 1
+            else:
+                got = {"title": p.metadata.title,
+                       "doc_number": p.metadata.doc_number.text if p.metadata.doc_number else None,
+                       "issuers": list(p.metadata.issuers), "signed_date": p.metadata.date("signed"),
+                       "region": region.code if region else None}[name]
+                want = {"title": h.get("title"), "doc_number": (h.get("doc_number") or {}).get("normalised"),
+                        "issuers": h.get("issuers"), "signed_date": h.get("signed_date"),
+                        "region": h.get("region_code")}[name]
+                mismatches.append((h["file"], name, want, got))
+    n = len(gold["headers"])
+    return {"documents": n, "exact": {k: (v / n if n else 0.0) for k, v in counts.items()},
+            "matched": counts, "mismatches": mismatches}

@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
 """Precision, recall and F1 of the extractors against a labelled gold set.
 
-    .venv/bin/python scripts/eval_extraction.py [GOLD.json] [--corpus DIR] [--json] [--show-errors]
+    .venv/bin/python scripts/eval_extraction.py                 # every gold set of tests/data, one summary
+    .venv/bin/python scripts/eval_extraction.py GOLD.json [--corpus DIR] [--json] [--show-errors]
 
-GOLD.json is in the format of tests/data/gold.json (the default): clauses with
-doc, path, span, targets and responsibility.  The documents are read from the
+Without GOLD.json it prints, for each of the project's gold sets separately —
+the seed plans (gold.json), the seed-style held-out clauses (gold-heldout.json),
+the constructed documents in real forms (gold-forms.json) and their held-out
+twin (gold-forms-heldout.json) — P/R/F1 of whole targets, each target field
+and the unit sets, then the exact-match rate of title, 文号, issuers, signed
+date and region on the header sets (gold-headers*.json).
+
+GOLD.json is in the format of tests/data/gold.json: clauses with
+doc (or file, for a set with a documents directory), path, span, targets and
+responsibility; a set with "headers" is measured on metadata instead.  The documents are read from the
 corpus (default: the bundled corpus/); to measure on plans from other regions,
 import them into a corpus with `policykb import --corpus DIR …` and label them
 in the same format with their document ids.  Prints per field, then per document.
@@ -19,25 +28,75 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.evaluate import evaluate  # noqa: E402
+from kb.evaluate import HEADER_FIELDS, evaluate, evaluate_headers  # noqa: E402
 
 ORDER = ("indicator", "value", "unit", "comparator", "stage", "deadline", "whole_target", "lead_set", "co_set", "unit_assignment")
 
 
+DATA = ROOT / "tests" / "data"
+CLAUSE_SETS = (("seeds", "gold.json"), ("seeds held-out", "gold-heldout.json"),
+               ("forms", "gold-forms.json"), ("forms held-out", "gold-forms-heldout.json"))
+HEADER_SETS = (("forms", "gold-headers.json"), ("forms held-out", "gold-headers-heldout.json"))
+
+
+def summary(corpus: str, as_json: bool) -> int:
+    """Every gold set of tests/data side by side."""
+    out: dict = {"clauses": {}, "headers": {}}
+    for name, file in CLAUSE_SETS:
+        path = DATA / file
+        out["clauses"][name] = evaluate(json.loads(path.read_text(encoding="utf-8")), corpus, path).as_dict()
+    for name, file in HEADER_SETS:
+        path = DATA / file
+        out["headers"][name] = evaluate_headers(json.loads(path.read_text(encoding="utf-8")), path)
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    names = [n for n, _ in CLAUSE_SETS]
+    print(f"{'F1 (P/R)':<16}" + "".join(f"{n:>22}" for n in names))
+    for field in ORDER:
+        cells = []
+        for n in names:
+            r = out["clauses"][n]["fields"].get(field)
+            cells.append(f"{r['f1']:.3f} ({r['precision']:.2f}/{r['recall']:.2f})" if r else "—")
+        print(f"{field:<16}" + "".join(f"{c:>22}" for c in cells))
+    print(f"{'clauses':<16}" + "".join(f"{out['clauses'][n]['clauses']:>22}" for n in names))
+    print()
+    hnames = [n for n, _ in HEADER_SETS]
+    print(f"{'exact match':<16}" + "".join(f"{n:>22}" for n in hnames))
+    for field in HEADER_FIELDS:
+        print(f"{field:<16}" + "".join(
+            f"{out['headers'][n]['matched'][field]:>13}/{out['headers'][n]['documents']:<3}{out['headers'][n]['exact'][field]:>6.2f}"
+            for n in hnames))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="Measure extraction against gold.")
-    ap.add_argument("gold", nargs="?", default=str(ROOT / "tests" / "data" / "gold.json"))
+    ap.add_argument("gold", nargs="?", help="one gold set (default: every set in tests/data, summarised)")
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--show-errors", action="store_true", help="list the clauses where extraction and gold differ")
     args = ap.parse_args()
+    if args.gold is None:
+        return summary(args.corpus, args.json)
     try:
         gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))
-        gold["clauses"]
+        gold["headers"] if "headers" in gold else gold["clauses"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"eval_extraction: cannot read a gold set from {args.gold}: {exc}", file=sys.stderr)
         return 2
-    report = evaluate(gold, args.corpus).as_dict()
+    if "headers" in gold:
+        found = evaluate_headers(gold, args.gold)
+        if args.json:
+            print(json.dumps(found, ensure_ascii=False, indent=1))
+            return 0
+        for field in HEADER_FIELDS:
+            print(f"{field:<14}{found['matched'][field]:>4}/{found['documents']:<4}{found['exact'][field]:.2f}")
+        if args.show_errors:
+            for file, field, want, got in found["mismatches"]:
+                print(f"  {file} {field}: gold {want!r}, extracted {got!r}")
+        return 0
+    report = evaluate(gold, args.corpus, args.gold).as_dict()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
