@@ -2,12 +2,23 @@
 
 Scripts, styles, forms and obvious navigation containers are dropped; block
 elements and table cells end a line, as a saved page's text would read.
+
+Every page goes through :func:`parse_html`, which bounds the work a hostile or
+broken page can cause: elements nested deeper than :data:`MAX_DEPTH` are
+flattened while parsing (their text stays, their tags go), so walks that look
+at an element's ancestors or its whole subtree stay linear in the page; and
+many elements are taken out of the tree in one pass per parent (bs4's
+``extract()`` looks each element up among all its siblings).
 """
 from __future__ import annotations
 
+import inspect
 import re
+from collections import Counter
 
-from bs4 import BeautifulSoup, CData, Comment, NavigableString
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
+from bs4.builder import HTMLParserTreeBuilder
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button", "select", "input", "head", "nav")
 _DROP_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumb|footer|share|sidebar|toolbar|topbar|header-nav)([\s_-]|$)", re.I)
@@ -15,29 +26,185 @@ _BLOCKS = (
     "p", "div", "br", "tr", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
     "section", "article", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote", "title", "hr",
 )
+_BLOCKS_SET = frozenset(_BLOCKS)
+
+# --- parsing with bounded nesting ------------------------------------------------------------
+
+MAX_DEPTH = 200  # elements deeper than this are flattened into their ancestor at this depth
+# Tags whose content no reader shows: beyond MAX_DEPTH their content goes with them.
+_HIDE_DEEP = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "canvas", "button", "select",
+                        "textarea", "object", "head"})
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+class _ClosedVoids(Counter):
+    """bs4's list of void elements (``<br>``, ``<img>``) that a later ``</br>`` may close, as a multiset:
+    the list is searched on every end tag, which made a page of many ``<br>`` quadratic."""
+
+    def append(self, name: str) -> None:
+        self[name] += 1
+
+    def remove(self, name: str) -> None:
+        if self[name] <= 1:
+            del self[name]
+        else:
+            self[name] -= 1
+
+    def __contains__(self, name) -> bool:
+        return self[name] > 0
+
+
+class _Parser(BeautifulSoupHTMLParser):
+    @property
+    def already_closed_empty_element(self):  # bs4 assigns a list here: keep a multiset
+        return self.__dict__.setdefault("_closed_voids", _ClosedVoids())
+
+    @already_closed_empty_element.setter
+    def already_closed_empty_element(self, value) -> None:
+        self.__dict__["_closed_voids"] = _ClosedVoids(value)
+
+
+class _Builder(HTMLParserTreeBuilder):
+    # bs4 ≥ 4.13 lets a builder choose its parser class; an older bs4 keeps its own (correct, only slower).
+    _takes_parser = "_parser_class" in inspect.signature(HTMLParserTreeBuilder.feed).parameters
+
+    def feed(self, markup) -> None:
+        if self._takes_parser:
+            super().feed(markup, _parser_class=_Parser)
+        else:
+            super().feed(markup)
+
+
+class _Soup(BeautifulSoup):
+    """html.parser's tree with nesting capped at :data:`MAX_DEPTH`.
+
+    A start tag that would go deeper is dropped and its end tag consumed; its
+    text joins the element at the cap (a block tag leaves a line break).  Void
+    elements (``<br>``, ``<img>``, ``<input>``) are kept, and one ``<a>`` (links
+    and attachments stay links); the content of a script, style, hidden element
+    … goes with its tag.
+    """
+
+    def reset(self) -> None:
+        super().reset()
+        self._deep: list[tuple[str, str]] = []  # (name, "drop" | "hide" | "keep") of each tag opened beyond the cap
+        self._deep_names: Counter = Counter()
+        self._hiding = 0
+        self._keeping = 0
+
+    def handle_starttag(self, name, namespace, nsprefix, attrs, *args, **kwargs):
+        if len(self.tagStack) <= MAX_DEPTH:  # the stack holds the document itself too
+            return super().handle_starttag(name, namespace, nsprefix, attrs, *args, **kwargs)
+        if self.builder.can_be_empty_element(name):
+            return None if self._hiding else super().handle_starttag(name, namespace, nsprefix, attrs, *args, **kwargs)
+        if name in _HIDE_DEEP or _HIDDEN.search(str((attrs or {}).get("style") or "")):
+            kind = "hide"
+            self._hiding += 1
+        elif name == "a" and not self._keeping and not self._hiding:
+            kind = "keep"
+            self._keeping += 1
+        else:
+            kind = "drop"
+        self._deep.append((name, kind))
+        self._deep_names[name] += 1
+        if kind == "keep":
+            return super().handle_starttag(name, namespace, nsprefix, attrs, *args, **kwargs)
+        if name in _BLOCKS_SET and not self._hiding:
+            super().handle_data("\n")
+        return None
+
+    def handle_endtag(self, name, nsprefix=None) -> None:
+        if not self._deep:
+            return super().handle_endtag(name, nsprefix)
+        if self.builder.can_be_empty_element(name):
+            if self.currentTag is not None and self.currentTag.name == name and not self.currentTag.contents:
+                super().handle_endtag(name, nsprefix)  # the void element just opened (bs4 closes it at once)
+            return  # a stray </br>: nothing to close
+        if not self._deep_names[name]:
+            self._close_deep(None)  # closes an element opened above the cap: everything opened since closes too
+            return super().handle_endtag(name, nsprefix)
+        self._close_deep(name)
+
+    def _close_deep(self, name: str | None) -> None:
+        """Close the tags opened beyond the cap down to the last ``name`` (all when None)."""
+        while self._deep:
+            tag, kind = self._deep.pop()
+            self._deep_names[tag] -= 1
+            if kind == "hide":
+                self._hiding -= 1
+            elif kind == "keep":
+                self._keeping -= 1
+                super().handle_endtag(tag)
+            elif tag in _BLOCKS_SET and not self._hiding:
+                super().handle_data("\n")
+            if tag == name:
+                return
+
+    def handle_data(self, data: str) -> None:
+        if not self._hiding:
+            super().handle_data(data)
+
+
+def parse_html(html: str) -> BeautifulSoup:
+    """The page's tree (html.parser), nesting capped at :data:`MAX_DEPTH`."""
+    return _Soup(html, builder=_Builder)
+
+
+def _remove(nodes) -> None:
+    """Take nodes out of the tree, each with its subtree, in one pass over each parent's children."""
+    by_parent: dict[int, tuple[object, set[int]]] = {}
+    for node in nodes:
+        if node.parent is not None:
+            by_parent.setdefault(id(node.parent), (node.parent, set()))[1].add(id(node))
+    for parent, ids in by_parent.values():
+        at = [i for i, child in enumerate(parent.contents) if id(child) in ids]
+        for i in reversed(at):
+            parent.contents[i].extract(_self_index=i)
 
 
 def html_to_text(html: str) -> str:
     """The visible text of a page, a line per block, title first."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse_html(html)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if getattr(tag, "decomposed", False):
+    # One walk, the tree unchanged: dropped tags, comments and navigation containers are skipped
+    # with their subtree; a block element ends a line; only the text of the first <body> counts.
+    parts: list[str] = []
+    body_span: list[int] = []  # [start, end) in parts of the first <body>
+    stack = [iter(soup.contents)]
+    after: list[str | None] = [None]  # what to add when the element on the stack closes
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            end = after.pop()
+            if end == "body":
+                body_span.append(len(parts))
+            elif end:
+                parts.append(end)
             continue
-        attrs = " ".join([tag.get("id") or "", " ".join(tag.get("class") or [])])
-        if attrs.strip() and _DROP_ATTR.search(attrs) and tag.name not in ("body", "html"):
-            tag.decompose()
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_after("\n")
-        if tag.name == "br":
-            tag.replace_with("\n")
-    body = soup.body or soup
-    text = body.get_text()
-    lines = [ln.strip() for ln in text.splitlines()]
+        name = getattr(child, "name", None)
+        if name is None:
+            if type(child) in (NavigableString, CData):
+                parts.append(str(child))
+            continue
+        if name in _DROP_TAGS:
+            continue
+        if name not in ("body", "html"):
+            attrs = " ".join([child.get("id") or "", " ".join(child.get("class") or [])])
+            if attrs.strip() and _DROP_ATTR.search(attrs):
+                continue
+        if name == "br":
+            parts.append("\n")
+            continue
+        if name == "body" and not body_span:
+            body_span.append(len(parts))
+            after.append("body")
+        else:
+            after.append("\n" if name in _BLOCKS_SET else None)
+        stack.append(iter(child.children))
+    if body_span:
+        parts = parts[body_span[0] : body_span[1] if len(body_span) > 1 else len(parts)]
+    lines = [ln.strip() for ln in "".join(parts).splitlines()]
     out = "\n".join(ln for ln in lines if ln)
     if title and title not in out[:500]:
         out = title + "\n" + out
@@ -70,7 +237,6 @@ _BLOCK_SET = set(_BLOCKS) | {"main", "header", "footer", "aside", "figure", "cen
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
 _TOTALPAGE = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 @_dc.dataclass(frozen=True)
@@ -144,7 +310,7 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
     elements outside the body, and from the label cells of a table inside the
     body when ``body_field_label`` matches them.
     """
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse_html(html)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     metas = tuple(
         (str(m.get("name")).strip().lower(), str(m.get("content") or "").strip())
@@ -153,13 +319,10 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
     base = soup.find("base", href=True)
     datastores = tuple(_datastores(soup))
     has_password = soup.find("input", attrs={"type": re.compile("^password$", re.I)}) is not None
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(("script", "style", "noscript", "template", "iframe", "svg", "canvas", "button",
-                              "select", "input", "textarea", "object", "embed")):
-        tag.decompose()
-    for tag in _outermost(soup.find_all(style=_HIDDEN)):
-        tag.decompose()
+    _remove(soup.find_all(string=lambda s: isinstance(s, Comment)))
+    _remove(_outermost(soup.find_all(("script", "style", "noscript", "template", "iframe", "svg", "canvas", "button",
+                                      "select", "input", "textarea", "object", "embed"))))
+    _remove(_outermost(soup.find_all(style=_HIDDEN)))
     root = soup.body or soup
     page_text = _render(root)
     text_chars = cjk_count(page_text)
@@ -199,8 +362,7 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
     body, body_chars = None, 0
     if body_el is not None:
         chrome = [t for t in body_el.find_all(True) if t.name not in ("table", "tbody", "tr", "td") and _is_chrome(t)]
-        for tag in _outermost(chrome):
-            tag.decompose()
+        _remove(_outermost(chrome))
         body = _render(body_el)
         body_chars = cjk_count(body)
         if body_chars < min_body:
@@ -210,7 +372,7 @@ def parse_page(html: str, body_selectors: Sequence[str] = (), field_label: re.Pa
 
 
 def _outermost(tags: list) -> list:
-    """The tags of a list that are not inside another tag of the list (decompose those only)."""
+    """The tags of a list that are not inside another tag of the list (remove those only)."""
     chosen = set(map(id, tags))
     return [t for t in tags if not any(id(p) in chosen for p in t.parents)]
 
@@ -233,14 +395,14 @@ def _datastores(soup) -> list[Datastore]:
         raw = script.string or script.get_text() or ""
         records = []
         for frag in _RECORD.findall(raw):
-            part = BeautifulSoup(frag, "html.parser")
+            part = parse_html(frag)
             for a in part.find_all("a", href=True):
                 records.append(Link(_text(a) or str(a.get("title") or ""), str(a["href"]).strip(),
                                     str(a.get("title") or "").strip(), "record"))
         nxt = _NEXTGROUP.search(raw)
         next_href = None
         if nxt:
-            a = BeautifulSoup(nxt.group(1), "html.parser").find("a", href=True)
+            a = parse_html(nxt.group(1)).find("a", href=True)
             next_href = str(a["href"]).strip() if a else None
         total = _TOTALPAGE.search(raw)
         holder = script.find_parent(id=True)
@@ -373,22 +535,23 @@ def _fields(root, in_body: set[int], field_label: re.Pattern, body_label: re.Pat
     label_of = labeller(field_label)
     body_label_of = labeller(body_label) if body_label is not None else None
     used: set[int] = set()
+    in_cell = _inside(root, ("td", "th", "dt")) if body_label_of is not None else set()
     for el in root.find_all(_FIELD_TAGS):
         if id(el) in used:
             continue
         if id(el) in in_body:
             # a metadata table printed at the top of the body: label cells only
-            if body_label_of is None or (el.name not in ("td", "th", "dt") and el.find_parent(("td", "th", "dt")) is None):
+            if body_label_of is None or (el.name not in ("td", "th", "dt") and id(el) not in in_cell):
                 continue
-            raw = el.get_text(" ", strip=True)
-            label = body_label_of(raw) if raw and len(raw) <= 16 else None
+            raw = _short_text(el, 16)
+            label = body_label_of(raw) if raw else None
             value = _value_after(el, label_of) if label else None
             if label and value:
                 used.update(map(id, el.find_all(True)))
                 yield label, _cut_at_label(value, label_of)
             continue
-        raw = el.get_text(" ", strip=True)
-        if not raw or len(raw) > 160:
+        raw = _short_text(el, 160)
+        if not raw:
             continue
         label = label_of(raw)
         if label:  # a label cell: its value is the next cell, or the text after it
@@ -397,12 +560,35 @@ def _fields(root, in_body: set[int], field_label: re.Pattern, body_label: re.Pat
                 used.update(map(id, el.find_all(True)))
                 yield label, _cut_at_label(value, label_of)
             continue
-        if any(t.name not in _INLINE_TAGS for t in el.find_all(True)):
+        if any(t.name not in _INLINE_TAGS for t in el.descendants if isinstance(t, Tag)):
             continue  # a container: its cells are visited on their own
         pairs = list(_split_pairs(raw, label_of))
         if pairs:
             used.update(map(id, el.find_all(True)))
             yield from pairs
+
+
+def _inside(root, names: tuple[str, ...]) -> set[int]:
+    """ids of the elements under ``root`` that have an ancestor named in ``names`` (one walk)."""
+    found = {id(root)} if any(p.name in names for p in root.parents) else set()
+    for el in root.descendants:
+        parent = el.parent
+        if getattr(el, "name", None) is not None and (id(parent) in found or parent.name in names):
+            found.add(id(el))
+    return found
+
+
+def _short_text(el, limit: int) -> str | None:
+    """``el.get_text(" ", strip=True)`` when it is at most ``limit`` characters long, else None
+    (a long element is not read to its end)."""
+    parts: list[str] = []
+    size = -1
+    for s in el.stripped_strings:
+        size += len(s) + 1
+        if size > limit:
+            return None
+        parts.append(s)
+    return " ".join(parts)
 
 
 def _cut_at_label(value: str, label_of) -> str:

@@ -17,6 +17,7 @@ OWNERS = {
     "docx": "kb/worddoc.py",
     "pypdf": "kb/pdftext.py",
     "requests": "kb/scrape/http.py",
+    "urllib3": "kb/scrape/http.py",
 }
 
 

@@ -7,7 +7,10 @@ A good citizen on government servers:
   and its Crawl-delay when longer than ours;
 * at most one request at a time per host, and a delay (default 1 s) between
   the end of one request and the start of the next to the same host;
-* connect and read timeouts, and a cap on the time a whole download may take;
+* connect and read timeouts, and a cap on the time a whole download may take
+  (``total_timeout``: the exchanges with the server for one URL, its redirects and
+  retries included, whatever the server does — a watchdog shuts the connection
+  when the time is up, so a body sent a byte at a time cannot outlast it);
 * retries with exponential backoff on timeouts, dropped connections, 429 and
   5xx, waiting as long as ``Retry-After`` asks (up to a limit);
 * a size cap, announced (Content-Length) or counted while reading;
@@ -35,6 +38,9 @@ from typing import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.connection import HTTPConnection as _HTTPConnection
+from urllib3.connection import HTTPSConnection as _HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +90,7 @@ RETRY_STATUS = frozenset({429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523,
 KEPT_HEADERS = ("content-type", "content-length", "content-encoding", "content-disposition", "last-modified",
                 "etag", "date", "server", "cache-control", "expires")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_CHUNK = 64 * 1024
+_CHUNK = 16 * 1024  # read size; the deadline is checked after each read
 
 
 class FetchError(Exception):
@@ -101,7 +107,7 @@ class FetchError(Exception):
 class FetchConfig:
     delay: float = 1.0  # seconds between requests to one host
     timeout: float = 20.0  # connect and read timeout, seconds
-    total_timeout: float = 300.0  # a whole download, seconds
+    total_timeout: float = 300.0  # a whole download (one URL: its requests, redirects and retries), seconds
     retries: int = 3  # further attempts after a timeout, a dropped connection, 429 or 5xx
     backoff: float | None = None  # first backoff, seconds (default: twice the delay); doubles each retry
     max_retry_after: float = 120.0  # a longer Retry-After gives up (try again later)
@@ -169,6 +175,8 @@ class HttpClient:
         self._hosts_lock = threading.Lock()
         self._resolved: dict[str, bool] = {}
         self.session = requests.Session()
+        self.session.mount("http://", _WatchedAdapter())
+        self.session.mount("https://", _WatchedAdapter())
         self.session.headers.update({
             "User-Agent": self.config.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/pdf,application/msword,"
@@ -206,11 +214,12 @@ class HttpClient:
         current = url
         seen = {url}
         attempts = 0
+        budget = _Budget(self.config.total_timeout)
         for _ in range(self.config.max_redirects + 1):
             self._check_url(current)
             if self.robots is not None:
                 self.robots.check(current)
-            status, headers, content, n = self._attempts(current, kind, cap, conditional)
+            status, headers, content, n = self._attempts(current, kind, cap, conditional, budget)
             attempts += n
             if status in _REDIRECTS and headers.get("location"):
                 nxt = urljoin(current, headers["location"].strip())
@@ -235,7 +244,8 @@ class HttpClient:
         for _ in range(5):  # RFC 9309: follow at least five redirects
             self._check_url(url)
             try:
-                status, headers, content, _ = self._attempts(url, "robots", 512 * 1024, {})
+                status, headers, content, _ = self._attempts(url, "robots", 512 * 1024, {},
+                                                             _Budget(self.config.total_timeout))
             except FetchError as exc:
                 if exc.kind in ("http", "timeout"):
                     return 503, b""  # unavailable: the site counts as closed (RFC 9309)
@@ -306,7 +316,7 @@ class HttpClient:
             finally:
                 h.next_at = self._clock() + delay
 
-    def _attempts(self, url: str, kind: str, cap: int, extra: dict) -> tuple[int, dict, bytes, int]:
+    def _attempts(self, url: str, kind: str, cap: int, extra: dict, budget: _Budget) -> tuple[int, dict, bytes, int]:
         """One request with retries: (status, lower-cased headers, body, attempts made)."""
         cfg = self.config
         last = ""
@@ -314,7 +324,7 @@ class HttpClient:
             wait = 0.0
             try:
                 with self._turn(url):
-                    status, headers, content = self._once(url, kind, cap, extra)
+                    status, headers, content = self._once(url, kind, cap, extra, budget)
             except _Retry as exc:
                 last = exc.reason
                 wait = exc.wait
@@ -336,27 +346,34 @@ class HttpClient:
         kind_of = "timeout" if "within" in last or "longer than" in last else ("http" if last.startswith("HTTP") else "connect")
         raise FetchError(url, f"{last} (gave up after {cfg.retries + 1} attempts)", kind_of)
 
-    def _once(self, url: str, kind: str, cap: int, extra: dict) -> tuple[int, dict, bytes]:
-        cfg = self.config
+    def _once(self, url: str, kind: str, cap: int, extra: dict, budget: _Budget) -> tuple[int, dict, bytes]:
+        """One exchange: the request, the headers and the body, within what is left of the budget."""
         start = self._clock()
+        try:
+            return self._exchange(url, kind, cap, extra, budget, start + budget.left)
+        finally:
+            budget.left -= self._clock() - start
+
+    def _exchange(self, url: str, kind: str, cap: int, extra: dict, budget: _Budget,
+                  deadline: float) -> tuple[int, dict, bytes]:
+        cfg = self.config
+        too_slow = FetchError(url, f"the download took longer than {budget.total:g} s; stopped", "timeout")
+        if deadline <= self._clock():
+            raise too_slow
         self.requests_made += 1
+        watch = _Watch(deadline - self._clock())
+        _local.watch = watch
+        r = None
         try:
-            r = self.session.get(url, headers=extra, timeout=(cfg.timeout, cfg.timeout), stream=True,
-                                 allow_redirects=False)
-        except requests.exceptions.ConnectTimeout:
-            raise _Retry(f"the server did not answer within {cfg.timeout:g} s") from None
-        except requests.exceptions.ReadTimeout:
-            raise _Retry(f"the server did not answer within {cfg.timeout:g} s") from None
-        except requests.exceptions.SSLError as exc:
-            raise FetchError(url, f"the TLS (https) connection failed ({_short(exc)})", "connect") from None
-        except requests.exceptions.ConnectionError as exc:
-            if "Name or service not known" in str(exc) or "NameResolution" in str(exc) or "getaddrinfo" in str(exc):
-                host = urlsplit(url).hostname
-                raise FetchError(url, f"cannot resolve the host name {host} (DNS lookup failed)", "dns") from None
-            raise _Retry(f"cannot connect to {urlsplit(url).netloc} ({_short(exc)})") from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError(url, f"the request failed ({_short(exc)})", "connect") from None
-        try:
+            try:
+                r = self.session.get(url, headers=extra, timeout=(cfg.timeout, cfg.timeout), stream=True,
+                                     allow_redirects=False)
+            except requests.exceptions.RequestException:
+                if watch.expired:
+                    raise too_slow from None
+                raise
+            if watch.expired:  # headers cut short by the watchdog read as if they had ended
+                raise too_slow
             headers = {k.lower(): v for k, v in r.headers.items()}
             status = r.status_code
             if status in _REDIRECTS or status in RETRY_STATUS or status == 304:
@@ -385,16 +402,162 @@ class HttpClient:
                     if len(body) > cap:
                         raise FetchError(url, f"the response is larger than the {_mb(cap)} cap; stopped reading",
                                          "size")
-                    if self._clock() - start > cfg.total_timeout:
-                        raise _Retry(f"the download took longer than {cfg.total_timeout:g} s")
-            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    requests.exceptions.ReadTimeout) as exc:
-                if "timed out" in str(exc).lower() or isinstance(exc, requests.exceptions.ReadTimeout):
+                    if self._clock() > deadline:
+                        raise too_slow
+            except requests.exceptions.RequestException:
+                if watch.expired:
+                    raise too_slow from None
+                raise
+            if watch.expired:  # the watchdog shut the connection: what was read may be cut short
+                raise too_slow
+            return status, headers, bytes(body)
+        except requests.exceptions.ConnectTimeout:
+            raise _Retry(f"the server did not answer within {cfg.timeout:g} s") from None
+        except requests.exceptions.ReadTimeout:
+            raise _Retry(f"the server did not answer within {cfg.timeout:g} s") from None
+        except requests.exceptions.SSLError as exc:
+            raise FetchError(url, f"the TLS (https) connection failed ({_short(exc)})", "connect") from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if r is not None:  # the connection broke while the body was read
+                if "timed out" in str(exc).lower():
                     raise _Retry(f"the server did not answer within {cfg.timeout:g} s") from None
                 raise _Retry(f"the connection broke while reading ({_short(exc)})") from None
-            return status, headers, bytes(body)
+            if "Name or service not known" in str(exc) or "NameResolution" in str(exc) or "getaddrinfo" in str(exc):
+                host = urlsplit(url).hostname
+                raise FetchError(url, f"cannot resolve the host name {host} (DNS lookup failed)", "dns") from None
+            raise _Retry(f"cannot connect to {urlsplit(url).netloc} ({_short(exc)})") from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(url, f"the request failed ({_short(exc)})", "connect") from None
         finally:
-            r.close()
+            _local.watch = None
+            watch.finish()  # before the connection goes back to the pool
+            if r is not None:
+                r.close()
+
+
+class _Budget:
+    """The time a download may still take: the exchanges with the server for one URL count
+    (its redirects and retries too); waiting for our turn at the host and backing off do not."""
+
+    def __init__(self, seconds: float):
+        self.total = seconds
+        self.left = seconds
+
+
+# -- the watchdog: a download's connections are shut when its time is up ---------------------------
+#
+# The read timeout bounds each wait for the server, not the whole: a server that sends a byte
+# every few seconds would satisfy it for ever.  So each exchange runs under a _Watch: the
+# connections urllib3 opens or reuses for it register a duplicate of their socket (the thread's
+# current watch), and a timer shuts those sockets down at the deadline; the blocked read then
+# fails at once, whether it waits for the TLS handshake, the headers or the body.
+
+_local = threading.local()
+
+
+class _Watch:
+    def __init__(self, seconds: float):
+        self.lock = threading.Lock()
+        self.socks: list[socket.socket] = []
+        self.expired = False
+        self.finished = False
+        self.timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def add(self, sock) -> None:
+        try:  # a duplicate: it reaches the connection even once TLS has taken over the socket object
+            dup = socket.fromfd(sock.fileno(), sock.family, sock.type, sock.proto)
+        except (OSError, ValueError, AttributeError):
+            return
+        with self.lock:
+            if self.finished:
+                dup.close()
+                return
+            self.socks.append(dup)
+            if self.expired:
+                _shut(dup)
+
+    def _expire(self) -> None:
+        with self.lock:
+            if self.finished:
+                return
+            self.expired = True
+            for sock in self.socks:
+                _shut(sock)
+
+    def finish(self) -> None:
+        """No shutting down after this returns; the duplicates are closed."""
+        self.timer.cancel()
+        with self.lock:
+            self.finished = True
+            socks, self.socks = self.socks, []
+        for sock in socks:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _watched(sock) -> None:
+    watch = getattr(_local, "watch", None)
+    if watch is not None and sock is not None:
+        watch.add(sock)
+
+
+class _WatchedConnection:
+    """Registers the socket of each new or reused connection with the thread's current watch."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()  # connected; TLS (https) comes after
+        _watched(sock)
+        return sock
+
+    def putrequest(self, *args, **kwargs):
+        if getattr(self, "sock", None) is not None:  # a kept-alive connection, used again
+            _watched(self.sock)
+        return super().putrequest(*args, **kwargs)
+
+
+class _WatchedHTTPConnection(_WatchedConnection, _HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, _HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with watched connections (directly and through an HTTP proxy; a SOCKS
+    proxy keeps its own connections: there the deadline is checked after each read only)."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
 
 
 class _Retry(Exception):
