@@ -357,6 +357,99 @@ def test_negatives_produce_nothing(text):
     assert run(text, PUNING) == []
 
 
+# --- issue 11: central ministries, provincial departments, more prose shapes ----
+
+ANHUI = Region("340000", "安徽省", "province")
+LUAN = Region("341522", "霍邱县", "county", "341500", "六安市", "340000", "安徽省")
+
+
+@pytest.mark.parametrize("raw,region,expected", [
+    ("教育部", None, "教育部"),
+    ("教育部", LUAN, "教育部"),
+    ("国家发展和改革委员会", ANHUI, "国家发展改革委"),
+    ("人力资源和社会保障部", None, "人力资源社会保障部"),
+    ("住房和城乡建设部", LUAN, "住房城乡建设部"),
+    ("国家卫生健康委员会", None, "国家卫生健康委"),
+    ("县教体局", LUAN, "霍邱县教育体育局"),
+    ("县教育体育局", LUAN, "霍邱县教育体育局"),
+])
+def test_canonical_central_and_county(raw, region, expected):
+    assert canonical_unit(raw, region) == (expected, False)
+
+
+def test_central_qiantou_paren_without_prefix():
+    text = ("二、重点任务\n\n1.改善寄宿条件。各地要补齐宿舍床位。(教育部牵头,国家发展改革委、民政部按职责分工负责)\n"
+            "2.配齐卫生人员。每校至少配备1名卫生专业人员。(国家卫生健康委、教育部按职责分工负责)\n")
+    recs = run(text, None)
+    assert triples(recs) == [("教育部", "lead", "x_牵头"), ("国家发展改革委", "co", "x_牵头"), ("民政部", "co", "x_牵头"),
+                             ("国家卫生健康委", None, NOT_DECLARED), ("教育部", None, NOT_DECLARED)]
+    assert text[slice(*recs[0].task_span)] == "1.改善寄宿条件。各地要补齐宿舍床位。"
+
+
+def test_central_huitong_object_ends_at_preposition():
+    text = ("三、保障措施\n\n(一)强化督导。教育部会同人力资源社会保障部、财政部对各地落实情况开展督查。"
+            "民政部将会同国家统计局加大监测力度。\n")
+    assert triples(run(text, None)) == [
+        ("教育部", "lead", "prose_会同"), ("人力资源社会保障部", "co", "prose_会同"), ("财政部", "co", "prose_会同"),
+        ("民政部", "lead", "prose_会同"), ("国家统计局", "co", "prose_会同")]
+
+
+def test_wei_qiantou_danwei_with_members_or_huitong():
+    text = ("四、组织实施\n\n(一)建立联席机制。省教育厅为牵头单位,省民政厅、省财政厅为成员单位,每季度会商一次。\n"
+            "(二)加强协调。省财政厅为牵头单位,会同省教育厅、省人力资源社会保障厅等部门制定补助办法。\n")
+    assert triples(run(text, ANHUI)) == [
+        ("安徽省教育厅", "lead", "prose_牵头"), ("安徽省民政厅", "co", "prose_牵头"), ("安徽省财政厅", "co", "prose_牵头"),
+        ("安徽省财政厅", "lead", "prose_牵头"), ("安徽省教育厅", "co", "prose_牵头"),
+        ("安徽省人力资源和社会保障厅", "co", "prose_牵头")]
+
+
+def test_you_qiantou_closing_an_item_covers_the_item():
+    text = "二、任务\n\n1.补充教师。每年招聘教师不少于300名。由县教体局牵头,县委编办、县财政局配合。\n"
+    recs = run(text, LUAN)
+    assert triples(recs) == [("霍邱县教育体育局", "lead", "prose_牵头"), ("霍邱县委编办", "co", "prose_牵头"),
+                             ("霍邱县财政局", "co", "prose_牵头")]
+    assert text[slice(*recs[0].task_span)] == "1.补充教师。每年招聘教师不少于300名。由县教体局牵头,县委编办、县财政局配合"
+
+
+def test_joint_duty_sentence_has_no_lead():
+    text = "三、保障\n\n县财政局、县教育体育局按职责分工负责,将营养餐补助列入年度预算。\n"
+    assert triples(run(text, LUAN)) == [("霍邱县财政局", None, NOT_DECLARED), ("霍邱县教育体育局", None, NOT_DECLARED)]
+
+
+def test_fuze_paren_names_the_lead():
+    text = "二、任务\n\n3.开展培训。每年培训教师2000人次。(县教育体育局负责)\n"
+    assert triples(run(text, LUAN)) == [("霍邱县教育体育局", "lead", "x_负责")]
+
+
+def test_article_fuze_then_duty_clause():
+    text = "第五条 区教育局负责学校布局的统筹管理,区财政局、区民政局按照各自职责做好相关工作。\n"
+    assert triples(run(text, DISTRICT)) == [("铁西区教育局", "lead", "prose_负责"), ("铁西区财政局", "co", "prose_负责"),
+                                            ("铁西区民政局", "co", "prose_负责")]
+
+
+def test_unit_as_subject_of_routine_action():
+    text = "二、任务\n\n2.严格编制管理。县委编办每两年核定一次中小学教职工编制。\n"
+    assert triples(run(text, LUAN)) == [("霍邱县委编办", "lead", "prose_subject")]
+
+
+def test_wo_ting_is_the_issuer():
+    text = ("安徽省教育厅关于某某市申请开展学前教育普及普惠督导评估的复函\n皖教函〔2023〕15号\n某某市人民政府:\n"
+            "你市来函收悉。现函复如下:\n一、同意你市开展创建工作。\n二、我厅将会同省财政厅在项目安排上予以支持。\n"
+            "安徽省教育厅\n2023年5月8日\n")
+    recs = run(text, ANHUI)
+    assert triples(recs) == [("安徽省教育厅", "lead", "prose_会同"), ("安徽省财政厅", "co", "prose_会同")]
+    assert recs[0].unit_raw == "我厅" and text[recs[0].span.start:recs[0].span.end] == "我厅"
+
+
+@pytest.mark.parametrize("text", [
+    "二、任务\n\n1.中央财政按照每生每年500元给予补助。教育行政部门要加强指导。\n",
+    "二、任务\n\n1.我局将加强督导检查。\n",
+    "二、任务\n\n1.各县(市、区)每年组织一次评估。\n",
+])
+def test_new_shapes_negatives(text):
+    assert run(text, LUAN) == []
+
+
 ALPHABET = "0123456789.%:、,;。()年月日到前起以上下不低于市县区省局委办厅联街道镇各牵头责任单位配合负责会同将下同排名第一位为\n "
 REAL_LINES = [ln for short in SEEDS for ln in seed(short)[0].split("\n") if ln.strip()]
 

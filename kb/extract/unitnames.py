@@ -12,6 +12,8 @@ Rules, in order:
   zone + 管委会`` (晋江经济开发区管委会, as in the gold) and are flagged as
   collectives too (a zone administers several towns);
 * 团市委/团县委 … become 共青团<region>委 (共青团温岭市委);
+* central organs (教育部, 国家发展和改革委员会, 人社部 …) become their official
+  short name (国家发展改革委, 人力资源社会保障部) without any region prefix;
 * a name written with an explicit region keeps it (揭阳市生态环境局普宁分局,
   泉州市政府办公室 → 泉州市人民政府办公室); only the department part is
   mapped through the alias table, and only when it is a known alias;
@@ -41,7 +43,7 @@ from importlib import resources
 from ..models import Region
 from ..regions import lookup
 
-__all__ = ["canonical_unit", "clean_name", "has_prefix", "is_collective", "looks_like_unit", "is_anchored", "region_short",
+__all__ = ["canonical_unit", "central_unit", "clean_name", "has_prefix", "is_collective", "looks_like_unit", "is_anchored", "region_short",
            "list_items", "split_top", "top_parens", "trim"]
 
 LEVELS = "省市县区州旗盟"
@@ -68,6 +70,7 @@ class _Aliases:
     party: dict[str, str]
     party_bare: frozenset[str]  # party organs recognisable without 委 (编办, 宣传部 …)
     zones: tuple[str, ...]
+    central: dict[str, str]  # central organs, any written form -> official short name
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +79,14 @@ def _aliases() -> _Aliases:
     party = dict(raw.get("party", {}))
     bare = frozenset(k for k in party if k not in {"办", "办公室", "办公厅", "外办", "台办"})
     zones = tuple(sorted(raw.get("zones", []), key=len, reverse=True))
-    return _Aliases(dict(raw.get("departments", {})), party, bare, zones)
+    return _Aliases(dict(raw.get("departments", {})), party, bare, zones, dict(raw.get("central", {})))
+
+
+def central_unit(name: str) -> str | None:
+    """The official short name of a central organ written as cleaned ``name``
+    (国家发展和改革委员会 → 国家发展改革委), else None.  Central organs take no
+    region prefix whatever the document's region."""
+    return _aliases().central.get(name)
 
 
 def clean_name(raw: str) -> str:
@@ -195,6 +205,9 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
         return "", False
     if is_collective(name):
         return name, True
+    central = central_unit(name)
+    if central:
+        return central, False
     m = _LEAGUE.match(name)
     if m:
         return "共青团" + _level_region(m.group(1), region) + "委", False
@@ -223,7 +236,7 @@ def looks_like_unit(name: str) -> bool:
     """Whether cleaned ``name`` reads as an organisation (suffix 局/委/办/政府/街道 …)."""
     if not 2 <= len(name) <= 40 or _JUNK.search(name):
         return False
-    if _LEAGUE.match(name) or _is_department(name):
+    if _LEAGUE.match(name) or _is_department(name) or central_unit(name):
         return True
     core = _PAREN_TAIL.sub("", name)
     return len(core) >= 2 and bool(_UNIT_SUFFIX.search(core))
@@ -234,7 +247,7 @@ def is_anchored(name: str) -> bool:
     region prefix, or is a collective, a zone, 团市委 or a known department."""
     if not looks_like_unit(name):
         return False
-    if is_collective(name) or _LEAGUE.match(name) or _zone(name):
+    if is_collective(name) or _LEAGUE.match(name) or _zone(name) or central_unit(name):
         return True
     if name[0] in LEVELS and len(name) > 2 and name[1] not in "级直":
         return True

@@ -14,13 +14,25 @@ parentheses closing a task paragraph ("…。(市教育局、市发展改革局,
 * ``declared_first_is_lead`` — this parenthetical says 排名第一位为牵头单位:
   first unit lead, the others co; ``inherited_first_is_lead (下同)`` — a later
   list of a document whose declaration said 下同;
-* ``x_牵头`` — "X牵头, Y按职责分工负责/配合": X lead, Y co;
+* ``x_牵头`` — "X牵头, Y按职责分工负责/配合": X lead, Y co; ``x_负责`` —
+  "(X负责)": X lead;
 * ``label_牵头单位`` (lead); ``label_配合单位``, ``label_协办单位`` … (co);
   ``label_责任单位`` (co, beside a 牵头 label of the same block);
-* ``prose_负责`` / ``prose_牵头`` (lead); ``prose_会同`` (X lead, Y co);
+* ``prose_负责`` / ``prose_牵头`` (lead; also "X为牵头单位, Y为成员单位" and
+  "X为牵头单位, 会同Y": Y co; "X负责…, Y按照各自职责做好…": Y co);
+  ``prose_会同`` (X lead, Y co; "X将会同Y" too, the object ending at the verb
+  or preposition that follows it: 对/在/向/加大 …);
   ``prose_配合`` / ``prose_协助`` (subject co, object lead); ``prose_subject``
-  (subject of 将…/共同…: lead);
-* ``not_declared`` — role ``None``, order kept (001's 责任单位, 003's table).
+  (subject of 将…/共同…, or a prefixed unit as the subject of a routine
+  administrative action, "县委编办每年核定…": lead);
+* ``not_declared`` — role ``None``, order kept (001's 责任单位, 003's table,
+  "X、Y按职责分工负责" without any 牵头).
+
+Central organs (教育部, 国家发展改革委 …) are named by their official short
+names without a region; 我厅/我局 … become the issuing organ of that kind when
+the document's issuers name exactly one (else the record is dropped).  A
+"由X牵头, Y配合。" sentence that closes an item (nothing after the units) is
+the assignment of the whole item: its task runs from the line start.
 
 Not read: clauses of kind ``back`` and 抄送/主送 lines, 领导小组 member lists
 ("成  员:余海波(市府办)"), ordinary parentheticals ("(2023—2025年)", "(市、区)",
@@ -56,20 +68,45 @@ _LINE_LABEL = re.compile(rf"(?:^|(?<=[。;;]))[ \t\u3000]*({_LABEL_WORDS})[ \t\u
 _FIRST_LEAD = re.compile(r"(?:第一|首)(?:位|个|家|名)?的?(?:单位|部门)?(?:为|是)牵头")
 _SAME_BELOW = re.compile(r"^(?:以下同|下同|后同|下文同)$")
 _TAIL = re.compile(
-    r"(?:牵头(?:负责)?|(?:按照?|根据)?(?:各自)?职责(?:分工)?(?:负责|落实)?|分工负责|共同负责|配合(?:落实)?|协助|协办|参与)$"
+    r"(?:牵头(?:负责)?|(?:按照?|根据)?(?:各自)?职责(?:分工)?(?:负责|落实)?|分工负责|共同负责|配合(?:落实)?|协助|协办|参与|负责)$"
 )
 _LINE = re.compile(r"[^\n]+")
 _SENT_END = "。;;!?!?:"
 _SENT_END_RE = re.compile("[。;;!?!?::]")
-_CUE_CHARS = re.compile("负责|牵头|会同|配合|协助|将|共同")
-_HEAD_NUM = re.compile(r"[ \t\u3000]*(?:[((][一二三四五六七八九十\d]{1,3}[))]|[一二三四五六七八九十]{1,3}[、是]|\d{1,2}[.、.](?!\d))?[ \t\u3000]*")
+_CUE_CHARS = re.compile("负责|牵头|会同|配合|协助|将|共同|每年|每学年|每学期|每两年|每三年|定期|及时|统一")
+_HEAD_NUM = re.compile(r"[ \t\u3000]*(?:第[一二三四五六七八九十百零〇\d]{1,5}条[ \t\u3000]*|[((][一二三四五六七八九十\d]{1,3}[))]|[一二三四五六七八九十]{1,3}[、是]|\d{1,2}[.、.](?!\d))?[ \t\u3000]*")
 _PROSE = re.compile(
-    r"由?(?P<subj>[^,,;;。:!?\n]{2,80}?)(?:(?:具体|统一|分别|要|应|应当|积极|主动|切实)?"
-    r"(?P<cue>负责(?!同志|人)|牵头|会同|配合|协助)|(?P<cue2>将|共同))"
+    r"由?(?P<subj>[^,,;;。:!?\n]{2,80}?)(?P<duty>按照?(?:各自)?职责(?:分工)?)?"
+    r"(?:(?:具体|统一|分别|要|应|应当|积极|主动|切实|将)?"
+    r"(?P<cue>负责(?!同志|人)|牵头|会同|配合|协助|为牵头(?:单位|部门))|(?P<cue2>将|共同))"
 )
-_OBJECT = re.compile(r"(?P<obj>[^,,;;。]{2,60}?)(?=共同|一起|负责|做好|开展|研究|制定|抓好|推进|落实|实施|组织|建立|完善|加强|,|,|;|;|$)")
-_AFTER_LEAD = re.compile(r"(?P<units>[^,,;;。]{2,80}?)(?:等(?:部门|单位))?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?(?P<verb>配合|协助|参与|分工负责|负责|落实)")
-_MEMBER_LIST = re.compile(r"组\s*长|成\s*员|副组长|主\s*任\s*[::]")
+# the object of 会同/配合/协助: a unit list up to the verb or preposition that follows it
+_OBJECT = re.compile(
+    r"(?P<obj>[^,,;;。]{2,60}?)(?:等(?:部门|单位))?(?=共同|一起|负责|做好|开展|研究|制定|抓好|推进|落实|实施|组织|建立|完善|加强|加大|"
+    r"对|在|向|就|予以|争取|,|,|;|;|$)"
+)
+_AFTER_LEAD = re.compile(
+    r"(?P<units>[^,,;;。]{2,80}?)(?:等(?:部门|单位))?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?"
+    r"(?P<verb>配合|协助|参与|分工负责|负责|落实|为(?:成员|配合|责任|参与)(?:单位|部门))"
+)
+# after "X负责…": "Y、Z按照各自职责做好…" names co-operating units
+_AFTER_DUTY = re.compile(
+    r"(?P<units>[^,,;;。]{2,80}?)(?:等(?:部门|单位))?(?:要|应)?按照?(?:各自)?(?:职责|职能)(?:分工)?"
+    r"(?:做好|负责|落实|配合|抓好|协同|共同)"
+)
+_WITH = re.compile(r"会同")
+# "县委编办每年核定…": a named unit as the subject of an administrative action
+_ACTION = re.compile(
+    r"(?P<subj>[^,,;;。:!?\n、]{2,24}?)(?:每年|每学年|每学期|每两年|每三年|定期|及时|统一)"
+    r"(?:核定|核拨|拨付|审核|审批|编制|制定|组织|安排|开展|督导|评估|通报|公布)"
+)
+# what may follow the last unit of a sentence that only assigns units ("…,Y、Z配合。")
+_CLOSING = re.compile(
+    r"(?:等(?:部门|单位))?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?(?:牵头|配合|参与|协助|分工负责|负责|落实)?[ \t\u3000]*$"
+)
+# "我厅/我局/我委": the issuing organ speaking of itself
+_SELF = re.compile(r"^我(?:厅|局|委|办|部)$")
+_MEMBER_LIST = re.compile(r"组\s*长|成\s*员(?!单位)|副组长|主\s*任\s*[::]")
 _MEMBER_START = re.compile(r"[ \t\u3000]*(?:组\s*长|副组长|成\s*员|主\s*任|副主任)\s*[::]")
 _SKIP_LINE = re.compile(r"^[ \t\u3000]*(?:抄送|主送|分送|抄报|发送|印送|[省市县区]有关单位)[::]", re.M)
 _CO_LABELS = ("配合", "协办", "协同", "参与")
@@ -88,7 +125,21 @@ class _Seg:
 
 @dataclass
 class _State:
+    text: str = ""
     first_is_lead: bool = False  # a 排名第一位为牵头单位,下同 declaration has been read
+    issuers: tuple[str, ...] | None = None  # the document's issuers, read when 我厅/我局 … is met
+
+    def issuer(self, kind: str) -> str | None:
+        """The issuing organ whose name ends with ``kind`` (厅, 局 …), if exactly one does."""
+        if self.issuers is None:
+            from ..metadata import extract_metadata  # only for documents that speak of themselves
+            try:
+                self.issuers = tuple(extract_metadata(self.text).issuers)
+            except Exception:  # metadata trouble must not stop unit extraction
+                log.debug("units: issuers not read", exc_info=True)
+                self.issuers = ()
+        found = [i for i in self.issuers if clean_name(i).endswith(kind)]
+        return clean_name(found[0]) if len(found) == 1 else None
 
 
 def _segments(text: str, s: int, e: int) -> list[_Seg]:
@@ -136,6 +187,8 @@ def _roles(segs: list[_Seg], first_rule: str | None) -> list[_Role]:
     flat = [(seg, it) for seg in segs if not seg.rule for it in seg.items]
     if any(seg.tail and seg.tail.startswith("牵头") for seg, _ in flat):
         return [(it, "lead" if seg.tail and seg.tail.startswith("牵头") else "co", "x_牵头") for seg, it in flat]
+    if flat and all(seg.tail == "负责" and not seg.label for seg, _ in flat):
+        return [(it, "lead", "x_负责") for seg, it in flat]  # "(县教育局负责)"
     has_lead_label = any(seg.label and seg.label.startswith("牵头") for seg, _ in flat)
     out = []
     for i, (seg, it) in enumerate(flat):
@@ -196,45 +249,100 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
     return _records(text, segs, _roles(segs, first_rule), region, form, task)
 
 
-def _prose(text: str, s: int, e: int, region: Region | None) -> list[Responsibility]:
+def _subject_ok(names: list[str]) -> bool:
+    return bool(names) and all(looks_like_unit(n) or _SELF.match(n) for n in names) and (
+        is_anchored(names[0]) or bool(_SELF.match(names[0])))
+
+
+def _unit_list(text: str, s: int, e: int) -> list[tuple[int, int]] | None:
+    """The items of text[s:e] when it is a unit list opening with an anchored name."""
+    items = list_items(text, s, e)
+    names = [clean_name(text[a:b]) for a, b in items]
+    if not items or not all(looks_like_unit(n) for n in names) or not is_anchored(names[0]):
+        return None
+    return items
+
+
+def _prose(text: str, s: int, e: int, region: Region | None, ctx: _State) -> list[Responsibility]:
     """A sentence text[s:e] opening with units and a responsibility verb."""
-    m = _PROSE.match(text, s, e)
-    if not m or _MEMBER_LIST.search(text, s, e):
+    if _MEMBER_LIST.search(text, s, e):
         return []
+    m = _PROSE.match(text, s, e)
+    if not m:
+        return _action(text, s, e, region, ctx)
     subj = list_items(text, m.start("subj"), m.end("subj"))
     names = [clean_name(text[a:b]) for a, b in subj]
-    if not names or not all(looks_like_unit(n) for n in names) or not is_anchored(names[0]):
-        return []
+    if not _subject_ok(names):
+        return _action(text, s, e, region, ctx)
     if m.group("cue2") and any(is_collective(n) for n in names):
         return []  # "各地、各学校要将…": an exhortation, not an assignment
     cue = m.group("cue") or m.group("cue2")
+    if cue.startswith("为牵头"):
+        cue = "牵头"
     task = trim(text, s, e)
-    subject_role = "co" if cue in ("配合", "协助") else "lead"
-    rule = f"prose_{cue}" if m.group("cue") else "prose_subject"
+    if m.group("duty") and cue == "负责":
+        # "X、Y按职责分工负责": joint duty, no lead named
+        subject_role, rule = None, NOT_DECLARED
+    else:
+        subject_role = "co" if cue in ("配合", "协助") else "lead"
+        rule = f"prose_{cue}" if m.group("cue") else "prose_subject"
     segs = [_Seg(subj, None, None)]
     roles = [(it, subject_role, rule) for it in subj]
     if cue in ("会同", "配合", "协助"):
         o = _OBJECT.match(text, m.end(), e)
-        if o:
-            obj = list_items(text, o.start("obj"), o.end("obj"))
-            if obj and all(looks_like_unit(clean_name(text[a:b])) for a, b in obj) and is_anchored(clean_name(text[obj[0][0]:obj[0][1]])):
-                segs.append(_Seg(obj, None, None))
-                roles += [(it, "co" if cue == "会同" else "lead", rule) for it in obj]
-    elif cue == "牵头":
+        obj = _unit_list(text, o.start("obj"), o.end("obj")) if o else None
+        if obj:
+            segs.append(_Seg(obj, None, None))
+            roles += [(it, "co" if cue == "会同" else "lead", rule) for it in obj]
+    elif cue == "牵头" or (cue == "负责" and subject_role == "lead"):
+        after = _AFTER_LEAD if cue == "牵头" else _AFTER_DUTY
         for a, b in split_top(text, m.end(), e, ",,")[1:]:
-            f = _AFTER_LEAD.match(text, *trim(text, a, b))
-            if not f:
-                break
-            its = list_items(text, f.start("units"), f.end("units"))
-            if not its or not all(looks_like_unit(clean_name(text[x:y])) for x, y in its):
+            a, b = trim(text, a, b)
+            if cue == "牵头" and _WITH.match(text, a, b):  # "X为牵头单位,会同Y…"
+                o = _OBJECT.match(text, a + 2, b)
+                obj = _unit_list(text, o.start("obj"), o.end("obj")) if o else None
+                if not obj:
+                    break
+                segs.append(_Seg(obj, None, None))
+                roles += [(it, "co", rule) for it in obj]
+                continue
+            f = after.match(text, a, b)
+            its = _unit_list(text, f.start("units"), f.end("units")) if f else None
+            if not its:
                 break
             segs.append(_Seg(its, None, None))
             roles += [(it, "co", rule) for it in its]
-    return _records(text, segs, roles, region, "prose", task)
+    return _resolve_self(_records(text, segs, roles, region, "prose", task), ctx)
+
+
+def _action(text: str, s: int, e: int, region: Region | None, ctx: _State) -> list[Responsibility]:
+    """"县委编办每年核定…": one named unit (with its level or region prefix) as the
+    subject of a routine administrative action is the unit responsible for it."""
+    m = _ACTION.match(text, s, e)
+    if not m:
+        return []
+    name = clean_name(m.group("subj"))
+    if not looks_like_unit(name) or is_collective(name) or not has_prefix(name) or not is_anchored(name):
+        return []
+    it = (m.start("subj"), m.end("subj"))
+    return _records(text, [_Seg([it], None, None)], [(it, "lead", "prose_subject")], region, "prose", trim(text, s, e))
+
+
+def _resolve_self(recs: list[Responsibility], ctx: _State) -> list[Responsibility]:
+    """我厅/我局 … become the issuing organ of that kind; dropped when the issuer is unknown."""
+    out = []
+    for r in recs:
+        if _SELF.match(clean_name(r.unit_raw)):
+            organ = ctx.issuer(clean_name(r.unit_raw)[-1])
+            if not organ:
+                continue
+            r = replace(r, unit=organ)
+        out.append(r)
+    return out
 
 
 def _prose_line(text: str, ls: int, le: int, parens: list[tuple[int, int]],
-                region: Region | None) -> list[Responsibility]:
+                region: Region | None, state: _State) -> list[Responsibility]:
     """Prose responsibilities of every sentence of one line (outside parentheses).
 
     A sentence may assign several units in comma clauses ("市教育局负责统筹,
@@ -259,13 +367,18 @@ def _prose_line(text: str, ls: int, le: int, parens: list[tuple[int, int]],
             sub = trim(text, sub, stop, " \t\u3000")[0]
             if sub < consumed or not _CUE_CHARS.search(text, sub, min(stop, sub + 90)):
                 continue
-            recs = _prose(text, sub, stop, region)
+            recs = _prose(text, sub, stop, region, state)
             if recs:
                 found.append((sub, recs))
                 consumed = max(r.span.end for r in recs)
         for k, (sub, recs) in enumerate(found):
             if k + 1 < len(found):
                 task = trim(text, sub, found[k + 1][0])
+                recs = [replace(r, task_span=task) for r in recs]
+            elif (sub == st and st > starts[0] and _CLOSING.match(text, consumed, stop)
+                  and not text[stop + 1:le].strip(" \t\u3000\r")):
+                # "…。由X牵头,Y配合。" closing an item: the assignment of the item's tasks
+                task = trim(text, ls, stop, " \t\u3000")
                 recs = [replace(r, task_span=task) for r in recs]
             out += recs
     return out
@@ -344,7 +457,7 @@ def _clause_units(text: str, c: Clause, region: Region | None, state: _State) ->
                 task_end = min(task_end, o)
                 out += found
         if c.kind in ("heading", "item", "appendix", "front"):
-            out += _prose_line(text, ls, le, parens, region)
+            out += _prose_line(text, ls, le, parens, region, state)
         if task_end > ls:
             prev_task = trim(text, ls, task_end, " \t\u3000")
     flush()
@@ -357,7 +470,7 @@ def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Regio
     parts = sorted((c for c in clauses if 0 <= c.start < c.end <= n), key=lambda c: c.start)
     if not parts:
         parts = [Clause((), "", 0, n, "item", text)] if n else []
-    state = _State()
+    state = _State(text)
     out: list[Responsibility] = []
     for c in parts:
         if c.kind == "back":
