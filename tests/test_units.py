@@ -441,6 +441,13 @@ def test_wo_ting_is_the_issuer():
     assert recs[0].unit_raw == "我厅" and text[recs[0].span.start:recs[0].span.end] == "我厅"
 
 
+def test_without_region_units_take_the_issuers_county():
+    text = ("长阳自治县人民政府办公室关于印发长阳自治县学前教育提升行动方案的通知\n各乡镇人民政府:\n现印发给你们。\n"
+            "长阳自治县人民政府办公室\n2023年3月1日\n长阳自治县学前教育提升行动方案\n一、任务\n"
+            "(一)扩充资源。新建幼儿园3所。(牵头单位:县教育局;配合单位:县财政局)\n")
+    assert [(r.unit, r.role) for r in run(text, None)] == [("长阳土家族自治县教育局", "lead"), ("长阳土家族自治县财政局", "co")]
+
+
 @pytest.mark.parametrize("text", [
     "二、任务\n\n1.中央财政按照每生每年500元给予补助。教育行政部门要加强指导。\n",
     "二、任务\n\n1.我局将加强督导检查。\n",

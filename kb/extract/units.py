@@ -131,6 +131,10 @@ class _State:
 
     def issuer(self, kind: str) -> str | None:
         """The issuing organ whose name ends with ``kind`` (厅, 局 …), if exactly one does."""
+        found = [i for i in self.issuers_read() if clean_name(i).endswith(kind)]
+        return clean_name(found[0]) if len(found) == 1 else None
+
+    def issuers_read(self) -> tuple[str, ...]:
         if self.issuers is None:
             from ..metadata import extract_metadata  # only for documents that speak of themselves
             try:
@@ -138,8 +142,7 @@ class _State:
             except Exception:  # metadata trouble must not stop unit extraction
                 log.debug("units: issuers not read", exc_info=True)
                 self.issuers = ()
-        found = [i for i in self.issuers if clean_name(i).endswith(kind)]
-        return clean_name(found[0]) if len(found) == 1 else None
+        return self.issuers
 
 
 def _segments(text: str, s: int, e: int) -> list[_Seg]:
@@ -464,13 +467,45 @@ def _clause_units(text: str, c: Clause, region: Region | None, state: _State) ->
     return out
 
 
+_LEVEL_UNIT = re.compile(r"[省市县区州旗盟](?:委|人民政府|政府|教育|财政|发展|人力|住房|自然|卫生)")
+_AUTONOMOUS = re.compile(r"自治([县州旗])$")
+
+
+def _issuer_region(issuers: Sequence[str]) -> Region | None:
+    """The one region the issuing organs are named after (威宁自治县人民政府办公室 →
+    威宁彝族回族苗族自治县), else None."""
+    from ..regions import lookup
+
+    found: dict[str, Region] = {}
+    for issuer in issuers:
+        name = clean_name(issuer)
+        for i in range(min(len(name) - 1, 14), 1, -1):
+            if name[i - 1] not in "省市县区州旗盟":
+                continue
+            head = name[:i]
+            hits = lookup(head) or lookup(_AUTONOMOUS.sub(r"\1", head))
+            if len(hits) == 1:
+                found[hits[0].code] = hits[0]
+                break
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Region | None) -> list[Responsibility]:
-    """Every responsible unit of a plan, in document order (never raises)."""
+    """Every responsible unit of a plan, in document order (never raises).
+
+    Without a region, units written with a bare level prefix (县教育局) take the
+    region the document's issuers are named after, when they name exactly one.
+    """
     n = len(text)
     parts = sorted((c for c in clauses if 0 <= c.start < c.end <= n), key=lambda c: c.start)
     if not parts:
         parts = [Clause((), "", 0, n, "item", text)] if n else []
     state = _State(text)
+    if region is None and _LEVEL_UNIT.search(text):
+        try:
+            region = _issuer_region(state.issuers_read())
+        except Exception:  # a region lookup must not stop unit extraction
+            log.debug("units: issuer region not read", exc_info=True)
     out: list[Responsibility] = []
     for c in parts:
         if c.kind == "back":
