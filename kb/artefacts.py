@@ -169,6 +169,26 @@ def _natural_after(text: str, i: int, chars: frozenset[str] | None = None) -> bo
     return True
 
 
+# Entities a page failed to decode: &nbsp; &nbsp &sp; &amp;nbsp; &#160; … (spaces: removed) and the
+# common named ones (decoded).  ``&sp`` is a CMS's mangled &nbsp;.
+_SPACE_ENTITY_RE = re.compile(
+    r"&(?:amp;)?(?:nbsp|ensp|emsp|thinsp|sp|#0*160|#0*12288|#x0*a0|#x0*3000)(?:;|(?![A-Za-z0-9]))", re.IGNORECASE)
+_NAMED_ENTITY_RE = re.compile(r"&(?:amp;)?(ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|quot|lt|gt|amp);")
+_NAMED = {"ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018", "rsquo": "\u2019", "mdash": "\u2014",
+          "ndash": "\u2013", "hellip": "\u2026", "middot": "\u00b7", "quot": '"', "lt": "<", "gt": ">", "amp": "&"}
+
+
+def find_entities(text: str) -> list[tuple[int, int, str]]:
+    """Undecoded HTML entities as (start, end, replacement): space entities become nothing."""
+    if "&" not in text:
+        return []
+    out = [(m.start(), m.end(), "") for m in _SPACE_ENTITY_RE.finditer(text)]
+    taken = {m.start() for m in _SPACE_ENTITY_RE.finditer(text)}
+    out += [(m.start(), m.end(), _NAMED[m.group(1).lower()]) for m in _NAMED_ENTITY_RE.finditer(text)
+            if m.start() not in taken]
+    return sorted(out)
+
+
 def find_pinyin_annotations(text: str, to_simplified: Callable[[str], str] | None = None) -> list[Annotation]:
     """Annotations ``字(pīnyīn)`` whose syllable is a pypinyin reading of the
     character before ``(`` or of ``to_simplified(char)``.  Real parentheses
