@@ -30,7 +30,8 @@ ANNOTATED_CHARS = "質區優發業規鄉養網統內創監構數經現協據態�
 STRADDLE_CHARS = ANNOTATED_CHARS + "驅"
 
 _TONE_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PAREN_PINYIN_RE = re.compile(rf"\(([{_TONE_LETTERS}]{{1,7}})\)")
+# Spaces inside the brackets and decomposed tone marks (a + U+0300) occur on real pages.
+_PAREN_PINYIN_RE = re.compile(rf"\([ \t]*([{_TONE_LETTERS}][{_TONE_LETTERS}\u0300-\u030c]{{0,9}})[ \t]*\)")
 _ANNOTATION_RE = re.compile(rf"(?<=[\u3400-\u9fff]){_PAREN_PINYIN_RE.pattern}")
 # "?" (the site's decoder swallowed "(") or U+FFFD (Python's errors="replace").
 _ORPHAN_RE = re.compile(rf"(?:\?|\ufffd\(?)([{_TONE_LETTERS}]{{1,7}})\)")
@@ -47,7 +48,9 @@ _MAX_BRANCHES = 500  # re-encodings tried per stretch
 _MAX_FOLD = 4  # longest NFKC expansion of a GBK character: "(10)", "VIII"
 _WINDOW = 4  # characters after a stretch that must read as real text
 _CORROBORATION = 50_000  # characters either side searched for a word
-_SHAPE_RANK = {"pinyin_shift": 0, "lost_byte": 1, "private_use": 2, "other": 3}
+_SHAPE_RANK = {"pinyin_shift": 0, "lost_byte": 1, "utf8_as_gbk": 2, "private_use": 3, "other": 4}
+# Candidates for UTF-8 bytes read as GBK: runs of CJK, private-use, ? and ; (a lost byte).
+_GBK_RUN_RE = re.compile(r"(?:[^\x00-\x7f\s。,、:“”‘’《》()]|[?;]){3,}")
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,26 @@ def _natural_after(text: str, i: int, chars: frozenset[str] | None = None) -> bo
     return True
 
 
+# Entities a page failed to decode: &nbsp; &nbsp &sp; &amp;nbsp; &#160; … (spaces: removed) and the
+# common named ones (decoded).  ``&sp`` is a CMS's mangled &nbsp;.
+_SPACE_ENTITY_RE = re.compile(
+    r"&(?:amp;)?(?:nbsp|ensp|emsp|thinsp|sp|#0*160|#0*12288|#x0*a0|#x0*3000)(?:;|(?![A-Za-z0-9]))", re.IGNORECASE)
+_NAMED_ENTITY_RE = re.compile(r"&(?:amp;)?(ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|quot|lt|gt|amp);")
+_NAMED = {"ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018", "rsquo": "\u2019", "mdash": "\u2014",
+          "ndash": "\u2013", "hellip": "\u2026", "middot": "\u00b7", "quot": '"', "lt": "<", "gt": ">", "amp": "&"}
+
+
+def find_entities(text: str) -> list[tuple[int, int, str]]:
+    """Undecoded HTML entities as (start, end, replacement): space entities become nothing."""
+    if "&" not in text:
+        return []
+    out = [(m.start(), m.end(), "") for m in _SPACE_ENTITY_RE.finditer(text)]
+    taken = {m.start() for m in _SPACE_ENTITY_RE.finditer(text)}
+    out += [(m.start(), m.end(), _NAMED[m.group(1).lower()]) for m in _NAMED_ENTITY_RE.finditer(text)
+            if m.start() not in taken]
+    return sorted(out)
+
+
 def find_pinyin_annotations(text: str, to_simplified: Callable[[str], str] | None = None) -> list[Annotation]:
     """Annotations ``字(pīnyīn)`` whose syllable is a pypinyin reading of the
     character before ``(`` or of ``to_simplified(char)``.  Real parentheses
@@ -178,7 +201,9 @@ def find_pinyin_annotations(text: str, to_simplified: Callable[[str], str] | Non
     simplified: dict[str, frozenset[str]] = {}
     found = []
     for m in _ANNOTATION_RE.finditer(text):
-        char, syllable = text[m.start() - 1], m.group(1)
+        char, syllable = text[m.start() - 1], unicodedata.normalize("NFC", m.group(1))
+        if len(syllable) > 7:
+            continue
         ok = syllable in _readings(char)
         if not ok and to_simplified is not None:
             if char not in simplified:
@@ -213,7 +238,79 @@ def find_corruptions(text: str) -> list[Corruption]:
             clean_from = corruption.end if corruption.repaired is not None else clean_from
     found += (_plain(text, m.start(), m.end(), "private_use") for m in _PUA_RE.finditer(text))
     found += filter(None, (_lost_byte(text, m.start()) for m in _GLUED_LETTER_RE.finditer(text)))
+    found += _utf8_as_gbk(text)
     return _resolve(text, found)
+
+
+@lru_cache(maxsize=1)
+def _gbk_lead_pair() -> re.Pattern:
+    """Two characters close together whose GBK codes start with E4–E9, a UTF-8 lead of CJK."""
+    chars = []
+    for lead in range(0xE4, 0xEA):
+        for trail in range(0x40, 0xFF):
+            try:
+                chars.append(bytes((lead, trail)).decode("gbk"))
+            except UnicodeDecodeError:
+                pass
+    cls = re.escape("".join(chars))
+    return re.compile(f"[{cls}][^\\s]{{0,3}}[{cls}]")
+
+
+def _utf8_as_gbk(text: str) -> list[Corruption]:
+    """Stretches where a page's UTF-8 bytes were decoded as GBK (``鏁欒偛`` for 教育).
+
+    The GBK bytes of such a stretch are again UTF-8: chains of at least two
+    3-byte sequences that decode to real characters, a ``?``/``;`` standing for
+    a byte the decoder lost.  Genuine text almost never does this, and the
+    stretch must also read badly as it is (mostly rare characters).
+    """
+    out: list[Corruption] = []
+    done = -1
+    for pair in _gbk_lead_pair().finditer(text):
+        if pair.start() < done:
+            continue
+        lo = max(0, pair.start() - 40)
+        m = next((r for r in _GBK_RUN_RE.finditer(text, lo, min(len(text), pair.end() + 200))
+                  if r.start() <= pair.start() < r.end()), None)
+        if m is None:
+            continue
+        done = m.end()
+        run = m.group(0)
+        offs: list[int] = []
+        buf = bytearray()
+        for ch in run:
+            offs.append(len(buf))
+            try:
+                buf += ch.encode("gbk")
+            except UnicodeEncodeError:
+                buf += b"?"
+        offs.append(len(buf))
+        chains: list[list[int]] = []  # [first byte, end byte, characters decoded]
+        i = 0
+        while i + 2 < len(buf):
+            b0, b1, b2 = buf[i], buf[i + 1], buf[i + 2]
+            if 0xE4 <= b0 <= 0xE9 and 0x80 <= b1 <= 0xBF and 0x80 <= b2 <= 0xBF \
+                    and bytes(buf[i:i + 3]).decode("utf-8") in _KNOWN:
+                gap = buf[chains[-1][1]:i] if chains else b""
+                if chains and (not gap or (len(gap) <= 4 and (b"?" in gap or b";" in gap))):
+                    chains[-1][1] = i + 3
+                    chains[-1][2] += 1
+                else:
+                    chains.append([i, i + 3, 1])
+                i += 3
+                continue
+            i += 1
+        for b_start, b_end, count in chains:
+            if count < 2:
+                continue
+            a = max(k for k in range(len(run)) if offs[k] <= b_start)
+            b = min(k for k in range(len(run) + 1) if offs[k] >= b_end)
+            while b < len(run) and (run[b] in "?;" or (run[b] not in _COMMON and run[b + 1:b + 2] in ("?", ";"))):
+                b += 1  # the byte the decoder lost, and a half character before it
+            chars = [c for c in run[a:b] if _is_cjk(c)]
+            if len(chars) >= 2 and sum(c not in _COMMON for c in chars) * 2 >= len(chars):
+                out.append(_plain(text, m.start() + a, m.start() + b, "utf8_as_gbk"))
+    return out
 
 
 def _plain(text: str, start: int, end: int, shape: str) -> Corruption:

@@ -58,7 +58,10 @@ _META = re.compile(
     r"生效日期|主题分类|来源|信息来源|作者|编辑|责任编辑)\s*[:]"
 )
 _TITLE = re.compile(r"(关于|通知|方案|意见|办法|规划|计划|决定|细则|纲要|规定|指南)")
-_DOCNO = re.compile(r"〔(19|20)\d{2}〕\s*\d+\s*号")
+# A 文号 in any of the brackets pages print: 〔〕 [] ［］ () （） 【】 (NFKC makes the full-width ones ASCII).
+_DOCNO = re.compile(r"[〔\[(【]\s*(19|20)\d{2}\s*[〕\])】]\s*第?\s*\d+\s*号|令第\s*\d+\s*号")
+# The red header of an official document: 某某人民政府文件, 某某局文件.
+_RED_HEADER = re.compile(r"(政府|委员会|办公室|办公厅|厅|局|委|部|院)(文件|公文)$")
 _SENTENCE = re.compile(r"[。;!?,]")
 
 # Inline chrome inside otherwise useful lines (metadata rows at the top of a page).
@@ -70,6 +73,8 @@ _INLINE = re.compile(
 )
 
 _WEAK_MAX = 40
+# The first half of a title broken over two lines: Chinese words, quotes and brackets only.
+_TITLE_PART = re.compile(r"[\u3400-\u9fff“”\"()《》]{6,30}")
 _STRONG_MAX = 160
 
 
@@ -94,12 +99,22 @@ def _is_strong(s: str) -> bool:
     return bool(_STRONG.search(s)) or bool(re.search(r"(门户网站|政府网站|新闻网|政务网|政务服务网)$", s))
 
 
+# Table header cells and rows printed with separators are content, however short.
+_TABLE_COLUMN = re.compile(r"^(序\s*号|编\s*号|重点任务|主要任务|工作任务|任务内容|具体任务|工作内容|牵头单位|责任单位|配合单位|"
+                           r"参与单位|责任部门|牵头部门|完成时限|完成时间|时间节点|指标名称|指标|属性|备注)$")
+_TABLE_ROW = re.compile(r"^\|.*\||^[^\t]+(\t[^\t]*){2,}$")
+_ROW_NUMBER = re.compile(r"\d{1,3}[.、]?")
+
+
 def _is_protected(s: str) -> bool:
     return bool(
         _HEADING.match(s)
+        or _TABLE_COLUMN.match(s)
+        or _TABLE_ROW.match(s)
         or _META.search(s)
         or _DOCNO.search(s)
         or (_DATE_LINE.search(s) and len(s) <= _WEAK_MAX)
+        or (_RED_HEADER.search(s) and len(s) <= _WEAK_MAX)
         or s.startswith(("抄送", "附件"))
         or s.endswith(":")  # 主送机关 line
     )
@@ -146,8 +161,16 @@ def chrome_edits(text: str) -> list[Edit]:
             kind = "content"
         if s:
             seen.add(s)
+        if kind == "weak" and _ROW_NUMBER.fullmatch(s) and any(
+                _TABLE_COLUMN.match(x.text) for x in lines[max(0, len(kinds) - 12):len(kinds)]):
+            kind = "protected"  # a row number of a table printed one cell per line
         kinds.append(kind)
 
+    # A short line directly above a title line is the title's first line (a title
+    # broken in two), not navigation.
+    for i in range(len(lines) - 2, -1, -1):
+        if kinds[i] == "weak" and kinds[i + 1] == "title" and _TITLE_PART.fullmatch(lines[i].text):
+            kinds[i] = "title"
     drop = [k == "strong" for k in kinds]
 
     # The page header: everything before the first line of the document proper.

@@ -139,7 +139,7 @@ class CorruptedSpan:
     end: int
     raw: str  # the corrupted characters as found (after NFKC)
     repaired: str | None  # the repair put into the text, or None when left as is
-    shape: str  # "pinyin_shift" | "lost_byte" | "private_use" | "other"
+    shape: str  # "pinyin_shift" | "lost_byte" | "utf8_as_gbk" | "private_use" | "other"
 
 
 # --------------------------------------------------------------------------

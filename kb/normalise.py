@@ -6,6 +6,8 @@ can be shown in its original form:
 
 1. ``nfkc``      Unicode NFKC (full-width forms, NBSP, Ⅲ → III), control and
                  zero-width characters dropped.
+   ``entities``  HTML entities the page failed to decode (``&nbsp;``, ``&sp;``)
+                 removed, common named ones decoded.
 2. ``pinyin``    converter annotations such as 內(nèi) removed when the syllable
                  is a reading of the character before it (:mod:`kb.artefacts`).
 3. ``mojibake``  corrupted spans flagged; those whose GBK byte arithmetic
@@ -247,6 +249,7 @@ def normalise(raw: str) -> Normalised:
     text = raw
 
     text = elog.run(text, "nfkc", _nfkc_edits(text))
+    text = elog.run(text, "entities", (Edit(a, b, new, "entity") for a, b, new in artefacts.find_entities(text)))
 
     annotations = artefacts.find_pinyin_annotations(text, to_simplified)
     text = elog.run(text, "pinyin", (Edit(a.start, a.end, "", "pinyin") for a in annotations))

@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple, Sequence
 
 from .models import Clause
-from .tables import Line, find_table
+from .tables import Line, Table, find_delimited_tables, find_table
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,17 @@ _BACK = re.compile(
     r"|(?:[市县区省州旗]|各)?有关单位[::]"
     r"|.{0,60}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印\s*发$"
 )
+_MARKDOWN = re.compile(r"#{1,6}[ \t]*")  # ## 一、… headings of pages written in markdown
+_BOX = re.compile(r"专栏\s*(\d{1,2})(?![\d.．、])[ \t\u3000:：]*")
+_ARTICLE_MIDLINE = re.compile(rf"(?<=[。;!?])[ \t\u3000]*(?=第[{_CN}\d]{{1,5}}条)")
 _ITEM = re.compile(r"(?:^|(?<=[。;:,!?;:,\s]))([一二三四五六七八九十]{1,3})是")
 
-# Ranks: 章 1, 节 2, 条 3, 一、 4, (一) 5, 1. 6, (1) 7, ① 8.
+# Ranks: 章 1, 节 2, 条 3, 一、 4, (一) 5, 专栏N 5.5, 1. 6, (1) 7, ① 8.
 _BODY_RANKS = 5
 
 
 class _Head(NamedTuple):
-    rank: int
+    rank: float
     number: int
     token: str
     title: str
@@ -105,6 +108,12 @@ def _title(rest: str) -> str:
 
 def _heading(s: str) -> _Head | None:
     """Parse a (stripped) line as a heading, or None.  Shape rules only; numbering is checked later."""
+    if s[:1] == "#":
+        s = s[_MARKDOWN.match(s).end():]  # type: ignore[union-attr]
+    box = _BOX.match(s)
+    if box is not None:
+        n = int(box.group(1))
+        return _Head(5.5, n, f"专栏{n}", _title(s[box.end():])) if n else None
     m = _HEAD.match(s)
     if m is None:
         return None
@@ -175,6 +184,9 @@ class _Sections:
         self.last: dict[int, int] = {}
         self.listing = False
 
+    def path(self) -> tuple[str, ...]:
+        return self.root + tuple(t for _, t in self.stack)
+
     def feed(self, ln: Line) -> _Opener | None:
         """An opener when the line is an accepted heading."""
         if self.listing and _LIST_ITEM.match(ln.s):
@@ -185,6 +197,8 @@ class _Sections:
         h = _heading(ln.s)
         if h is None:
             return None
+        if h.rank == 3 and ln.s[:1] != "第":
+            return None  # 第X条 is never a markdown heading
         loc, last = self.local.get(h.rank, 0), self.last.get(h.rank, 0)
         ok = h.number in (1, loc + 1, last + 1) or (bool(h.title) and h.number in (loc + 2, last + 2))
         if not ok:
@@ -232,20 +246,60 @@ def _region_openers(lines: Sequence[Line], root: tuple[str, ...]) -> list[_Opene
     body = [ln for ln in lines if ln.s]
     if root:
         rest = body[1:]
-        table = find_table(rest)
+        delimited = find_delimited_tables(rest)
+        lone = delimited[0] if len(delimited) == 1 and not any(_heading(ln.s) for ln in rest[:delimited[0].header_index]) else None
+        table = lone or find_table(rest)
         stop = table.header_index if table is not None else len(rest)
         out.append(_Opener(body[0].start, root, _appendix_title(rest, stop), "appendix"))
         if table is not None:
-            for row in table.rows:
-                path = root + ((row.category,) if row.category else ()) + (row.number,)
-                out.append(_Opener(row.start, path, row.heading, "table_row", row.cells))
+            out.extend(_row_openers(table, root))
+            if lone is not None:
+                last = lone.rows[-1].end
+                after = next((ln for ln in rest if ln.start > last), None)
+                if after is not None:
+                    out.append(_Opener(after.start, root, "", "appendix"))
             return out
         body = rest
+    tables = {t.header_index: t for t in find_delimited_tables(body)}
     sections = _Sections(root)
-    for ln in body:
-        op = sections.feed(ln)
-        if op is not None:
-            out.append(op)
+    skip_to = -1
+    for k, ln in enumerate(body):
+        if ln.start < skip_to:
+            continue
+        if k in tables:
+            t = tables[k]
+            out.extend(_row_openers(t, sections.path()))
+            skip_to = t.rows[-1].end
+            nxt = next((x for x in body[k + 1:] if x.start > skip_to), None)
+            if nxt is not None and _heading(nxt.s) is None:
+                out.append(_Opener(nxt.start, sections.path(), "", "heading"))
+            continue
+        for piece in _article_pieces(ln, sections):
+            op = sections.feed(piece)
+            if op is not None:
+                out.append(op)
+    return out
+
+
+def _row_openers(table: Table, path: tuple[str, ...]) -> list[_Opener]:
+    return [_Opener(row.start, path + ((row.category,) if row.category else ()) + (row.number,),
+                    row.heading, "table_row", row.cells) for row in table.rows]
+
+
+def _article_pieces(ln: Line, sections: _Sections) -> list[Line]:
+    """The line, cut before each 第X条 that begins after a sentence end inside it
+    (an article the page ran on into the previous one), when articles are in use."""
+    if "条" not in ln.s or not sections.last.get(3):
+        return [ln]
+    cuts = [m.end() for m in _ARTICLE_MIDLINE.finditer(ln.s)]
+    if not cuts:
+        return [ln]
+    out = []
+    prev = 0
+    for c in cuts + [len(ln.s)]:
+        if c > prev:
+            out.append(Line(ln.start + prev, ln.start + c, ln.s[prev:c].strip()))
+        prev = c
     return out
 
 

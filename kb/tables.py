@@ -306,3 +306,119 @@ def find_table(lines: Sequence[Line]) -> Table | None:
                  for num, begin, end, heading, cells, c in raw_rows)
     return Table(h0, columns, rows)
 
+
+
+# --- tables whose rows are lines with separators -------------------------------------
+
+_MD_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
+_YEAR_COL = re.compile(r"(19|20)\d{2}年(基数|目标|目标值|底)?")
+_SPLIT_SPACES = re.compile(r"(?:[ \u3000\xa0]{2,}|\t)+")
+
+
+def split_cells(s: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """The separator of a table line and the spans of its cells, or None for a plain line.
+
+    ``|`` (markdown or pipe-printed rows, outer bars optional), tabs, and runs of
+    two or more spaces separate cells.
+    """
+    if "|" in s:
+        sep = "|"
+        spans = []
+        pos = 0
+        for part in s.split("|"):
+            a = pos + (len(part) - len(part.lstrip()))
+            b = pos + len(part.rstrip())
+            if b > a:
+                spans.append((a, b))
+            elif 0 < pos and pos + len(part) < len(s):
+                spans.append((a, a))  # an empty cell between bars
+            pos += len(part) + 1
+    elif "\t" in s or _SPLIT_SPACES.search(s):
+        sep = "\t" if "\t" in s else " "
+        spans = []
+        pos = 0
+        for m in _SPLIT_SPACES.finditer(s):
+            if m.start() > pos:
+                spans.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(s):
+            spans.append((pos, len(s)))
+    else:
+        return None
+    return (sep, spans) if len(spans) >= 2 else None
+
+
+def _header_cells(s: str) -> tuple[str, tuple[str, ...]] | None:
+    """Column names of a separated header line: short cells without sentence marks, one a known column."""
+    split = split_cells(s)
+    if split is None:
+        return None
+    sep, spans = split
+    names = tuple(_squash(s[a:b]) for a, b in spans)
+    if len(names) < 3 or any(not n or len(n) > 12 for n in names):
+        return None
+    if any(_SENTENCE.search(n) or (any(c.isdigit() for c in n) and not _YEAR_COL.fullmatch(n)) for n in names):
+        return None
+    if not any(_KNOWN_COL.search(n) or _YEAR_COL.fullmatch(n) or n in ("名称", "属性", "目标值") for n in names):
+        return None
+    return sep, names
+
+
+def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
+    """Tables printed one row per line with ``|``, tabs or runs of spaces between the cells.
+
+    A header line of column names (序号/重点任务/牵头单位/…, or year columns
+    such as 2024年) followed by lines whose first cell is the row number 1, 2, 3 …
+    (or, when no column is a 序号 column, any lines with as many cells).
+    Cells carry their column names; a row with fewer cells fills the first
+    columns, one with more joins the extra parts into the last column.
+    """
+    out: list[Table] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        head = _header_cells(lines[i].s) if lines[i].s else None
+        if head is None:
+            i += 1
+            continue
+        sep, columns = head
+        seq = next((k for k, c in enumerate(columns) if _SEQ_COL.fullmatch(c)), None)
+        rows: list[Row] = []
+        j = i + 1
+        prev = 0
+        while j < n:
+            ln = lines[j]
+            if not ln.s:
+                j += 1
+                if j < n and lines[j].s and split_cells(lines[j].s):
+                    continue
+                break
+            if sep == "|" and _MD_RULE.fullmatch(ln.s):
+                j += 1
+                continue
+            split = split_cells(ln.s)
+            if split is None:
+                break
+            spans = split[1]
+            if sep != "|" and split[0] == "|":
+                break
+            first = _squash(ln.s[spans[0][0]:spans[0][1]])
+            num = _rownum(first)
+            if seq is not None and (num is None or num not in (1, prev + 1)):
+                break
+            if seq is None and len(spans) < 2:
+                break
+            prev = num if num is not None else prev + 1
+            if len(spans) > len(columns):
+                spans = spans[: len(columns) - 1] + [(spans[len(columns) - 1][0], spans[-1][1])]
+            cells = tuple((columns[k], ln.start + a, ln.start + b) for k, (a, b) in enumerate(spans) if b > a)
+            content = [(c, s, e) for k, (c, s, e) in enumerate(cells) if k != seq]
+            heading = _row_heading(ln.s[content[0][1] - ln.start:content[0][2] - ln.start]) if content else ""
+            rows.append(Row(None, str(num if num is not None else prev), ln.start, ln.end, heading, cells))
+            j += 1
+        if rows:
+            out.append(Table(i, columns, tuple(rows)))
+            i = j
+        else:
+            i += 1
+    return out

@@ -519,3 +519,13 @@ def test_table_characters() -> None:
     assert len(ANNOTATED_CHARS) == len(set(ANNOTATED_CHARS)) == 34
     assert STRADDLE_CHARS == ANNOTATED_CHARS + "驅"
     assert all(len(c.encode("gbk")) == 2 for c in STRADDLE_CHARS)
+
+
+def test_utf8_read_as_gbk_flagged_anywhere():
+    from kb.artefacts import find_corruptions
+    garbled = "教研指导网络".encode("utf-8").decode("gbk", errors="replace").replace("\ufffd", "?")
+    text = f"健全三级教研网络，实现{garbled}全覆盖。普惠性幼儿园覆盖率达到90%以上。"
+    found = find_corruptions(text)
+    assert len(found) == 1 and found[0].shape == "utf8_as_gbk"
+    assert found[0].raw.startswith(garbled[:4])
+    assert not find_corruptions("鼎鼐彝族乡、耄耋老人、饕餮之徒、魑魅魍魉。")

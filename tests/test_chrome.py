@@ -67,3 +67,13 @@ def test_duplicated_body_is_kept_once():
 def test_short_repeats_are_not_bodies():
     page = "市教育局\n市财政局\n市教育局\n市财政局\n" * 20
     assert duplicate_edits(page) == []
+
+
+def test_title_lines_and_leading_table_rows_survive():
+    from kb.normalise import normalise as _n
+    page = "首页 > 政策文件\n扫一扫\n某县学前教育普及普惠\n巩固提升行动方案\n为巩固成果，制定本方案。"
+    assert _n(page).text.startswith("某县学前教育普及普惠\n巩固提升行动方案")
+    page = "首页 > 通知公告\n扫一扫\n打印\n序号\n重点任务\n牵头单位\n1\n新建幼儿园\n县教育局\n关闭"
+    assert _n(page).text.startswith("序号\n重点任务\n牵头单位\n1\n")
+    page = "某市教育局文件\n某教发(2010)78号\n\n某市义务教育实施细则\n第一条 为规范办学，制定本细则。"
+    assert _n(page).text.startswith("某市教育局文件\n某教发(2010)78号")

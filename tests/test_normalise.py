@@ -108,3 +108,17 @@ def test_traditional_page_of_another_site_is_converted():
     assert "关于印发某某县义务教育优质均衡发展实施方案的通知" in n.text
     assert "义务教育巩固率达到97%以上" in n.text
     assert "版权所有" not in n.text and "首页" not in n.text
+
+
+# --- issue 11: entities, pinyin variants ------------------------------------------
+
+def test_undecoded_entities_removed():
+    from kb.normalise import normalise as _n
+    text = _n("&nbsp;&nbsp;一、目标\n&sp&sp(一)扩大资源。&amp;nbsp;新建&ldquo;公办&rdquo;幼儿园。").text
+    assert text == "一、目标\n(一)扩大资源。新建“公办”幼儿园。"
+
+
+def test_pinyin_with_space_and_decomposed_tone_removed():
+    from kb.normalise import normalise as _n
+    assert _n("一、加強教(jiào )師隊伍建設。").text == "一、加强教师队伍建设。"
+    assert _n("二、推動發(fa\u0304 )展優質教育。").text == "二、推动发展优质教育。"

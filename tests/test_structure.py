@@ -311,3 +311,68 @@ def test_property_shuffled_plans(short, rnd):
     text = "\n".join(lines[: rnd.randint(0, len(lines))])
     check_invariants(text, parse_clauses(text))
 
+
+
+# --- issue 11: forms of plans never seen (invented texts, real shapes) --------------
+
+def _paths(text):
+    return [c.path_str for c in parse_clauses(text)]
+
+
+def test_article_begun_mid_line_after_sentence_end():
+    text = ("某省幼儿园管理条例\n第一章 总则\n第一条 为了规范管理，制定本条例。\n"
+            "第二条 本条例适用于本省。第三条 每班幼儿不超过30人。\n第四条 本条例自公布之日起施行。")
+    paths = _paths(text)
+    assert "第一章/第二条" in paths and "第一章/第三条" in paths and "第一章/第四条" in paths
+    third = next(c for c in parse_clauses(text) if c.path_str == "第一章/第三条")
+    assert third.text.startswith("第三条") and "本省" not in third.text
+
+
+def test_markdown_marked_headings():
+    text = ("# 某县教师队伍建设行动方案\n## 一、总体目标\n到2025年，专任教师达到1000人。\n"
+            "## 二、重点任务\n### (一)补足教师\n1.拓宽渠道。每年招聘50人。\n2.严格编制。\n## 三、保障措施\n加强领导。")
+    paths = _paths(text)
+    assert {"一", "二", "二/(一)", "二/(一)/1", "二/(一)/2", "三"} <= set(paths)
+
+
+def test_box_table_on_clause_path():
+    text = ("第一章 发展基础\n第一节 成就\n办学条件改善。\n第二节 形势\n任务艰巨。\n"
+            "第二章 总体要求\n第三节 主要目标\n专栏1 主要指标\n指标\n2020年\n2025年\n"
+            "1.学前三年毛入园率(%)\n88\n92\n2.义务教育巩固率(%)\n95\n97\n第三章 主要任务\n第四节 扩大资源\n新建学校。")
+    paths = _paths(text)
+    assert "第二章/第三节/专栏1/1" in paths and "第二章/第三节/专栏1/2" in paths
+    assert "第三章/第四节" in paths
+
+
+@pytest.mark.parametrize("sep", ["|", "\t", "   "])
+def test_task_table_with_separators(sep):
+    def row(*cells):
+        line = sep.join(cells)
+        return f"| {line} |" if sep == "|" else line
+    text = "\n".join([
+        "某县行动方案", "一、目标", "到2025年，新建学校3所。", "", "附件", "某县重点任务分工表",
+        row("序号", "重点任务", "牵头单位", "配合单位", "完成时限"),
+        *(["|---|---|---|---|---|"] if sep == "|" else []),
+        row("1", "新建公办幼儿园6所", "县教育局", "县财政局、县自然资源局", "2025年12月"),
+        row("2", "课后服务覆盖率保持100%", "县教育局", "各乡镇人民政府", "长期"),
+        "", "某县教育局", "2024年3月1日"])
+    clauses = parse_clauses(text)
+    rows = [c for c in clauses if c.kind == "table_row"]
+    assert [c.path_str for c in rows] == ["附件/1", "附件/2"]
+    cells = {col: text[s:e] for col, s, e in rows[0].cells}
+    assert cells["牵头单位"] == "县教育局"
+    assert cells["配合单位"] == "县财政局、县自然资源局"
+    assert cells["完成时限"] == "2025年12月"
+    assert "某县教育局" not in rows[1].text  # the signature after the table is not in the last row
+
+
+def test_year_column_table_in_body():
+    text = ("某县计划\n一、目标\n二、主要指标\n序号  指标名称            2023年基数  2024年  2025年\n"
+            "1     学前三年毛入园率(%)  90.5        92      94以上\n2     巩固率(%)            96          97      97.5以上\n"
+            "三、重点任务\n(一)扩充资源。")
+    clauses = parse_clauses(text)
+    rows = [c for c in clauses if c.kind == "table_row"]
+    assert [c.path_str for c in rows] == ["二/1", "二/2"]
+    cells = {col: text[s:e] for col, s, e in rows[0].cells}
+    assert cells["2025年"] == "94以上" and cells["2023年基数"] == "90.5"
+    assert "三" in [c.path_str for c in clauses]
