@@ -55,7 +55,7 @@ from typing import Sequence
 
 from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
-from .deadlines import deadline_at, find_deadlines, heading_deadline
+from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .numbers import Mention, find_values, group_values
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
@@ -486,7 +486,8 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
             _paragraph(doc, m.start(), m.end(), out)
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
-    return [t for t in out if _valid(text, t)]
+    fallback = plan_period(text) if cl else None
+    return [with_plan_period(t, fallback) for t in out if _valid(text, t)]
 
 
 def extract_targets_from_sentence(sentence: str) -> list[Target]:
