@@ -18,8 +18,8 @@ from .models import Clause, Region, Responsibility, Target
 
 
 def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -> tuple[list[Target], list[Responsibility]]:
-    targets = [
-        replace(t, indicator_id=t.indicator_id or taxonomy.match(t.indicator, t.stage, t.unit))
+    targets = [  # a baseline (the situation before the plan) is never compared: it gets no indicator id
+        t if t.kind == "baseline" else replace(t, indicator_id=t.indicator_id or taxonomy.match(t.indicator, t.stage, t.unit))
         for t in extract_targets(text, clauses)
     ]
     return targets, extract_responsibilities(text, clauses, region)

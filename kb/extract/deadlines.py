@@ -306,8 +306,9 @@ def plan_period(text: str) -> Deadline | None:
             span = (m.start() + pm.start(1), m.start() + pm.start(1) + len(words))
         else:
             y2, words = _FIVE_YEAR_END[pm.group(3)], pm.group(3)
+            y1 = y2 - 4
             span = (m.start() + pm.start(3), m.start() + pm.end(3))
-        return Deadline(end=f"{y2}-12-31", text=words, kind="plan_period",
+        return Deadline(end=f"{y2}-12-31", text=words, kind="plan_period", start=f"{y1}-01-01",
                         span=span, inferred=True)
     return None
 
