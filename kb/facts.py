@@ -1,8 +1,9 @@
 """Extracted facts: run the extractors on a document, and shape their records
 for the knowledge base and for JSON.
 
-Targets get their canonical indicator id here (the extractor reads words; the
-taxonomy knows the national indicator set), and every fact gets the path of
+Targets get their indicator id here (the extractor reads words; the taxonomy
+knows the national indicator set and the local families: a national id when the
+target measures a national indicator, else an LF-* family id), and every fact gets the path of
 the clause its evidence lies in.
 """
 from __future__ import annotations
@@ -11,15 +12,15 @@ import bisect
 from dataclasses import replace
 from typing import Sequence
 
-from . import taxonomy
+from . import families
 from .extract.targets import extract_targets
 from .extract.units import extract_responsibilities
 from .models import Clause, Region, Responsibility, Target
 
 
 def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -> tuple[list[Target], list[Responsibility]]:
-    targets = [
-        replace(t, indicator_id=t.indicator_id or taxonomy.match(t.indicator, t.stage, t.unit))
+    targets = [  # a baseline (the situation before the plan) is never compared: it gets no indicator id
+        t if t.kind == "baseline" else replace(t, indicator_id=t.indicator_id or families.classify(t.indicator, t.stage, t.unit))
         for t in extract_targets(text, clauses)
     ]
     return targets, extract_responsibilities(text, clauses, region)

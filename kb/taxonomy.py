@@ -289,10 +289,11 @@ def _threshold_json(t: Threshold, ind: Indicator) -> dict:
 
 
 def as_json() -> list[dict]:
-    """Every indicator as a JSON-ready dict (for ``policykb indicators --json``)."""
+    """National indicators (``source: national``), then local families (kb.families), for ``indicators --json``."""
+    from .families import families_json
     return [{
         "id": i.id, "name": i.name, "aliases": list(i.aliases), "dimension": i.dimension,
         "thresholds": [_threshold_json(t, i) for t in i.thresholds], "scheme": i.scheme, "group": i.group,
         "direction": i.direction, "qualitative": i.qualitative, "verified": i.verified, "unit": i.unit,
-        "stages": list(i.stages), "source_note": i.source_note,
-    } for i in _index().items]
+        "stages": list(i.stages), "source_note": i.source_note, "source": "national",
+    } for i in _index().items] + families_json()

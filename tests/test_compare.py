@@ -90,7 +90,8 @@ def test_filters_provinces_regions_stage_and_deadline_years(store):
     assert set(by_region(one)) == {"普宁市"}
     junior = compare_indicator(store, CompareQuery(indicator="YJ-G5", stage="初中", include_not_set=False))
     assert {(r["region"]["name"], r["value"], r["verdict"]) for r in junior["rows"]} == {
-        ("郫都区", 45, "stricter"), ("温岭市", 50, "equal")}
+        ("郫都区", 45, "stricter"), ("温岭市", 50, "equal"),
+        ("温岭市", 35, "stricter")}  # 初中…每班不超过35人 is 班级学生数 too (issue 11, subject + measure)
     due_2024 = compare_indicator(store, CompareQuery(indicator="YJ-G5", year_from=2024, year_to=2024))
     targets = [r for r in due_2024["rows"] if r["verdict"] != "not_set"]
     assert {r["region"]["name"] for r in targets} == {"郫都区"} and len(targets) == 2

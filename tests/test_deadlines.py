@@ -119,3 +119,29 @@ def test_random_text_never_breaks_the_grammar(text):
         assert d.kind in ("by", "in_year", "start", "period")
         for iso in (d.end, d.start):
             assert iso is None or (len(iso) == 10 and iso[4] == "-" and iso[7] == "-")
+
+
+# --- issue 11: the title's period as the fallback deadline -------------------------------------
+
+def test_plan_period_from_the_title():
+    from kb.extract.deadlines import plan_period
+    text = "某某县学前教育提质行动计划(2024—2026年)\n为了……制定本计划。\n一、主要目标\n到2026年……"
+    d = plan_period(text)
+    assert d.end == "2026-12-31" and d.kind == "plan_period" and d.inferred
+    assert text[d.span[0]:d.span[1]] == d.text == "2024—2026年"
+    d = plan_period("某市“十五五”教育事业发展规划\n一、发展基础\n")
+    assert d.end == "2030-12-31" and d.text == "十五五"
+    assert plan_period("某县关于加强教师队伍建设的实施意见\n一、总体要求\n(2019—2022年)\n") is None
+
+
+def test_plan_period_reaches_undated_targets_only():
+    from kb.extract.targets import extract_targets
+    from kb.models import Clause
+    text = "某县义务教育扩容行动方案(2024-2027年)\n一、目标\n新增学位4500个,每年培训教师不少于800人次,到2025年建成学校6所。\n"
+    ts = extract_targets(text, [Clause((), "", 0, len(text), "front", text)])
+    by = {t.indicator: t for t in ts}
+    (seats,) = [t for t in ts if t.value == 4500]
+    assert seats.deadline.kind == "plan_period" and seats.deadline.end == "2027-12-31"
+    assert all(t.deadline is None or t.deadline.kind != "plan_period" for t in ts if t.period)
+    assert [t.deadline.end for t in ts if t.value == 6] == ["2025-12-31"]
+    assert by

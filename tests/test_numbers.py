@@ -116,3 +116,24 @@ def test_find_values_spans_are_valid(text):
         assert 0 <= m.start < m.end <= len(text)
         vals = m.value if isinstance(m.value, tuple) else (m.value,)
         assert all(math.isfinite(v) for v in vals)
+
+
+# --- issue 11: exact decimal multipliers, values after an ASCII comma ------------------------
+
+@pytest.mark.parametrize("words, value", [("3.03万", 30300), ("2.26万", 22600), ("1.25亿", 125000000),
+                                          ("0.07万", 700), ("4.1万亿", 4100000000000)])
+def test_multipliers_are_exact(words, value):
+    assert parse_number(words) == value
+
+
+def test_money_in_wan_keeps_the_written_form():
+    text = "两年投入4.03万元"
+    (m,) = find_values(text, 0, len(text), [])
+    assert m.value == 40300 and m.raw == "4.03万元" and m.unit == "元"
+
+
+def test_value_after_an_ascii_comma_is_read():
+    text = "到2026年,75%以上的乡镇达到标准"  # NFKC turns the full-width comma into ","
+    assert [m.value for m in find_values(text, 0, len(text), [])] == [75]
+    text = "共计3,500人"
+    assert [m.value for m in find_values(text, 0, len(text), [])] == [3500]

@@ -14,10 +14,10 @@ GOLDEN = ROOT / "tests" / "golden"
 
 
 def rows(sentence: str) -> list[tuple]:
-    """(indicator, stage, comparator, value, unit, deadline end) for each target of one sentence."""
+    """(indicator, stage, comparator, value, unit, deadline end) for each target of one sentence (baselines aside)."""
     s = unicodedata.normalize("NFKC", sentence)
     return [(t.indicator, t.stage, t.comparator, t.value, t.unit, t.deadline.end if t.deadline else None)
-            for t in extract_targets_from_sentence(s)]
+            for t in extract_targets_from_sentence(s) if t.kind != "baseline"]
 
 
 @pytest.fixture(scope="module")
@@ -351,3 +351,39 @@ def test_module_sizes():
     for name in ("targets", "numbers", "deadlines", "lexicon"):
         lines = (ROOT / "kb" / "extract" / f"{name}.py").read_text(encoding="utf-8").count("\n")
         assert lines < 500, (name, lines)
+
+
+# --- issue 11: baselines ----------------------------------------------------------------------
+
+from kb.models import Clause  # noqa: E402
+
+def _doc_targets(text):
+    return extract_targets(text, [Clause((), "", 0, len(text), "front", text)])
+
+
+@pytest.mark.parametrize("sentence", [
+    "截至2022年底,全州累计有41所中职学校,在校生5.8万人。",
+    "目前,全区初中生师比为14.2:1,大班额比例为5.3%。",
+    "2020年底全市共有普通高中27所,专任教师3400人。",
+    "全省尚有约2600个教学点未配齐科学教师。",
+])
+def test_statements_of_the_present_are_baselines(sentence):
+    ts = _doc_targets("某区中小学提质行动方案(2023—2025年)\n" + sentence + "\n")
+    assert ts and all(t.kind == "baseline" and t.deadline is None for t in ts)
+
+
+def test_a_dated_year_end_deadline_is_not_a_baseline():
+    ts = _doc_targets("某区学前教育行动方案\n2030年底前,全区普惠性幼儿园覆盖率达到92%以上。\n")
+    assert [t.kind for t in ts] == ["target"]
+    ts = _doc_targets("某区学前教育行动方案(2024—2026年)\n2025年,全区新建幼儿园4所。\n")
+    assert [t.kind for t in ts] == ["target"]
+
+
+def test_baselines_get_no_indicator_id():
+    from kb.facts import extract_facts
+    text = "某县学前教育行动方案(2024—2026年)\n目前,全县学前三年毛入园率为86.5%。\n到2026年,全县学前三年毛入园率达到93%以上。\n"
+    ts, _ = extract_facts(text, [Clause((), "", 0, len(text), "front", text)], None)
+    base = [t for t in ts if t.kind == "baseline"]
+    goal = [t for t in ts if t.kind == "target"]
+    assert [t.value for t in base] == [86.5] and base[0].indicator_id is None
+    assert [t.value for t in goal] == [93] and goal[0].indicator_id

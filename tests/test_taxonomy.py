@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from kb import families
+
 from kb import taxonomy
 from kb.taxonomy import COMPARATORS, DIRECTIONS, Threshold, get, match, search, threshold
 
@@ -132,7 +134,8 @@ def test_ratio_reading_children_per_teacher():
 
 def test_as_json_shape():
     rows = taxonomy.as_json()
-    assert len(rows) == len(taxonomy.indicators())
+    assert len(rows) == len(taxonomy.indicators()) + len(families.families())
+    assert {r["source"] for r in rows} == {"national", "family"}
     json.dumps(rows, ensure_ascii=False)
     keys = {"id", "name", "aliases", "dimension", "thresholds", "scheme", "group", "direction", "qualitative"}
     assert all(keys <= set(r) for r in rows)
@@ -296,3 +299,43 @@ def test_no_runtime_read_of_shared_files():
     source = (ROOT / "kb" / "taxonomy.py").read_text(encoding="utf-8")
     assert "shared" not in source and "importlib" in source
     assert len(source.splitlines()) < 300
+
+
+# --- issue 11: subject + measure, local families ------------------------------------------------
+
+@pytest.mark.parametrize("phrase, stage, unit, want", [
+    ("普惠性幼儿园在园幼儿占全县在园幼儿总数", "学前", "%", "XQ-P2"),
+    ("公办幼儿园在园幼儿占全区在园幼儿总数的比例", "学前", "%", "XQ-P3"),
+    ("初中每班", "初中", "人", "YJ-G5"),
+    ("小学班额", "小学", "人", "YJ-G5"),
+    ("九年一贯制学校规模", "义务教育", "人", "YJ-G4"),
+    ("群众对义务教育的社会认可程度", "义务教育", "%", "YJ-S1"),
+    ("学前教育社会认可程度", "学前", "%", "XQ-S1"),
+    ("大班额比例", "义务教育", "%", "CM-DBE"),
+])
+def test_classify_by_subject_and_measure(phrase, stage, unit, want):
+    assert families.classify(phrase, stage, unit) == want
+
+
+@pytest.mark.parametrize("phrase, unit, want", [
+    ("新增公办学位", "个", "LF-XW"),
+    ("计划总投资", "元", "LF-TR"),
+    ("为县中培训骨干教师", "人次", "LF-PXRC"),
+    ("认定县级骨干教师", "名", "LF-GG"),
+    ("新建学校", "所", "LF-XJ"),
+    ("建成县级名师工作室", "个", "LF-GZS"),
+    ("通过省级督导评估认定", None, "LF-PG"),
+])
+def test_local_families(phrase, unit, want):
+    assert families.classify(phrase, None, unit) == want
+
+
+def test_family_unit_kind_must_fit():
+    assert families.match_family("新增学位", "%") is None
+    assert families.match_family("城区平均班额", "人") is None
+
+
+def test_family_ids_are_unique_and_at_least_thirty():
+    ids = [f.id for f in families.families()]
+    assert len(ids) == len(set(ids)) >= 30 and all(i.startswith("LF-") for i in ids)
+    assert not set(ids) & {i.id for i in taxonomy.indicators()}

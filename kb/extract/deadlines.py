@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from typing import Sequence
 
-from ..models import Clause, Deadline
+from ..models import Clause, Deadline, Target
 from .numbers import chinese_year
 
-__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "deadline_at"]
+__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "deadline_at", "plan_period", "with_plan_period"]
 
 _S = r"[ \t\u3000\xa0]*"
 _YEAR = r"(?<![\d.])(?:19|20)\d{2}(?!\d)|二[〇零○][〇零○一二三四五六七八九]{2}"
@@ -271,3 +272,49 @@ def deadline_at(pos: int, sdl: Sequence[Deadline], para: Deadline | None,
     if head is not None:
         return head, period, ["deadline_from_heading"]
     return None, period, []
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+_NUMBERED = re.compile(r"\s*(?:第[一二三四五六七八九十]{1,3}[章条]|[一二三四五六七八九十]{1,3}、|[((][一二三四五六七八九十]{1,3}[))])")
+_TITLE_PERIOD = re.compile(
+    r"[((]\s*((?:19|20)\d{2})\s*(?:年\s*)?[—\-–~～至到]{1,2}\s*((?:19|20)\d{2})\s*年?\s*[))]"
+    r"|[“\"]?(十[一二三四五六]五)[”\"]?(?=[^\n]{0,12}(?:规划|计划|方案|意见|纲要))")
+_TITLE_GENRE = re.compile(r"方案|计划|规划|意见|纲要|工程|通知")
+_FIVE_YEAR_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
+
+
+def plan_period(text: str) -> Deadline | None:
+    """The period a plan's title carries — (2023—2025年), “十四五” — as the fallback deadline of its targets.
+
+    Only the opening lines are read (before the first numbered heading or the
+    first long paragraph): the title of the plan or of the notice issuing it.
+    """
+    for n, m in enumerate(_LINE_RE.finditer(text, 0, min(len(text), 1500))):
+        line = m.group()
+        if n >= 8 or _NUMBERED.match(line) and not _TITLE_GENRE.search(line):
+            break
+        if len(line) > 90 or not _TITLE_GENRE.search(line):
+            continue
+        pm = _TITLE_PERIOD.search(line)
+        if pm is None:
+            continue
+        if pm.group(1):
+            y1, y2 = int(pm.group(1)), int(pm.group(2))
+            if not 0 < y2 - y1 <= 15:
+                continue
+            words = line[pm.start(1):pm.end(2)] + ("年" if line[pm.end(2):pm.end(2) + 1] == "年" else "")
+            span = (m.start() + pm.start(1), m.start() + pm.start(1) + len(words))
+        else:
+            y2, words = _FIVE_YEAR_END[pm.group(3)], pm.group(3)
+            y1 = y2 - 4
+            span = (m.start() + pm.start(3), m.start() + pm.end(3))
+        return Deadline(end=f"{y2}-12-31", text=words, kind="plan_period", start=f"{y1}-01-01",
+                        span=span, inferred=True)
+    return None
+
+
+def with_plan_period(t: Target, fallback: Deadline | None) -> Target:
+    """A dated commitment without a deadline of its own takes the title's period."""
+    if fallback is None or t.deadline is not None or t.kind != "target" or t.period is not None:
+        return t
+    return replace(t, deadline=fallback, flags=t.flags + ("deadline_plan_period",))

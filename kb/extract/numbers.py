@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal, InvalidOperation
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -98,18 +99,26 @@ def parse_number(words: str) -> float | None:
     m = _ARABIC.match(s)
     if m:
         try:
-            value = float(m.group(1).replace(",", ""))
-        except ValueError:
+            exact = Decimal(m.group(1).replace(",", ""))
+        except (InvalidOperation, ValueError):
             return None
         rest = m.group(2)
         mm = _MULT_TAIL.match(rest)
-        if mm:
-            value *= MULTIPLIERS[mm.group(1)]
-        return _finite(value)
+        if mm:  # decimal arithmetic: 3.03万 is 30300, never 30299.999999999996
+            exact *= MULTIPLIERS[mm.group(1)]
+        return _finite(float(exact))
     m = _CN.match(s)
     if m:
         return _cn_value(m.group(1))
     return None
+
+
+def scale(value: float, factor: int) -> float:
+    """``value * factor`` in decimal arithmetic (1.25亿元 → 125000000, 3.03万元 → 30300)."""
+    try:
+        return float(Decimal(repr(value)) * factor)
+    except (InvalidOperation, ValueError):
+        return value * factor
 
 
 def parse_ratio(words: str) -> tuple[float, float] | None:
@@ -133,7 +142,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _VALUE = re.compile(
     rf"(?P<ratio>(?<![\d.]){_NUM}\s*[::]\s*{_NUM}(?:\s*[::]\s*{_NUM})*)(?![\d:])"
     r"|(?P<pct>百分之(?:[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?))"
-    rf"|(?P<num>(?<![\d.,A-Za-z]){_NUM})(?![\d])(?P<mult>\s*(?:万亿|千万|百万|十万|万|亿))?"
+    rf"|(?P<num>(?<![\d.A-Za-z])(?<!\d,){_NUM})(?![\d])(?P<mult>\s*(?:万亿|千万|百万|十万|万|亿))?"
     r"|(?P<roman>(?<![A-Za-z])(?:VIII|VII|VI|IV|IX|XII|XI|X|V|III|II|I)(?=\s*级))"
     r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
@@ -221,7 +230,7 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
                 if unit in L.MONEY_UNITS:
                     unit, factor = L.MONEY_UNITS[unit]
                     raw_unit = um.group(1)
-                    value = value * factor
+                    value = scale(value, factor)
                     raw = raw + raw_unit
                 elif m.group("mult"):  # 3万个, 1.5亿元: the unit joins the raw words
                     raw = text[vs:end]

@@ -50,12 +50,13 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
-from .deadlines import deadline_at, find_deadlines, heading_deadline
+from .baselines import baseline_before, baseline_sentence
+from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .numbers import Mention, find_values, group_values
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
@@ -86,6 +87,7 @@ class _Doc:
     by_path: dict[tuple[str, ...], list[Clause]]
     topic: str | None = None  # the stage the plan's title names: a hint for the taxonomy only
     year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
+    first_year: int | None = None  # the first year of the title's period: earlier years report the past
 
 
 @dataclass
@@ -105,11 +107,10 @@ class _Sent:
     prev_end: int = -1
     prev_clause: int = -1
     prev_stage: str | None = None
+    base: bool = False  # a sentence reporting the start situation: its values are baselines
 
 
-# --------------------------------------------------------------------------
-# small readers
-# --------------------------------------------------------------------------
+# --- small readers ---------------------------------------------------------
 
 def _clause_bounds(text: str, ss: int, se: int, a: int, b: int) -> tuple[int, int]:
     """The comma clause (,;) of sentence ``[ss, se)`` that holds ``[a, b)``."""
@@ -166,9 +167,7 @@ def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | 
     return st.heading_stage or L.taxonomy_stage(name, unit, doc.topic)
 
 
-# --------------------------------------------------------------------------
-# scopes
-# --------------------------------------------------------------------------
+# --- scopes ---------------------------------------------------------------
 
 def _chain(doc: _Doc, pos: int) -> list[Clause]:
     """The clause holding ``pos`` and its ancestors, nearest first."""
@@ -184,9 +183,7 @@ def _chain(doc: _Doc, pos: int) -> list[Clause]:
     return chain
 
 
-# --------------------------------------------------------------------------
-# one value group
-# --------------------------------------------------------------------------
+# --- one value group -------------------------------------------------------
 
 @dataclass
 class _Read:
@@ -212,6 +209,7 @@ class _Read:
     pct_share: bool  # 85%以上的班额符合…
     of_ratio: bool  # 10%的比例开展…
     use_trailing: bool = False
+    past: bool = False  # 已建成35所, 共有…: a fact of the past or present
 
 
 def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | None:
@@ -227,8 +225,9 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
         cs, inherit = st.prev_end + cut, st.prev_verb
     z = L.read_zone(text, cs, first.start, st.dls)
     after = text[last.end:ce]
-    if z.past or L.CONDITION.search(after) or z.cmp_word == "不足" or L.PAST_SUBJECT.search(text, cs, z.start):
-        return None  # 作为…条件, 不足100名, 全市共有中小学校120所, 已建成35所
+    if L.CONDITION.search(after) or z.cmp_word == "不足":
+        return None  # 作为…条件, 不足100名
+    past = z.past or L.PAST_SUBJECT.search(text, cs, z.start) is not None  # 全市共有中小学校120所: a baseline
     if z.cmp_word == "为" and doc.year and not L.MODALITY.search(text, st.ss, first.start) and any(
             d.kind == "in_year" and d.span[1] <= first.start and int(d.end[:4]) < doc.year for d in st.dls):
         return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
@@ -256,7 +255,7 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     trailing = re.split(r"、(?![^(“]*[)”])", text[t0:t1], maxsplit=1)[0].rstrip(" 、和及与。!?!?")
     formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
     r = _Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
-              own_stage, [], formula, pct_share, of_ratio)
+              own_stage, [], formula, pct_share, of_ratio, past=past)
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
         if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
@@ -379,6 +378,8 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
             span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
             flags=tuple(dict.fromkeys(tflags)), indicator_span=ispan))
+    if r.past or st.base or baseline_before(text, r.cs, first.start):  # 目前…为, 2020年底共有, 尚有: the situation now
+        out = [replace(t, kind="baseline", deadline=None, modality=None, period=None) for t in out]
     st.prev_noun = (r.subject if "indicator_elided" not in r.flags else st.prev_noun) or st.prev_noun
     st.prev_verb = r.verbs[-1] if r.verbs else r.lead
     st.prev_stage = out[-1].stage if out else st.prev_stage
@@ -386,9 +387,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
     return out
 
 
-# --------------------------------------------------------------------------
-# sentences, paragraphs, documents
-# --------------------------------------------------------------------------
+# --- sentences, paragraphs, documents --------------------------------------
 
 def _milestone(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> Target | None:
     """One dated qualitative end state per sentence (通过…评估验收, 达到…标准, 完成…建设, 开园)."""
@@ -444,12 +443,13 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
     for ss, se in sents:
         sdl = [d for d in dls if ss <= d.span[0] < se]
         st = _Sent(ss, se, sdl, para if para and para.span[0] < se else None, head, heading_stage, prev)
+        st.base = baseline_sentence(text, ss, se, doc.first_year)
         prev = text[ss:se]
         cited = L.CITED.search(text, ss, se)
         groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))
         for i, g in enumerate(groups):
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
-        if sdl or st.para:
+        if (sdl or st.para) and not st.base:
             ms = _milestone(doc, st, brackets)
             if ms is not None:
                 st.out.append(ms)
@@ -478,15 +478,16 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     for c in cl:
         by_path.setdefault(tuple(c.path), []).append(c)
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
+    fallback = plan_period(text) if cl else None
     doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
-               max(years) if years else None)
+               max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None)
     out: list[Target] = []
     for m in _PARA.finditer(text):
         try:
             _paragraph(doc, m.start(), m.end(), out)
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
-    return [t for t in out if _valid(text, t)]
+    return [with_plan_period(t, fallback) for t in out if _valid(text, t)]
 
 
 def extract_targets_from_sentence(sentence: str) -> list[Target]:

@@ -1,0 +1,45 @@
+"""Statements of the past or present in a plan: baselines, never targets.
+
+A plan describes where it starts before it says where it goes: 2020年底全县共有
+义务教育学校386所, 目前生师比为19.3:1, 全国尚有1.3万个教学点…, 超大班额比例
+仍在2%以上.  Values read there are recorded with ``kind = "baseline"`` (no
+deadline, no modality): they are facts about the base year, not commitments,
+and they are never compared with other plans' targets.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["baseline_sentence", "baseline_before"]
+
+#: a sentence opened by a date of the past or a word of the present
+_OPEN = re.compile(
+    r"[\s,,]*(?:目前|当前|现阶段|截至|截止|至今|近年来|(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?:(?:底|末)(?!\s*(?:前|以前|之前))|[,,]|全[省市县区州]|我[省市县区]|以来)))")
+#: words of the present or the past in front of a value (in its comma clause)
+_NOW = re.compile(r"尚有|仍有|仍在|仍然|已有|现有|共有|累计有|已达到|已达|已建成|已完成|已累计|还有")
+#: words of a commitment: a sentence holding them is a plan, not a report
+_PLAN = re.compile(r"到(?:19|20)\d{2}|确保|力争|争取|将|要|计划|目标|预计|达到[^,,;;。]*以上|不低于|不少于|不超过|控制在")
+
+
+def baseline_sentence(text: str, ss: int, se: int, first_year: int | None) -> bool:
+    """True when the sentence ``text[ss:se]`` reports the situation at the start of the plan.
+
+    It opens with 目前/截至/…, or with a year (2020年底, 2020年,; never 2031年底前)
+    earlier than ``first_year`` (the first year of the plan's period) or, in a
+    plan without a period, followed by 共有/已有/尚有 …; a sentence with
+    commitment words (到2025年, 确保, 不低于 …) is never a baseline.
+    """
+    m = _OPEN.match(text, ss, se)
+    if m is None:
+        return False
+    if m.group("y"):  # a year of the past: before the plan's period, or (without a period) with 共有/已有 …
+        if first_year is not None and int(m.group("y")) >= first_year:
+            return False
+        if first_year is None and _NOW.search(text, m.end(), se) is None:
+            return False
+    return _PLAN.search(text, m.end(), se) is None
+
+
+def baseline_before(text: str, cs: int, pos: int) -> bool:
+    """True when a word of the present (尚有, 仍在, 已有 …) stands before the value at ``pos`` in its clause."""
+    return _NOW.search(text, cs, pos) is not None

@@ -1,0 +1,129 @@
+"""Local indicator families, and national indicators read from subject + measure.
+
+A target gets a national id (kb.taxonomy) when it measures a national indicator,
+whatever the wording; otherwise the id of a local indicator family
+(``kb/data/indicator_families.json``, ``LF-*``): what plans set most often
+beyond the national set (新增学位, 新建学校, 投入资金, 骨干教师, 培训人次 …).
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+from .taxonomy import _infer_stage, _stage, _unit_class, match, normalise
+
+__all__ = ["Family", "families", "get_family", "match_family", "match_measure", "classify", "families_json"]
+
+
+# --- measures by subject and measure, and local indicator families ---------------------------
+#
+# Alias strings miss what plans write in their own words: 普惠性幼儿园在园幼儿占全市在园幼儿
+# 总数 is the 普惠性幼儿园覆盖率, 初中每班不超过35人 is 班级学生数, 小学规模不超过2000人 is
+# 学校规模.  These rules read the subject (who is counted) and the measure (the unit) together.
+
+_MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
+    (re.compile(r"普惠(?:性)?(?:幼儿园|园|学前教育资源|资源)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P2"),
+    (re.compile(r"公办(?:幼儿园|园)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P3"),
+    (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?:学生|幼儿)?(?:人数|数)?|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
+     frozenset({"person"}), "YJ-G5"),
+    (re.compile(r"(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?!以上)"), frozenset({"person"}), "YJ-G4"),
+    (re.compile(r"社会认可(?:程度|度|率)?"), frozenset({"pct"}), "S1"),
+)
+
+
+def match_measure(phrase: str, stage: str | None = None, unit: str | None = None) -> str | None:
+    """A national indicator read from subject + measure (see above), or None."""
+    text = unicodedata.normalize("NFKC", phrase or "")
+    ucls = _unit_class(unit)
+    for rx, classes, ind in _MEASURES:
+        if ucls in classes and rx.search(text):
+            if ind == "S1":  # 社会认可度: the preschool or the compulsory-education scheme
+                st = _stage(stage) or _infer_stage(normalise(text))
+                return "XQ-S1" if st == "学前" else "YJ-S1"
+            if ind in ("YJ-G4", "YJ-G5") and (_stage(stage) or _infer_stage(normalise(text))) in ("学前", "高中"):
+                continue  # the national norm is one of compulsory education
+            return ind
+    return None
+
+
+class Family(NamedTuple):
+    """A local indicator family (kb/data/indicator_families.json): what plans set beyond the national set."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    unit_kind: str
+    units: tuple[str, ...]
+    direction: str
+
+
+_UNIT_KIND = {"pct": "percent", "money": "money", "ratio": "ratio", "person": "count", "count": "count",
+              "seat": "count", "room": "count", "area": "area", "level": "level"}
+_DURATION = re.compile(r"小时|分钟|周|天|日|课时|学时|节|年")
+
+
+@lru_cache(maxsize=1)
+def families() -> tuple[Family, ...]:
+    """The curated local indicator families, in file order."""
+    data = json.loads(resources.files("kb").joinpath("data/indicator_families.json").read_text(encoding="utf-8"))
+    return tuple(Family(f["id"], f["name"], tuple(f.get("aliases") or ()), f.get("unit_kind") or "",
+                        tuple(f.get("units") or ()), f.get("direction") or "higher_better")
+                 for f in data["families"])
+
+
+@lru_cache(maxsize=1)
+def _family_aliases() -> tuple[tuple[str, int], ...]:
+    """(normalised alias, family index), longest first."""
+    out = [(normalise(a), i) for i, f in enumerate(families()) for a in (f.name, *f.aliases)]
+    return tuple(sorted({x for x in out if len(x[0]) >= 2}, key=lambda x: (-len(x[0]), x[1])))
+
+
+def _unit_fits(f: Family, unit: str | None) -> bool:
+    """A family accepts a unit it lists, or any unit of its kind (a milestone without a value fits any)."""
+    if unit is None:
+        return True
+    u = unicodedata.normalize("NFKC", unit)
+    base = u.split("/")[0]
+    if base in f.units or u in f.units:
+        return True
+    if f.unit_kind == "duration":
+        return _DURATION.fullmatch(base) is not None
+    kind = _UNIT_KIND.get(_unit_class(u) or "")
+    return kind == f.unit_kind
+
+
+def match_family(phrase: str, unit: str | None = None) -> str | None:
+    """The LF-* id of the local family whose longest alias the phrase holds and whose unit kind fits, or None."""
+    norm = normalise(phrase)
+    if not norm:
+        return None
+    fams, u = families(), unicodedata.normalize("NFKC", unit or "").split("/")[0]
+    best: tuple[int, int] | None = None
+    found = None
+    for alias, i in _family_aliases():  # a family listing the very unit first (培训…人次), then the longest alias
+        if alias in norm and _unit_fits(fams[i], unit):
+            key = (int(bool(u) and u in fams[i].units), len(alias))
+            if best is None or key > best:
+                best, found = key, fams[i].id
+    return found
+
+
+def get_family(family_id: str) -> Family | None:
+    return next((f for f in families() if f.id == family_id), None)
+
+
+def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> str | None:
+    """The id a target measures: a national indicator (subject + measure, then aliases), else a local family."""
+    return match_measure(phrase, stage, unit) or match(phrase, stage, unit) or match_family(phrase, unit)
+
+
+def families_json() -> list[dict]:
+    """Every local family as a JSON-ready dict (``source: family`` in ``policykb indicators --json``)."""
+    return [{"id": f.id, "name": f.name, "aliases": list(f.aliases), "dimension": "local family",
+             "thresholds": [], "scheme": "kb/data/indicator_families.json", "group": f.id, "direction": f.direction,
+             "qualitative": f.unit_kind == "status", "unit_kind": f.unit_kind, "units": list(f.units),
+             "source": "family"} for f in families()]
