@@ -23,14 +23,15 @@ its generation file last (the knowledge base's generation id, copied), and
 swaps it in; :func:`open_index` caches one :class:`ClauseIndex` per directory
 generation; :func:`open_for` opens the index a knowledge base should be
 searched with and says whether it is stale.  Generations, the build lock and
-the recovery of a killed build are engine-independent: :mod:`kb.store`.
+the recovery of a killed build are engine-independent: :mod:`kb.generations`.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
+import bisect
 import contextlib
 import heapq
+import multiprocessing
+import os
 import pickle
 import shutil
 import threading
@@ -156,12 +157,13 @@ def _clause_records(store: Store) -> Iterator[tuple[dict, dict]]:
         doc_id = doc["id"]
         region = doc["region"] or {}
         code = doc["region_code"] or ""
-        spans = [(t["start"], t["end"]) for t in store.targets(doc_id)]
+        starts = sorted(t["start"] for t in store.targets(doc_id))  # bisected per clause: linear, not quadratic
         display_doc = {"doc_id": doc_id, "title": doc["title"] or doc["notice_title"] or "",
                        "doc_number": doc["doc_number"],
                        "region": {"code": code or None, "name": region.get("name")}}
         for seq, c in enumerate(store.clauses(doc_id)):
-            has_target = any(c["start"] <= s < c["end"] for s, _ in spans)
+            i = bisect.bisect_left(starts, c["start"])
+            has_target = i < len(starts) and starts[i] < c["end"]
             entry = {"key": f"{doc_id}\t{seq}", "doc_id": doc_id, "has_target": has_target}
             if c["path"]:
                 entry["clause_path"] = c["path"]
