@@ -30,3 +30,24 @@ def seed_norm(short: str):
 @pytest.fixture(scope="session")
 def norm():
     return seed_norm
+
+
+@pytest.fixture(scope="session")
+def compare_kb_dir(tmp_path_factory):
+    """The seed corpus plus the two constructed plans of tests/data/compare/ (四川, 浙江), built and
+    indexed once: the comparisons and exports of test_compare.py and test_export_safety.py."""
+    import shutil
+
+    from kb.corpus import Corpus
+    from kb.index import build_index
+    from kb.pipeline import build
+
+    tmp = tmp_path_factory.mktemp("compare")
+    shutil.copytree(CORPUS, tmp / "corpus")
+    corpus = Corpus(tmp / "corpus")
+    for name in ("pidu.txt", "anji.txt"):
+        corpus.add_bytes((DATA / "compare" / name).read_bytes(), source_name=name)
+    db = tmp / "instance" / "kb.sqlite"
+    build(tmp / "corpus", db)
+    build_index(db, tmp / "instance" / "index")
+    return tmp

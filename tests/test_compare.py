@@ -4,35 +4,22 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import CORPUS, DATA
 from kb import compare as cmp
 from kb.compare import CompareError, CompareQuery, compare_indicator, compare_topic, verdict
-from kb.corpus import Corpus
 from kb.export import export
-from kb.index import build_index
-from kb.pipeline import build
 from kb.store import Store
 from kb import taxonomy
 
 
 @pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("compare")
-    shutil.copytree(CORPUS, tmp / "corpus")
-    corpus = Corpus(tmp / "corpus")
-    for name in ("pidu.txt", "anji.txt"):
-        corpus.add_bytes((DATA / "compare" / name).read_bytes(), source_name=name)
-    db = tmp / "instance" / "kb.sqlite"
-    build(tmp / "corpus", db)
-    build_index(db, tmp / "instance" / "index")
-    return tmp
+def kb_dir(compare_kb_dir):
+    return compare_kb_dir
 
 
 @pytest.fixture(scope="module")

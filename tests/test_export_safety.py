@@ -6,19 +6,14 @@ import csv
 import io
 import json
 import re
-import shutil
 import zipfile
 
 import openpyxl
 import pytest
 from docx import Document  # tests may read a .docx directly; kb/worddoc.py owns python-docx in kb/
 
-from conftest import CORPUS, DATA
 from kb.compare import CompareQuery, compare_indicator, compare_topic, value_text
-from kb.corpus import Corpus
 from kb.export import export
-from kb.index import build_index
-from kb.pipeline import build
 from kb.store import Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,16 +23,8 @@ EVIL_URLS = ['=HYPERLINK("http://x","y")', "javascript:alert(1)", "file:///etc/p
 
 
 @pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("export_safety")
-    shutil.copytree(CORPUS, tmp / "corpus")
-    corpus = Corpus(tmp / "corpus")
-    for name in ("pidu.txt", "anji.txt"):
-        corpus.add_bytes((DATA / "compare" / name).read_bytes(), source_name=name)
-    db = tmp / "instance" / "kb.sqlite"
-    build(tmp / "corpus", db)
-    build_index(db, tmp / "instance" / "index")
-    return tmp
+def kb_dir(compare_kb_dir):
+    return compare_kb_dir
 
 
 @pytest.fixture(scope="module")
