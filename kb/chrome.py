@@ -58,8 +58,14 @@ _META = re.compile(
     r"生效日期|主题分类|来源|信息来源|作者|编辑|责任编辑)\s*[:]"
 )
 _TITLE = re.compile(r"(关于|通知|方案|意见|办法|规划|计划|决定|细则|纲要|规定|指南)")
-# A 文号 in any of the brackets pages print: 〔〕 [] ［］ () （） 【】 (NFKC makes the full-width ones ASCII).
-_DOCNO = re.compile(r"[〔\[(【]\s*(19|20)\d{2}\s*[〕\])】]\s*第?\s*\d+\s*号|令第\s*\d+\s*号")
+# A 文号 in any of the brackets pages print (〔〕 [] ［］ () （） 【】 〖〗; NFKC makes the full-width ones
+# ASCII), an order's or announcement's number line (第231号, (第四十七号)) and the header of an order or
+# announcement (某省人民政府令, 某省人民代表大会常务委员会公告) are the document's own metadata, never chrome.
+_DOCNO = re.compile(
+    r"[〔\[【(〖]\s*(19|20)\d{2}\s*[〕\]】)〗]\s*第?\s*\d+\s*号|令第\s*\d+\s*号"
+    r"|^\(?第\s*[\d〇零○一二三四五六七八九十百]+\s*号\)?$"
+    r"|^[\u4e00-\u9fff]{2,}(人民政府|政府|委员会|办公厅|部)(令|公告)$|^(中华人民共和国)?国务院令$"
+)
 # The red header of an official document: 某某人民政府文件, 某某局文件.
 _RED_HEADER = re.compile(r"(政府|委员会|办公室|办公厅|厅|局|委|部|院)(文件|公文)$")
 _SENTENCE = re.compile(r"[。;!?,]")

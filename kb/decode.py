@@ -31,8 +31,21 @@ _ALIASES = {
 }
 _CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16"]
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<meta|<body|<\?xml)", re.I)
+# What may precede a page's markup: whitespace and BOMs, comments, an XML declaration or a
+# doctype, and script/style blocks (a saved page often starts with a comment or a script).
+_PRELUDE = re.compile(
+    r"(?:[\s\ufeff\u200b]+|<!--.*?(?:-->|$)|<\?xml[^>]*>|<!doctype[^>]*>"
+    r"|<(script|style|noscript)\b[^>]*>.*?(?:</\1\s*>|$))",
+    re.I | re.S,
+)
+_HTML = re.compile(
+    r"<(?:html|head|body|meta|title|link|base|div|table|center|form|frameset|iframe|font|span|section|article"
+    r"|header|nav|main|p|h[1-6]|ul|ol|dl|br|hr|a|img)\b[^<>]*>|<!doctype\s+html",
+    re.I,
+)
+_ROOT = re.compile(r"<(html|body|head)\b[^<>]*>", re.I)
 _TAGS = re.compile(r"</?(p|div|span|td|tr|table|br|a|h[1-6])\b", re.I)
+_SNIFF = 200_000  # characters looked at for an <html>/<body> tag behind a long prelude
 
 
 class DecodeError(ValueError):
@@ -103,8 +116,30 @@ def _printable(text: str) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:2000]
-    return bool(_HTML.search(head)) or len(_TAGS.findall(head)) >= 5
+    """Is this text a page's markup, wherever the markup starts?
+
+    Leading whitespace, BOMs, comments, an XML declaration, a doctype and script or style
+    blocks are skipped; markup is then a known tag at that point, an ``<html>``/``<head>``/
+    ``<body>`` tag (with its closing tag) further on, or at least five structural tags in
+    the first 2,000 characters.
+    """
+    i, n = 0, min(len(text), _SNIFF)
+    while i < n:
+        m = _PRELUDE.match(text, i, n)
+        if not m or m.end() == i:
+            break
+        if m.group().lower().startswith("<!doctype") and "html" in m.group().lower():
+            return True
+        i = m.end()
+    if i >= n and text[:i].strip(" \t\r\n\ufeff\u200b"):
+        return True  # nothing but comments, scripts or styles: markup, with no text of its own
+    if _HTML.match(text, i, n):
+        return True
+    head = text[:n]
+    root = _ROOT.search(head)
+    if root and re.search(rf"</{root.group(1)}\s*>", text, re.I):
+        return True
+    return len(_TAGS.findall(text[i : i + 2000])) >= 5 or len(_TAGS.findall(text[:2000])) >= 5
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:

@@ -15,6 +15,8 @@ class UnknownDocument(LookupError):
 def summary(row: dict) -> dict:
     out = {k: row[k] for k in SUMMARY_FIELDS}
     out["region"] = _region(row["region"])
+    number = (row.get("metadata") or {}).get("doc_number") or {}
+    out["doc_number_printed"] = number.get("printed")  # as the page prints it; doc_number is normalised (〔〕)
     return out
 
 

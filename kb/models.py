@@ -44,14 +44,16 @@ class Region:
 
 @dataclass(frozen=True)
 class DocNumber:
-    """发文字号 such as 普府办〔2022〕22号."""
+    """发文字号 such as 普府办〔2022〕22号, or the number of an order (国令第712号) or announcement."""
 
-    text: str  # as normalised: 普府办〔2022〕22号
-    prefix: str  # 普府办
-    year: int  # 2022
+    text: str  # as normalised: 普府办〔2022〕22号 (brackets → 〔〕, 第 and leading zeros dropped); 柳府令第21号
+    prefix: str  # 普府办; 柳府令
+    year: int | None  # 2022; None for orders and announcements, which carry no year
     seq: int  # 22
     start: int = -1
     end: int = -1
+    printed: str | None = None  # as the page prints it (川教［２０２３］４５号, 遂政辦發(fā)〔2022〕36號(hào))
+    kind: str = "doc_number"  # doc_number | order_number (…令第N号) | announcement_number (…公告第N号)
 
 
 @dataclass(frozen=True)

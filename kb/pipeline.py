@@ -12,14 +12,14 @@ import datetime as _dt
 import hashlib
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .corpus import Corpus, Entry
 from .decode import decode_bytes
 from .htmltext import html_to_text
-from .metadata import extract_metadata
+from .metadata import PageFields, extract_metadata
 from .models import Clause, Metadata, Region, Responsibility, Target
 from .facts import ClauseLocator, extract_facts, responsibility_row, target_row
 from .normalise import Normalised, normalise
@@ -79,7 +79,14 @@ def _timed(report: BuildReport | None, stage: str, fn: Callable, *args):
 
 
 def page_text(data: bytes, entry: Entry | None = None, attachments: Sequence[tuple[dict, bytes]] = ()) -> str:
-    """The text of a document.
+    """The text of a document (see :func:`read_document`)."""
+    return read_document(data, entry, attachments)[0]
+
+
+def read_document(data: bytes, entry: Entry | None = None,
+                  attachments: Sequence[tuple[dict, bytes]] = ()) -> tuple[str, PageFields | None]:
+    """The text of a document, and what the page reader found on it (None for anything but
+    an HTML page with an article body).
 
     A page whose article body a template or the density scorer finds
     (:mod:`kb.scrape.pages`) gives the metadata lines it shows (索引号, 发布机构,
@@ -90,6 +97,7 @@ def page_text(data: bytes, entry: Entry | None = None, attachments: Sequence[tup
     """
     from .scrape.attachments import appendix_text, document_lines, kind_of
 
+    given: PageFields | None = None
     if entry is not None and entry.media_type not in ("text/html", "text/plain"):
         text = "\n".join(document_lines(data, kind_of(data, entry.file, entry.url or "")))
     else:
@@ -101,10 +109,20 @@ def page_text(data: bytes, entry: Entry | None = None, attachments: Sequence[tup
 
             page = extract_page(decoded.text, entry.url if entry is not None else None, body_metadata=False)
             text = article_text(page) if page.has_body else html_to_text(decoded.text)
+            if page.has_body:
+                given = page_fields(page)
     for i, (att, blob) in enumerate(attachments, start=1):
         kind = att.get("kind") or kind_of(blob, att.get("name", ""))
         text += "\n\n" + appendix_text(att.get("name", ""), i, document_lines(blob, kind))
-    return text
+    return text, given
+
+
+def page_fields(page) -> PageFields:
+    """The metadata a page shows (kb.scrape.pages.Page): its title, and the 文号, issuer and dates of its
+    metadata table — not the 来源 line, which names the site more often than the issuer."""
+    fields = dict(page.raw_fields)
+    return PageFields(title=page.title, doc_number=page.doc_number, issuer=fields.get("发布机构"),
+                      signed_date=page.signed_date, published_date=page.published_date)
 
 
 def attachment_files(corpus: Corpus, entry: Entry) -> list[tuple[dict, bytes]]:
@@ -122,17 +140,49 @@ def attachment_files(corpus: Corpus, entry: Entry) -> list[tuple[dict, bytes]]:
 
 def process(entry: Entry, data: bytes, report: BuildReport | None = None,
             attachments: Sequence[tuple[dict, bytes]] = ()) -> Processed:
-    raw = _timed(report, "decode", page_text, data, entry, attachments)
+    raw, given = _timed(report, "decode", read_document, data, entry, attachments)
     if report is not None:
         report.text_bytes += len(raw.encode("utf-8"))
     norm = _timed(report, "normalise", normalise, raw)
     if not norm.text.strip():
         raise StageError("normalise", "no text left after removing site chrome")
-    meta = _timed(report, "metadata", extract_metadata, norm.text)
+    meta = _timed(report, "metadata", document_metadata, norm, given)
     clauses = _timed(report, "structure", parse_clauses, norm.text)
     region = _region(meta, entry)
     targets, resps = _timed(report, "extract", extract_facts, norm.text, clauses, region)
     return Processed(entry, norm, meta, tuple(clauses), tuple(targets), tuple(resps))
+
+
+def document_metadata(norm: Normalised, given: PageFields | None = None) -> Metadata:
+    """The metadata of a normalised document: what the page reader found (``given``) is kept,
+    the text fills the rest; the 文号 keeps the form the page prints (before normalisation)."""
+    meta = extract_metadata(norm.text, _normalised_fields(norm, given) if given else None)
+    number = meta.doc_number
+    if number is not None and number.start >= 0 and number.end <= len(norm.text):
+        printed = norm.original(number.start, number.end).strip() or number.printed
+        if printed != number.printed:
+            meta = replace(meta, doc_number=replace(number, printed=printed))
+    return meta
+
+
+def _normalised_fields(norm: Normalised, given: PageFields) -> PageFields:
+    """The page reader's values in the form of the normalised text (NFKC, simplified script, pinyin
+    annotations stripped): the title as the first line of the text shows it, where the page text
+    starts with it (:func:`kb.scrape.pages.page_text`)."""
+    from .normalise import normalise_query
+
+    title = given.title
+    if title:
+        shown = None
+        if norm.raw.startswith(title):
+            a, b = norm.log.forward(0, len(title), 0)
+            shown = norm.text[a:b].strip() or None
+        title = shown or normalise_query(title).strip() or None
+    return given._replace(
+        title=title,
+        doc_number=normalise_query(given.doc_number).strip() if given.doc_number else None,
+        issuer=normalise_query(given.issuer).strip() if given.issuer else None,
+    )
 
 
 def _region(meta: Metadata, entry: Entry) -> Region | None:

@@ -14,6 +14,9 @@ first use, and cached.
   current regions that replaced them).
 * :func:`find_region` — the most specific region named by a document's issuers.
 * :func:`all_regions` — every current region (e.g. for synthetic corpora).
+* :data:`NATIONAL` — the region of central documents (国务院, 教育部 …): code
+  ``100000``, name 全国, level ``national``; :func:`by_code` and :func:`lookup`
+  (全国, 中华人民共和国, 中国) answer it too, :func:`all_regions` leaves it out.
 
 A historic name (a county renamed or merged since, e.g. 吴江市 → 吴江区) is
 resolved to the current code(s) that replaced it; when a name was split
@@ -30,7 +33,10 @@ from importlib import resources
 
 from .models import Region
 
-__all__ = ["all_regions", "by_code", "lookup", "find_region", "mentions"]
+__all__ = ["NATIONAL", "all_regions", "by_code", "lookup", "find_region", "mentions", "short_name"]
+
+NATIONAL = Region(code="100000", name="全国", level="national")
+_NATIONAL_NAMES = frozenset({"全国", "中华人民共和国", "中国"})
 
 # Names of ethnic groups as they occur inside 自治区/州/县/旗 names, longest first
 # so that 土家 is stripped before 土.
@@ -155,9 +161,10 @@ def _table() -> _Table:
         if not stem:
             continue
         kind = _AUTONOMOUS.search(name).group(1)  # type: ignore[union-attr]
-        alias = {"自治区": stem, "自治州": stem + "州", "自治县": stem + "县", "自治旗": stem + "旗"}[kind]
-        if alias not in by_name:
-            aliases.setdefault(alias, []).append(code)
+        short = {"自治区": stem, "自治州": stem + "州", "自治县": stem + "县", "自治旗": stem + "旗"}[kind]
+        for alias in (short, stem + kind):  # 威宁县 and 威宁自治县 for 威宁彝族回族苗族自治县
+            if alias not in by_name and alias != name:
+                aliases.setdefault(alias, []).append(code)
 
     historic: dict[str, set[str]] = {}
     for rows in history.values():
@@ -223,6 +230,8 @@ def by_code(code: str) -> Region | None:
     """The region with this 6-digit code (current, else its last historic form)."""
     t = _table()
     code = str(code).strip()
+    if code == NATIONAL.code:
+        return NATIONAL
     if code in t.names:
         name, level = t.names[code], _level(code)
         prov_code = code[:2] + "0000"
@@ -269,6 +278,8 @@ def lookup(name: str) -> list[Region]:
     """Regions called ``name``: current full names, else short 自治 forms, else
     the current successors of a historic name.  Sorted by code."""
     name = (name or "").strip()
+    if name in _NATIONAL_NAMES:
+        return [NATIONAL]
     out = [by_code(c) for c in sorted(_codes_for(name))]
     return [r for r in out if r is not None]
 
@@ -295,6 +306,11 @@ def mentions(text: str) -> list[tuple[int, int, str]]:
                 break
         i += 1
     return out
+
+
+def short_name(name: str | None) -> str | None:
+    """揭阳市 → 揭阳, 广东省 → 广东, 宁夏回族自治区 → 宁夏 (None when too short)."""
+    return _short(name)
 
 
 def _short(name: str | None) -> str | None:
