@@ -58,3 +58,17 @@ def test_held_out_set_is_measured_and_does_not_regress():
     assert held.clauses == len(gold["clauses"]) >= 40
     assert held.fields["whole_target"].f1 >= 0.78
     assert held.fields["unit_assignment"].f1 >= 0.75
+
+
+def test_constructed_real_forms_are_measured_and_do_not_regress():
+    """tests/data/gold-forms.json (development) and gold-forms-heldout.json (held out): constructed documents in
+    the forms real plans take (tests/data/FORMS.md), labelled before the rules were changed.  Issue 11's goals
+    are whole-target and unit F1 >= 0.90 on these; the floors pin what the rules reach so far (whole target
+    .649 / .453, unit assignment .938 / .941 at the end of the stop that added them), a little under it."""
+    for name, whole, units in (("gold-forms.json", 0.62, 0.90), ("gold-forms-heldout.json", 0.42, 0.90)):
+        path = DATA / name
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        report = evaluate(gold, CORPUS, path)
+        assert report.clauses == len(gold["clauses"]), (name, report.missing)
+        assert report.fields["whole_target"].f1 >= whole, name
+        assert report.fields["unit_assignment"].f1 >= units, name
