@@ -148,6 +148,8 @@ _VALUE = re.compile(
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
 )
 _UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
+# 2万余个, 300多人: 余/多 right after a number and before a unit means "at least"
+_APPROX = re.compile(r"[余多](?=\s*(?:" + "|".join(map(re.escape, L.UNITS)) + "))")
 _RANGE = re.compile(rf"\s*[至到\-—–~～]\s*{_NUM}(?![\d])")
 _SUFFIX = re.compile(r"\s*(" + "|".join(sorted(L.SUFFIX_CUES, key=len, reverse=True)) + ")")
 
@@ -218,8 +220,7 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
                 flags.append("range")
         if value is None:
             continue
-        approx = re.match(r"[余多](?=\s*(?:" + "|".join(map(re.escape, L.UNITS)) + "))", text[end:end + 6]) \
-            if kind == "num" else None
+        approx = _APPROX.match(text, end, end + 6) if kind == "num" else None
         if approx:  # 2万余个, 300多人: at least
             end, cmp = end + 1, cmp or ">="
             flags.append("approx")
