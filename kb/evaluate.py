@@ -104,11 +104,24 @@ def _norm_indicator(s: str | None) -> str:
     return _NOISE.sub("", s or "")
 
 
+def _same_id(want: str | None, got: str | None) -> bool:
+    """National ids agree by taxonomy group (YJ-G11a ~ YJ-G11b); family ids exactly."""
+    if not want or not got:
+        return want == got
+    g, p = taxonomy.get(want), taxonomy.get(got)
+    if g is not None and p is not None:
+        return g.group == p.group
+    return want == got
+
+
+def expected_id(gold: dict) -> str | None:
+    return gold.get("canonical") or gold.get("family")
+
+
 def same_indicator(gold: dict, pred: Target) -> bool:
-    if gold.get("canonical") and pred.indicator_id:
-        g, p = taxonomy.get(gold["canonical"]), taxonomy.get(pred.indicator_id)
-        if g is not None and p is not None and g.group == p.group:
-            return True
+    """The words name the same measure, or the ids say so (a national indicator or a local family)."""
+    if expected_id(gold) and pred.indicator_id and _same_id(expected_id(gold), pred.indicator_id):
+        return True
     a, b = _norm_indicator(gold.get("indicator")), _norm_indicator(pred.indicator)
     if not a or not b:
         return a == b
@@ -166,6 +179,30 @@ def _field_ok(name: str, gold: dict, pred: Target) -> bool:
     if name == "deadline":
         return same_deadline(gold, pred)
     raise KeyError(name)
+
+
+def _show_gold(g: dict) -> str:
+    d = (g.get("deadline") or {}).get("end")
+    return f"{g.get('indicator')}|{g.get('comparator')}{g.get('value')}{g.get('unit') or ''}|{g.get('stage')}|{d}"
+
+
+def _show_pred(p: Target) -> str:
+    d = p.deadline.end if p.deadline else None
+    return f"{p.indicator}|{p.comparator}{p.value}{p.unit or ''}|{p.stage}|{d}"
+
+
+def _target_diff(gold: list[dict], pred: list[Target], pairs, whole: int) -> str:
+    """One line per gold/extracted target: which fields differ, what was missed, what is extra."""
+    lines = [f"targets: gold {len(gold)}, extracted {len(pred)}, whole-correct {whole}"]
+    paired_g = {id(g) for g, _ in pairs}
+    paired_p = {id(p) for _, p in pairs}
+    for g, p in pairs:
+        bad = [f for f in TARGET_FIELDS if not _field_ok(f, g, p)]
+        if bad:
+            lines.append(f"    ~ {','.join(bad)}: gold {_show_gold(g)}  got {_show_pred(p)}")
+    lines += [f"    - missed {_show_gold(g)}" for g in gold if id(g) not in paired_g]
+    lines += [f"    + extra  {_show_pred(p)}" for p in pred if id(p) not in paired_p]
+    return "\n".join(lines)
 
 
 def pair_targets(gold: list[dict], pred: list[Target]) -> list[tuple[dict, Target]]:
@@ -320,10 +357,14 @@ def evaluate(gold: dict, corpus_dir: Path | str, gold_path: Path | str | None = 
             ok = sum(_field_ok(name, g, p) for g, p in pairs)
             report.add(doc, name, Counts(ok, len(targets), len(gold_targets)))
         whole = sum(all(_field_ok(f, g, p) for f in TARGET_FIELDS) for g, p in pairs)
+        # indicator mapping: of the gold targets found, how many got the id the gold gives (national, family or none)
+        # (a gold set without family labels is measured on national ids only)
+        mapped = sum(_same_id(expected_id(g), p.indicator_id if "family" in g or not (p.indicator_id or "").startswith("LF-")
+                              else None) for g, p in pairs)
+        report.add(doc, "indicator_id", Counts(mapped, len(pairs), len(pairs)))
         report.add(doc, "whole_target", Counts(whole, len(targets), len(gold_targets)))
         if whole < max(len(targets), len(gold_targets)):
-            wrong = [f"{p.indicator}={p.value}{p.unit or ''}" for p in targets]
-            report.errors.append((cid, f"targets: gold {len(gold_targets)}, extracted {len(targets)}, whole-correct {whole}: {wrong}"))
+            report.errors.append((cid, _target_diff(gold_targets, list(targets), pairs, whole)))
         resp = clause.get("responsibility")
         if "responsibility" in clause:
             g_as = gold_assignments(resp)

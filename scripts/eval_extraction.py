@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from kb.evaluate import HEADER_FIELDS, evaluate, evaluate_headers  # noqa: E402
 
-ORDER = ("indicator", "value", "unit", "comparator", "stage", "deadline", "whole_target", "lead_set", "co_set", "unit_assignment")
+ORDER = ("indicator", "indicator_id", "value", "unit", "comparator", "stage", "deadline", "whole_target", "lead_set",
+         "co_set", "unit_assignment")
 
 
 DATA = ROOT / "tests" / "data"
