@@ -21,7 +21,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import taxonomy
+from . import families, taxonomy
 from .documents import UnknownRegion, code_prefix, resolve_region
 from .models import Region
 from .store import Store
@@ -89,6 +89,9 @@ def resolve_indicator(given: str) -> taxonomy.Indicator:
     ind = taxonomy.get(given)
     if ind is not None and ind.id.casefold() == given.casefold():
         return ind
+    fam = families.get_family(given.upper())
+    if fam is not None:  # a local indicator family (LF-XW): compared alike, without a national threshold
+        return families.as_indicator(fam)
     text = normalise_query(given)
     matched = taxonomy.match(text)
     if matched is not None:
@@ -102,7 +105,12 @@ def resolve_indicator(given: str) -> taxonomy.Indicator:
             if len(squeezed) >= 4 and any(_subsequence(squeezed, n) for n in (i.name, *i.aliases))]
     if len(fits) == 1:
         return fits[0]
+    fam = families.find_family(text)
+    if fam is not None and not found:
+        return families.as_indicator(fam)
     suggestions = [(i.id, f"{i.id} {i.name}") for i in (found[:8] or _close_indicators(given))]
+    if fam is not None:
+        suggestions.insert(0, (fam.id, f"{fam.id} {fam.name}"))
     hint = (f"; did you mean: {', '.join(label for _, label in suggestions)}" if suggestions
             else "; list them with `policykb indicators`")
     raise CompareError(f"Unknown indicator: {given}{hint}.", "indicator", suggestions, value=given)

@@ -14,9 +14,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from .taxonomy import _infer_stage, _stage, _unit_class, match, normalise
+from .taxonomy import Indicator, _infer_stage, _stage, _unit_class, match, normalise
 
-__all__ = ["Family", "families", "get_family", "match_family", "match_measure", "classify", "families_json"]
+__all__ = ["Family", "families", "get_family", "match_family", "match_measure", "classify", "families_json",
+           "as_indicator", "find_family"]
 
 
 # --- measures by subject and measure, and local indicator families ---------------------------
@@ -88,7 +89,11 @@ def _unit_fits(f: Family, unit: str | None) -> bool:
         return True
     u = unicodedata.normalize("NFKC", unit)
     base = u.split("/")[0]
-    if base in f.units or u in f.units:
+    if u in f.units:
+        return True
+    if "/" in u and f.unit_kind == "count":  # a rate per head (座/千人, 个/班) is a standard, not a count to reach
+        return False
+    if base in f.units:
         return True
     if f.unit_kind == "duration":
         return _DURATION.fullmatch(base) is not None
@@ -114,6 +119,32 @@ def match_family(phrase: str, unit: str | None = None) -> str | None:
 
 def get_family(family_id: str) -> Family | None:
     return next((f for f in families() if f.id == family_id), None)
+
+
+_KIND_UNIT = {"percent": "%", "money": "元", "ratio": None, "count": None, "area": "平方米", "duration": None}
+
+
+def as_indicator(f: Family) -> Indicator:
+    """A family in the shape of a national indicator, so that compare and the UI treat both alike (no threshold)."""
+    return Indicator(id=f.id, scheme="kb/data/indicator_families.json", group=f.id, dimension="local family",
+                     name=f.name, aliases=f.aliases, thresholds=(), direction=f.direction,
+                     unit=_KIND_UNIT.get(f.unit_kind), qualitative=f.unit_kind == "status", verified=False)
+
+
+def find_family(given: str) -> Family | None:
+    """The family a user means: its id (LF-XW, any case), its name or an alias, or words holding one alias."""
+    key = (given or "").strip().casefold()
+    if not key:
+        return None
+    by_id = next((f for f in families() if f.id.casefold() == key), None)
+    if by_id is not None:
+        return by_id
+    norm = normalise(given)
+    exact = [f for f in families() if norm in {normalise(a) for a in (f.name, *f.aliases)}]
+    if exact:
+        return exact[0]
+    found = match_family(given)
+    return get_family(found) if found else None
 
 
 def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> str | None:

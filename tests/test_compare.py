@@ -145,6 +145,27 @@ def test_indicator_by_words_and_unknown_names_get_close_matches(store):
     assert e.value.code == "one_indicator"
 
 
+def test_local_families_compare_like_national_indicators(store):
+    by_id = compare_indicator(store, CompareQuery(indicator="lf-xw", include_not_set=False))
+    assert by_id["indicator"]["id"] == "LF-XW" and by_id["rows"]
+    assert {r["indicator_id"] for r in by_id["rows"]} == {"LF-XW"}
+    assert {r["verdict"] for r in by_id["rows"]} == {"no_threshold"}
+    assert all(r["unit"] == "个" for r in by_id["rows"])
+    by_words = compare_indicator(store, CompareQuery(indicator="新增学位", include_not_set=False))
+    assert by_words["rows"] == by_id["rows"]
+    with pytest.raises(CompareError) as e:  # several national rows and a family share the words: all are offered
+        compare_indicator(store, CompareQuery(indicator="骨干教师"))
+    assert e.value.suggestions[0][0] == "LF-GG" and any(v.startswith("YJ-") for v, _ in e.value.suggestions)
+
+
+def test_compare_page_offers_the_local_families(client):
+    doc = page(client.get("/compare"))
+    values = {o.get("value") for o in doc.select("option")}
+    assert {"YJ-G15", "LF-XW"} <= values
+    r = client.get("/compare?indicator=LF-XW")
+    assert r.status_code == 200 and "新增学位" in r.data.decode("utf-8")
+
+
 def test_a_huge_table_is_refused_with_the_limit(store, monkeypatch):
     monkeypatch.setattr(cmp, "MAX_ROWS", 2)
     with pytest.raises(CompareError) as e:

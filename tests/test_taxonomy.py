@@ -333,6 +333,9 @@ def test_local_families(phrase, unit, want):
 def test_family_unit_kind_must_fit():
     assert families.match_family("新增学位", "%") is None
     assert families.match_family("城区平均班额", "人") is None
+    # a rate per head is a planning standard, not a count to reach: 千人学位数 is no 新增学位
+    assert families.match_family("居住区每千人义务教育学位数", "座/千人") is None
+    assert families.match_family("新增义务教育学位", "个") == "LF-XW"
 
 
 def test_family_ids_are_unique_and_at_least_thirty():

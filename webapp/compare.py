@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 
-from kb import taxonomy
+from kb import families, taxonomy
 from kb.compare import STAGES, VERDICT_LABELS, CompareError, CompareQuery, compare_indicator, compare_topic, filters_text
 from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge, export, filename
 
@@ -115,6 +115,7 @@ def _indicator_options() -> list[tuple[str, list[taxonomy.Indicator]]]:
         if ind.qualitative:
             continue
         groups.setdefault(scheme_names.get(ind.scheme, "常用指标"), []).append(ind)
+    groups["地方常设指标(项目归纳)"] = [families.as_indicator(f) for f in families.families() if f.unit_kind != "status"]
     return list(groups.items())
 
 
