@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -493,6 +494,38 @@ def _issuer_region(issuers: Sequence[str]) -> Region | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+_PAREN_FORMS = ("trailing_paren", "zeren_danwei_paren")
+
+
+def _widen_closing_subitem(recs: list[Responsibility], parts: Sequence[Clause]) -> list[Responsibility]:
+    """A unit parenthesis closing the last sub-item of an item ("4.提高待遇。(1)…。(2)…。
+    (省财政厅…按职责分工负责)") assigns the whole item when no earlier sub-item has
+    a unit list of its own: its task then runs from the item's heading."""
+    by_path = {c.path: c for c in parts}
+    children: dict[tuple[str, ...], list[Clause]] = {}
+    for c in parts:
+        if c.path:
+            children.setdefault(c.path[:-1], []).append(c)
+    starts = [c.start for c in parts]
+
+    def clause_of(pos: int) -> Clause | None:
+        i = bisect_right(starts, pos) - 1
+        return parts[i] if i >= 0 and pos < parts[i].end else None
+
+    owners = [clause_of(r.span.start) for r in recs]
+    with_units = {c.path for c in owners if c is not None}
+    out = []
+    for r, c in zip(recs, owners):
+        if r.form in _PAREN_FORMS and r.task_span and c is not None and len(c.path) >= 3:
+            parent = by_path.get(c.path[:-1])
+            sibs = children.get(c.path[:-1], [])
+            if (parent is not None and parent.kind in ("heading", "item") and len(sibs) >= 2 and sibs[-1] is c
+                    and not any(s.path in children or (s is not c and s.path in with_units) for s in sibs)):
+                r = replace(r, task_span=(parent.start, r.task_span[1]))
+        out.append(r)
+    return out
+
+
 def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Region | None) -> list[Responsibility]:
     """Every responsible unit of a plan, in document order (never raises).
 
@@ -520,6 +553,7 @@ def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Regio
                 out += _clause_units(text, c, region, state)
         except Exception:  # a pathological clause must not stop the document
             log.debug("units: clause %s failed", c.path_str, exc_info=True)
+    out = _widen_closing_subitem(out, parts)
     seen: set[tuple[int, int]] = set()
     unique = []
     for r in sorted(out, key=lambda r: r.span.start):
