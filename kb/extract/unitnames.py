@@ -69,7 +69,7 @@ _NOT_A_FIELD = re.compile(r"(?:有关|相关|其他|其它|职能|成员|责任|
 # a bare level or area word of a list that shares the name after it (各设区市、县(市、区)教育行政部门)
 # or before it (各乡(镇)、街道)
 _LEVEL_ONLY = re.compile(r"^(?:各|全)?(?:设区的?)?[省市县区州旗盟](?:[((][^()()]{1,8}[))])?(?:级)?$")
-_AREA_ONLY = re.compile(r"^(?:街道|社区|乡镇|乡|镇|场|农场|林场|办事处)(?:[((][^()()]{1,8}[))])?$")
+_AREA_ONLY = re.compile(r"^(?:街道(?:办事处)?|社区|乡镇|乡|镇|场|农场|林场|办事处)(?:[((][^()()]{1,8}[))])?$")
 # field words of a shared-suffix list of department types (发展改革、自然资源、住房和城乡建设等部门)
 _FIELD_WORD = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
 DEPARTMENT_TYPE = "(department type)"
@@ -196,6 +196,14 @@ def has_prefix(name: str) -> bool:
     return bool(explicit or level)
 
 
+def _national(region: Region | None, inherit: str | None) -> bool:
+    """Whether a name without prefix stands among central organs: a national document,
+    or the unit written before it is a ministry."""
+    if region is not None:
+        return region.level == "national"
+    return bool(inherit) and central_unit(clean_name(inherit)) is not None
+
+
 def _inherited_prefix(inherit: str | None, region: Region | None) -> str:
     """The region an unprefixed name takes: that of ``inherit``, else the document's."""
     if inherit:
@@ -204,7 +212,7 @@ def _inherited_prefix(inherit: str | None, region: Region | None) -> str:
             return explicit
         if level:
             return _level_region(level, region)
-    return region.name if region else ""
+    return region.name if region and region.level != "national" else ""
 
 
 def _compose(prefix: str, rest: str) -> str:
@@ -233,8 +241,8 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
         return dept + DEPARTMENT_TYPE, False
     if is_collective(name):
         return name, True
-    central = central_unit(name)
-    if central:
+    central = central_unit(name) or (central_unit("国家" + name) if _national(region, inherit) else None)
+    if central:  # 发展改革委 among ministries is 国家发展改革委
         return central, False
     m = _LEAGUE.match(name)
     if m:
