@@ -110,7 +110,7 @@ def _is_unit(s: str) -> bool:
         return True
     if _SENTENCE.search(s) or any(ch.isdigit() for ch in s):
         return False
-    return all(_unit_name(s[a:b]) for a, b in _parts(s))
+    return all(_unit_name(x) for a, b in _parts(s) for x in s[a:b].split("、") if x)  # a long 、-list too
 
 
 def _dimension(label: str) -> tuple[str, dict[str, int]]:
@@ -202,7 +202,7 @@ def _join_broken(group: Sequence[Line]) -> list[Line]:
     return out
 
 
-def _unit_cells(line: Line, cells: list[list]) -> None:
+def _unit_cells(line: Line, cells: list[list], column: str = "") -> None:
     """Cells of a unit line; a part starting with 、 (or after one ending with 、) continues the previous cell."""
     joined = line.end - line.start != len(line.s)  # a name _join_broken put together
     spans = [(line.start, line.end, line.s)] if joined else [
@@ -212,19 +212,35 @@ def _unit_cells(line: Line, cells: list[list]) -> None:
             cells[-1][1] = e
             cells[-1][2] = word
         else:
-            cells.append([s, e, word])
+            cells.append([s, e, word, column])
+
+
+def _unit_columns(columns: tuple[str, ...], unit: int) -> list[str]:
+    """The unit column and the unit columns right after it (牵头单位, 责任单位, 配合单位)."""
+    out = [columns[unit]]
+    for c in columns[unit + 1:]:
+        if not _UNIT_COL.search(c):
+            break
+        out.append(c)
+    return out
 
 
 def _row_cells(group: Sequence[Line], columns: tuple[str, ...], seq: int | None,
                unit: int | None) -> list[tuple[str, int, int]]:
-    """Assign the lines of one row to columns."""
+    """Assign the lines of one row to columns.
+
+    Several unit columns side by side (牵头单位, 责任单位) take one unit line each,
+    in order; the last of them takes any further unit lines.
+    """
     first = 0 if seq is None else seq + 1
     content = list(columns[first:unit] if unit is not None else columns[first:])
-    after = list(columns[unit + 1:]) if unit is not None else []
+    unit_cols = _unit_columns(columns, unit) if unit is not None else []
+    after = list(columns[unit + len(unit_cols):]) if unit is not None else []
     out: list[tuple[str, int, int]] = []
     units: list[list] = []
+    unit_lines = 0
     k = 0
-    phase = 0  # 0 content, 1 units, 2 columns after the unit column
+    phase = 0  # 0 content, 1 units, 2 columns after the unit columns
     for ln in _join_broken(group):
         if phase == 0 and k < len(content) and not (unit is not None and _is_unit(ln.s)):
             out.append((content[k], ln.start, ln.end))
@@ -235,13 +251,18 @@ def _row_cells(group: Sequence[Line], columns: tuple[str, ...], seq: int | None,
             continue
         if phase <= 1 and (_is_unit(ln.s) or (not after and not _SENTENCE.search(ln.s))):
             phase = 1
-            _unit_cells(ln, units)
+            _unit_cells(ln, units, unit_cols[min(unit_lines, len(unit_cols) - 1)])
+            unit_lines += ln.s[:1] not in "、,"
             continue
         phase = 2
         out.append((after.pop(0) if after else columns[-1], ln.start, ln.end))
-    pos = next((n for n, (name, _, _) in enumerate(out) if name in columns[unit + 1:]), len(out)) if unit is not None else 0
-    out[pos:pos] = [(columns[unit], s, e) for s, e, _ in units]  # type: ignore[index]
+    pos = next((n for n, (name, _, _) in enumerate(out) if name in after_cols(columns, unit, unit_cols)), len(out)) if unit is not None else 0
+    out[pos:pos] = [(col, s, e) for s, e, _, col in units]
     return out
+
+
+def after_cols(columns: tuple[str, ...], unit: int, unit_cols: list[str]) -> tuple[str, ...]:
+    return columns[unit + len(unit_cols):]
 
 
 def _row_heading(cell: str) -> str:

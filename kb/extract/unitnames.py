@@ -43,8 +43,8 @@ from importlib import resources
 from ..models import Region
 from ..regions import lookup
 
-__all__ = ["canonical_unit", "central_unit", "clean_name", "has_prefix", "is_collective", "looks_like_unit", "is_anchored", "region_short",
-           "list_items", "split_top", "top_parens", "trim"]
+__all__ = ["canonical_unit", "central_unit", "clean_name", "department_type", "has_prefix", "is_collective", "item_names",
+           "looks_like_unit", "is_anchored", "region_short", "list_items", "split_top", "top_parens", "trim"]
 
 LEVELS = "省市县区州旗盟"
 _WS = re.compile(r"\s+")
@@ -62,6 +62,17 @@ _UNIT_SUFFIX = re.compile(
 _LEAGUE = re.compile(r"^团([省市县区州旗盟])委$")
 _JUNK = re.compile(r"[0-9%%。“”\"《》]")
 _BRACKETS = re.compile(r"[()()]")
+# a department named by its type, not by its name (教育行政部门, 财政部门, 县级以上人民政府教育行政部门)
+_DEPT_TYPE = re.compile(r"(?P<field>[\u4e00-\u9fff]{2,14}?)(?:等)?部门$")
+# the words before 部门 that name no field of work (有关部门, 职能部门, 成员部门 …)
+_NOT_A_FIELD = re.compile(r"(?:有关|相关|其他|其它|职能|成员|责任|牵头|配合|协办|参与|业务|主管|行政|各|所属|直属|下属|上级|同级|政府)$")
+# a bare level or area word of a list that shares the name after it (各设区市、县(市、区)教育行政部门)
+# or before it (各乡(镇)、街道)
+_LEVEL_ONLY = re.compile(r"^(?:各|全)?(?:设区的?)?[省市县区州旗盟](?:[((][^()()]{1,8}[))])?(?:级)?$")
+_AREA_ONLY = re.compile(r"^(?:街道(?:办事处)?|社区|乡镇|乡|镇|场|农场|林场|办事处)(?:[((][^()()]{1,8}[))])?$")
+# field words of a shared-suffix list of department types (发展改革、自然资源、住房和城乡建设等部门)
+_FIELD_WORD = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+DEPARTMENT_TYPE = "(department type)"
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,20 @@ def _zone(name: str) -> str | None:
     return None
 
 
+def department_type(name: str) -> str | None:
+    """The name of a department named by its type (教育行政部门, 住房和城乡建设等部门 →
+    住房和城乡建设部门; 各设区市教育行政部门 keeps its scope words), else None."""
+    if not name.endswith("部门") or "等部门" in name[:-3]:
+        return None
+    m = _DEPT_TYPE.search(name)
+    if not m:
+        return None
+    field = re.sub(r"(?:行政|主管)$", "", m.group("field"))
+    if len(field) < 2 or _NOT_A_FIELD.search(field):
+        return None
+    return name.replace("等部门", "部门") if name.endswith("等部门") else name
+
+
 def is_collective(name: str) -> bool:
     """Whether cleaned ``name`` names several units (各镇(街道), 县级各有关部门 …)."""
     return bool(_COLLECTIVE.search(name))
@@ -171,6 +196,14 @@ def has_prefix(name: str) -> bool:
     return bool(explicit or level)
 
 
+def _national(region: Region | None, inherit: str | None) -> bool:
+    """Whether a name without prefix stands among central organs: a national document,
+    or the unit written before it is a ministry."""
+    if region is not None:
+        return region.level == "national"
+    return bool(inherit) and central_unit(clean_name(inherit)) is not None
+
+
 def _inherited_prefix(inherit: str | None, region: Region | None) -> str:
     """The region an unprefixed name takes: that of ``inherit``, else the document's."""
     if inherit:
@@ -179,7 +212,7 @@ def _inherited_prefix(inherit: str | None, region: Region | None) -> str:
             return explicit
         if level:
             return _level_region(level, region)
-    return region.name if region else ""
+    return region.name if region and region.level != "national" else ""
 
 
 def _compose(prefix: str, rest: str) -> str:
@@ -203,10 +236,13 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
     name = clean_name(raw)
     if not name:
         return "", False
+    dept = department_type(name)
+    if dept:
+        return dept + DEPARTMENT_TYPE, False
     if is_collective(name):
         return name, True
-    central = central_unit(name)
-    if central:
+    central = central_unit(name) or (central_unit("国家" + name) if _national(region, inherit) else None)
+    if central:  # 发展改革委 among ministries is 国家发展改革委
         return central, False
     m = _LEAGUE.match(name)
     if m:
@@ -236,7 +272,7 @@ def looks_like_unit(name: str) -> bool:
     """Whether cleaned ``name`` reads as an organisation (suffix 局/委/办/政府/街道 …)."""
     if not 2 <= len(name) <= 40 or _JUNK.search(name):
         return False
-    if _LEAGUE.match(name) or _is_department(name) or central_unit(name):
+    if _LEAGUE.match(name) or _is_department(name) or central_unit(name) or department_type(name):
         return True
     core = _PAREN_TAIL.sub("", name)
     return len(core) >= 2 and bool(_UNIT_SUFFIX.search(core))
@@ -247,7 +283,7 @@ def is_anchored(name: str) -> bool:
     region prefix, or is a collective, a zone, 团市委 or a known department."""
     if not looks_like_unit(name):
         return False
-    if is_collective(name) or _LEAGUE.match(name) or _zone(name) or central_unit(name):
+    if is_collective(name) or _LEAGUE.match(name) or _zone(name) or central_unit(name) or department_type(name):
         return True
     if name[0] in LEVELS and len(name) > 2 and name[1] not in "级直":
         return True
@@ -283,15 +319,52 @@ def split_top(text: str, s: int, e: int, seps: str) -> list[tuple[int, int]]:
 
 
 def list_items(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """The items of a 、-list in text[s:e], trimmed (a trailing 等 dropped)."""
-    out = []
+    """The items of a 、-list in text[s:e], trimmed (a trailing 等 dropped).
+
+    A bare level word joins the item after it ("各设区市、县(市、区)教育行政部门"
+    is one department type) and a bare area word the collective before it
+    ("各乡(镇)、街道" is one collective): neither names a unit on its own.
+    """
+    out: list[tuple[int, int]] = []
+    pieces: list[list[tuple[int, int]]] = []  # the pieces of each item, to undo a join nothing completes
+    join_next = False
     for a, b in split_top(text, s, e, "、"):
         a, b = trim(text, a, b)
         if b > a and text[b - 1] == "等" and b - a > 2:
             b -= 1
-        if b > a:
+        if b <= a:
+            continue
+        name = clean_name(text[a:b])
+        if out and ((join_next and name[:1] in LEVELS) or (_AREA_ONLY.match(name) and is_collective(clean_name(text[out[-1][0]:out[-1][1]])))):
+            out[-1] = (out[-1][0], b)
+            pieces[-1].append((a, b))
+        else:
             out.append((a, b))
+            pieces.append([(a, b)])
+        join_next = bool(_LEVEL_ONLY.match(name))
+    if join_next and len(pieces[-1]) > 1:  # a list ending with a bare level word: nothing shares it
+        out[-1:] = pieces[-1]
     return out
+
+
+def item_names(text: str, items: list[tuple[int, int]], after: int | None = None) -> list[str]:
+    """Cleaned names of list items; a shared 部门 is given to each field word before it
+    ("发展改革、自然资源、住房和城乡建设等部门" → 发展改革部门, 自然资源部门, 住房和城乡建设部门;
+    also when the 等部门 follows the list at ``after``)."""
+    names = [clean_name(text[a:b]) for a, b in items]
+    if not names:
+        return names
+    tail = None
+    if department_type(names[-1]):
+        tail = "部门"
+    elif after is not None and not looks_like_unit(names[-1]) and re.match(r"等?部门", text[after:after + 3]):
+        tail = "部门"
+        names[-1] += tail
+    if tail:
+        for k, n in enumerate(names[:-1]):
+            if _FIELD_WORD.match(n) and not looks_like_unit(n) and department_type(n + tail):
+                names[k] = n + tail
+    return names
 
 
 def top_parens(text: str, s: int, e: int) -> list[tuple[int, int]]:

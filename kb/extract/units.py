@@ -47,12 +47,13 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..models import Clause, Region, Responsibility, Span
-from .unitnames import (canonical_unit, clean_name, has_prefix, is_anchored, is_collective, list_items, looks_like_unit,
-                        split_top, top_parens, trim)
+from .unitnames import (canonical_unit, clean_name, department_type, has_prefix, is_anchored, is_collective, item_names,
+                        list_items, looks_like_unit, split_top, top_parens, trim)
 
 __all__ = ["extract_responsibilities", "canonical_unit"]
 
@@ -82,8 +83,8 @@ _PROSE = re.compile(
 )
 # the object of 会同/配合/协助: a unit list up to the verb or preposition that follows it
 _OBJECT = re.compile(
-    r"(?P<obj>[^,,;;。]{2,60}?)(?:等(?:部门|单位))?(?=共同|一起|负责|做好|开展|研究|制定|抓好|推进|落实|实施|组织|建立|完善|加强|加大|"
-    r"对|在|向|就|予以|争取|,|,|;|;|$)"
+    r"(?P<obj>[^,,;;。]{2,60}?)(?<!、)(?:等(?:部门|单位)|(?=(?:共同|一起|负责|做好|开展|研究|制定|编制|抓好|推进|落实|实施|组织|建立|完善|加强|"
+    r"加大|对|在|向|就|予以|争取|,|,|;|;|$)(?!等(?:部门|单位))))"
 )
 _AFTER_LEAD = re.compile(
     r"(?P<units>[^,,;;。]{2,80}?)(?:等(?:部门|单位))?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?"
@@ -98,7 +99,7 @@ _WITH = re.compile(r"会同")
 # "县委编办每年核定…": a named unit as the subject of an administrative action
 _ACTION = re.compile(
     r"(?P<subj>[^,,;;。:!?\n、]{2,24}?)(?:每年|每学年|每学期|每两年|每三年|定期|及时|统一)"
-    r"(?:核定|核拨|拨付|审核|审批|编制|制定|组织|安排|开展|督导|评估|通报|公布)"
+    r"(?:核定|核拨|拨付|审核|审批|编制|制定|组织|安排|开展|督导|评估|通报|公布|选派|招聘|培训|监测)"
 )
 # what may follow the last unit of a sentence that only assigns units ("…,Y、Z配合。")
 _CLOSING = re.compile(
@@ -121,6 +122,7 @@ class _Seg:
     label: str | None
     tail: str | None
     rule: bool = False
+    after: int | None = None  # where the list ends, when a shared 等部门 may follow it
 
 
 @dataclass
@@ -177,7 +179,7 @@ def _valid(text: str, segs: list[_Seg], strict: bool) -> bool:
     for seg in units:
         if not seg.items:
             return False
-        names = [clean_name(text[a:b]) for a, b in seg.items]
+        names = item_names(text, seg.items)
         if not all(looks_like_unit(n) for n in names):
             return False
         if strict and seg.label is None and not is_anchored(names[0]):
@@ -214,9 +216,9 @@ def _records(text: str, segs: list[_Seg], roles: list[_Role], region: Region | N
     out = []
     for seg in segs:
         anchor: str | None = None
-        for a, b in seg.items:
+        for (a, b), name in zip(seg.items, item_names(text, seg.items, seg.after)):
             raw = text[a:b]
-            unit, collective = canonical_unit(raw, region, anchor)
+            unit, collective = canonical_unit(name, region, anchor)
             if has_prefix(clean_name(raw)):
                 anchor = raw
             if not unit or (a, b) not in role_of:
@@ -258,9 +260,10 @@ def _subject_ok(names: list[str]) -> bool:
 
 
 def _unit_list(text: str, s: int, e: int) -> list[tuple[int, int]] | None:
-    """The items of text[s:e] when it is a unit list opening with an anchored name."""
+    """The items of text[s:e] when it is a unit list opening with an anchored name
+    (a 等部门 right after it is shared by its field words)."""
     items = list_items(text, s, e)
-    names = [clean_name(text[a:b]) for a, b in items]
+    names = item_names(text, items, e)
     if not items or not all(looks_like_unit(n) for n in names) or not is_anchored(names[0]):
         return None
     return items
@@ -274,7 +277,7 @@ def _prose(text: str, s: int, e: int, region: Region | None, ctx: _State) -> lis
     if not m:
         return _action(text, s, e, region, ctx)
     subj = list_items(text, m.start("subj"), m.end("subj"))
-    names = [clean_name(text[a:b]) for a, b in subj]
+    names = item_names(text, subj)
     if not _subject_ok(names):
         return _action(text, s, e, region, ctx)
     if m.group("cue2") and any(is_collective(n) for n in names):
@@ -295,7 +298,7 @@ def _prose(text: str, s: int, e: int, region: Region | None, ctx: _State) -> lis
         o = _OBJECT.match(text, m.end(), e)
         obj = _unit_list(text, o.start("obj"), o.end("obj")) if o else None
         if obj:
-            segs.append(_Seg(obj, None, None))
+            segs.append(_Seg(obj, None, None, after=o.end("obj")))
             roles += [(it, "co" if cue == "会同" else "lead", rule) for it in obj]
     elif cue == "牵头" or (cue == "负责" and subject_role == "lead"):
         after = _AFTER_LEAD if cue == "牵头" else _AFTER_DUTY
@@ -306,14 +309,14 @@ def _prose(text: str, s: int, e: int, region: Region | None, ctx: _State) -> lis
                 obj = _unit_list(text, o.start("obj"), o.end("obj")) if o else None
                 if not obj:
                     break
-                segs.append(_Seg(obj, None, None))
+                segs.append(_Seg(obj, None, None, after=o.end("obj")))
                 roles += [(it, "co", rule) for it in obj]
                 continue
             f = after.match(text, a, b)
             its = _unit_list(text, f.start("units"), f.end("units")) if f else None
             if not its:
                 break
-            segs.append(_Seg(its, None, None))
+            segs.append(_Seg(its, None, None, after=f.end("units")))
             roles += [(it, "co", rule) for it in its]
     return _resolve_self(_records(text, segs, roles, region, "prose", task), ctx)
 
@@ -325,7 +328,8 @@ def _action(text: str, s: int, e: int, region: Region | None, ctx: _State) -> li
     if not m:
         return []
     name = clean_name(m.group("subj"))
-    if not looks_like_unit(name) or is_collective(name) or not has_prefix(name) or not is_anchored(name):
+    named = looks_like_unit(name) and not is_collective(name) and has_prefix(name) and is_anchored(name)
+    if not named and not department_type(name):  # "各设区市教育行政部门每年选派…": a department type
         return []
     it = (m.start("subj"), m.end("subj"))
     return _records(text, [_Seg([it], None, None)], [(it, "lead", "prose_subject")], region, "prose", trim(text, s, e))
@@ -490,6 +494,38 @@ def _issuer_region(issuers: Sequence[str]) -> Region | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+_PAREN_FORMS = ("trailing_paren", "zeren_danwei_paren")
+
+
+def _widen_closing_subitem(recs: list[Responsibility], parts: Sequence[Clause]) -> list[Responsibility]:
+    """A unit parenthesis closing the last sub-item of an item ("4.提高待遇。(1)…。(2)…。
+    (省财政厅…按职责分工负责)") assigns the whole item when no earlier sub-item has
+    a unit list of its own: its task then runs from the item's heading."""
+    by_path = {c.path: c for c in parts}
+    children: dict[tuple[str, ...], list[Clause]] = {}
+    for c in parts:
+        if c.path:
+            children.setdefault(c.path[:-1], []).append(c)
+    starts = [c.start for c in parts]
+
+    def clause_of(pos: int) -> Clause | None:
+        i = bisect_right(starts, pos) - 1
+        return parts[i] if i >= 0 and pos < parts[i].end else None
+
+    owners = [clause_of(r.span.start) for r in recs]
+    with_units = {c.path for c in owners if c is not None}
+    out = []
+    for r, c in zip(recs, owners):
+        if r.form in _PAREN_FORMS and r.task_span and c is not None and len(c.path) >= 3:
+            parent = by_path.get(c.path[:-1])
+            sibs = children.get(c.path[:-1], [])
+            if (parent is not None and parent.kind in ("heading", "item") and len(sibs) >= 2 and sibs[-1] is c
+                    and not any(s.path in children or (s is not c and s.path in with_units) for s in sibs)):
+                r = replace(r, task_span=(parent.start, r.task_span[1]))
+        out.append(r)
+    return out
+
+
 def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Region | None) -> list[Responsibility]:
     """Every responsible unit of a plan, in document order (never raises).
 
@@ -517,6 +553,7 @@ def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Regio
                 out += _clause_units(text, c, region, state)
         except Exception:  # a pathological clause must not stop the document
             log.debug("units: clause %s failed", c.path_str, exc_info=True)
+    out = _widen_closing_subitem(out, parts)
     seen: set[tuple[int, int]] = set()
     unique = []
     for r in sorted(out, key=lambda r: r.span.start):

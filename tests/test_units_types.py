@@ -1,0 +1,151 @@
+"""Responsible units by type, level and shape (issue 11 point 5).
+
+Every sentence here is invented (other regions, other wording) in the shapes
+regulations and national, provincial and county plans use.
+"""
+from __future__ import annotations
+
+import pytest
+
+from kb.extract.unitnames import canonical_unit, list_items
+from kb.extract.units import extract_responsibilities
+from kb.models import Clause, Region
+from kb.regions import NATIONAL
+from kb.structure import parse_clauses
+
+COUNTY = Region("130500", "某某县", "county", "130500", "邢台市", "130000", "河北省")
+PROVINCE = Region("620000", "甘肃省", "province")
+TYPE = "(department type)"
+
+
+def units(text: str, region: Region | None) -> list[tuple[str, str | None]]:
+    """(unit, role) of a one-item text."""
+    clause = Clause(("三",), "", 0, len(text), "item", text)
+    return [(r.unit, r.role) for r in extract_responsibilities(text, [clause], region)]
+
+
+def records(text: str, region: Region | None):
+    return extract_responsibilities(text, parse_clauses(text), region)
+
+
+# --- department types -----------------------------------------------------------
+
+def test_department_types_with_a_shared_suffix():
+    text = "第六条 设区的市人民政府教育行政部门应当会同财政、人力资源社会保障、编制等部门制定教师配备标准。"
+    assert units(text, COUNTY) == [
+        ("设区的市人民政府教育行政部门" + TYPE, "lead"), ("财政部门" + TYPE, "co"),
+        ("人力资源社会保障部门" + TYPE, "co"), ("编制部门" + TYPE, "co")]
+
+
+def test_department_type_as_the_subject_of_a_routine_action():
+    text = "第九条 各市教育行政部门每年选派骨干教师到边远学校支教,人数不少于200名。"
+    assert units(text, PROVINCE) == [("各市教育行政部门" + TYPE, "lead")]
+
+
+def test_level_words_share_the_department_type_after_them():
+    text = "第十条 各市、县(区)教育行政部门会同同级财政部门落实交通补助。"
+    assert units(text, PROVINCE) == [("各市、县(区)教育行政部门" + TYPE, "lead"), ("同级财政部门" + TYPE, "co")]
+
+
+def test_department_types_in_prose_and_words_that_are_no_type():
+    text = "(三)保障经费。县人民政府教育行政部门负责学位统筹,财政部门负责经费保障。"
+    assert units(text, COUNTY) == [("县人民政府教育行政部门" + TYPE, "lead"), ("财政部门" + TYPE, "lead")]
+    for name in ("有关部门", "相关部门", "职能部门", "各部门", "行政部门", "成员部门"):
+        assert TYPE not in canonical_unit(name, COUNTY)[0]
+
+
+def test_named_units_followed_by_deng_bumen_keep_their_names():
+    text = "(三)保障经费。县教育局会同县财政局、县人社局等部门制定办法。"
+    assert units(text, COUNTY) == [("某某县教育局", "lead"), ("某某县财政局", "co"),
+                                   ("某某县人力资源和社会保障局", "co")]
+
+
+# --- collectives ----------------------------------------------------------------
+
+def test_area_word_after_a_collective_stays_in_it():
+    text = "扩大学位供给。(牵头单位:县教体局;责任单位:县发改委、各乡(镇)、街道)"
+    assert units(text, COUNTY) == [("某某县教育体育局", "lead"), ("某某县发展和改革委员会", "co"),
+                                   ("各乡(镇)、街道", "co")]
+    text = "(三)扩大学位供给。各乡镇人民政府、街道办事处负责辖区学位。"
+    assert units(text, COUNTY) == [("各乡镇人民政府、街道办事处", "lead")]
+
+
+def test_level_word_list_is_split_again_when_nothing_follows():
+    text = "市教育局、各县"
+    assert [text[a:b] for a, b in list_items(text, 0, len(text))] == ["市教育局", "各县"]
+
+
+# --- tables with 牵头单位 and 责任单位 columns ------------------------------------
+
+def test_table_with_lead_and_co_columns():
+    text = ("附件\n\n某某县学前教育重点任务清单\n\n序号\n重点任务\n牵头单位\n责任单位\n完成时限\n"
+            "1\n新建公办幼儿园8所\n县教育局\n县发改局、县财政局、县自然资源局、县住房城乡建设局\n2024年6月\n"
+            "2\n全面排查整治无证办园行为,公布名单\n县教育局\n各乡镇(街道)\n2024年8月\n"
+            "3\n补充幼儿园教师120名\n县教育局\n县委编办、县人社局\n每年8月\n")
+    got = [(r.unit, r.role) for r in records(text, COUNTY) if r.form == "appendix_table"]
+    assert got == [
+        ("某某县教育局", "lead"), ("某某县发展和改革局", "co"), ("某某县财政局", "co"), ("某某县自然资源局", "co"),
+        ("某某县住房和城乡建设局", "co"),
+        ("某某县教育局", "lead"), ("各乡镇(街道)", "co"),
+        ("某某县教育局", "lead"), ("某某县委编办", "co"), ("某某县人力资源和社会保障局", "co")]
+
+
+# --- a parenthesis closing the last sub-item ------------------------------------
+
+def test_parenthesis_after_the_last_sub_item_assigns_the_whole_item():
+    text = ("一、主要任务\n(一)稳定教师队伍\n2.落实教师待遇。\n(1)乡村教师补助每人每月不低于400元。\n"
+            "(2)三年新建教师周转宿舍3000套。(省财政厅、省教育厅按职责分工负责)\n二、保障措施\n")
+    recs = [r for r in records(text, PROVINCE) if r.form == "trailing_paren"]
+    assert [(r.unit, r.role) for r in recs] == [("甘肃省财政厅", None), ("甘肃省教育厅", None)]
+    first = text.index("乡村教师补助")
+    assert all(r.task_span[0] <= first < r.task_span[1] for r in recs)
+
+
+def test_sub_items_with_their_own_lists_keep_their_own_tasks():
+    text = ("一、主要任务\n(一)稳定教师队伍\n2.落实教师待遇。\n(1)乡村教师补助每人每月不低于400元。(省财政厅负责)\n"
+            "(2)三年新建教师周转宿舍3000套。(省住房城乡建设厅负责)\n二、保障措施\n")
+    recs = [r for r in records(text, PROVINCE) if r.form == "trailing_paren"]
+    housing = next(r for r in recs if r.unit == "甘肃省住房和城乡建设厅")
+    assert housing.task_span[0] > text.index("乡村教师补助")
+
+
+# --- lead/co shapes at every level ------------------------------------------------
+
+SHAPES = [
+    (NATIONAL, "(三)扩大学位供给。教育部为牵头单位,国家发展改革委、财政部为成员单位。",
+     [("教育部", "lead"), ("国家发展改革委", "co"), ("财政部", "co")]),
+    (NATIONAL, "(三)扩大学位供给。由教育部牵头,国家发展改革委、人力资源社会保障部参与。",
+     [("教育部", "lead"), ("国家发展改革委", "co"), ("人力资源社会保障部", "co")]),
+    (NATIONAL, "(三)扩大学位供给,新建幼儿园一批。(教育部牵头,发展改革委、人社部配合)",
+     [("教育部", "lead"), ("国家发展改革委", "co"), ("人力资源社会保障部", "co")]),
+    (NATIONAL, "(三)扩大学位供给。教育部会同财政部制定补助办法。", [("教育部", "lead"), ("财政部", "co")]),
+    (NATIONAL, "(三)扩大学位供给。教育部、国家发展改革委按职责分工负责。",
+     [("教育部", None), ("国家发展改革委", None)]),
+    (NATIONAL, "(三)扩大学位供给,新建幼儿园一批。(牵头单位:教育部;责任单位:国家发展改革委、财政部)",
+     [("教育部", "lead"), ("国家发展改革委", "co"), ("财政部", "co")]),
+    (PROVINCE, "(三)扩大学位供给。省教育厅为牵头单位,会同省发展改革委、省财政厅推进。",
+     [("甘肃省教育厅", "lead"), ("甘肃省发展和改革委员会", "co"), ("甘肃省财政厅", "co")]),
+    (PROVINCE, "(三)扩大学位供给。由省教育厅牵头,省自然资源厅、省人力资源社会保障厅配合。",
+     [("甘肃省教育厅", "lead"), ("甘肃省自然资源厅", "co"), ("甘肃省人力资源和社会保障厅", "co")]),
+    (PROVINCE, "(三)扩大学位供给,新建幼儿园一批。(牵头单位:省教育厅;配合单位:省委编办、省财政厅)",
+     [("甘肃省教育厅", "lead"), ("甘肃省委编办", "co"), ("甘肃省财政厅", "co")]),
+    (PROVINCE, "(三)扩大学位供给。省教育厅、省财政厅按职责分工负责。", [("甘肃省教育厅", None), ("甘肃省财政厅", None)]),
+    (COUNTY, "(三)扩大学位供给。县教育局为牵头单位,县发改局、县财政局为成员单位。",
+     [("某某县教育局", "lead"), ("某某县发展和改革局", "co"), ("某某县财政局", "co")]),
+    (COUNTY, "(三)扩大学位供给。由县教育局牵头,县财政局、县住建局参与。",
+     [("某某县教育局", "lead"), ("某某县财政局", "co"), ("某某县住房和城乡建设局", "co")]),
+    (COUNTY, "(三)扩大学位供给。县教育局会同县财政局制定办法。", [("某某县教育局", "lead"), ("某某县财政局", "co")]),
+    (COUNTY, "(三)扩大学位供给,新建幼儿园一批。(县教育局牵头,县财政局、各乡镇人民政府配合)",
+     [("某某县教育局", "lead"), ("某某县财政局", "co"), ("各乡镇人民政府", "co")]),
+]
+
+
+@pytest.mark.parametrize("region,text,want", SHAPES)
+def test_lead_and_co_shapes(region, text, want):
+    assert units(text, region) == want
+
+
+def test_unprefixed_names_in_national_documents_take_no_region():
+    assert canonical_unit("发展改革委", NATIONAL) == ("国家发展改革委", False)
+    assert canonical_unit("发展改革委", None, "教育部") == ("国家发展改革委", False)
+    assert canonical_unit("教育行政部门", NATIONAL)[0] == "教育行政部门" + TYPE
