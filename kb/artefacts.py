@@ -92,7 +92,8 @@ def _block(codec: str, leads: Iterable[int], trails: Iterable[int]) -> frozenset
 
 
 # Common: GB2312 level 1 (3,755 simplified) and Big5 level 1 (5,401 traditional).
-_COMMON = (_block("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+_GB_LEVEL1 = _block("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+_COMMON = (_GB_LEVEL1
            | _block("big5", range(0xA4, 0xC6), (*range(0x40, 0x7F), *range(0xA1, 0xFF)))
            | _block("big5", (0xC6,), range(0x40, 0x7F)))
 # Known: real, if rare, characters (plus GB2312 level 2).
@@ -172,13 +173,31 @@ def _natural_after(text: str, i: int, chars: frozenset[str] | None = None) -> bo
     return True
 
 
-# Entities a page failed to decode: &nbsp; &nbsp &sp; &amp;nbsp; &#160; … (spaces: removed) and the
-# common named ones (decoded).  ``&sp`` is a CMS's mangled &nbsp;.
+# Entities a page failed to decode: &nbsp; &nbsp &sp; &amp;nbsp; &amp;amp;nbsp; &#160; &#12288 … (spaces:
+# removed), the common named ones and numeric references to printable characters (decoded).
+# ``&sp`` is a CMS's mangled &nbsp;.  Without ";" an entity must not run into an ASCII word.
+_AMP = r"&(?:amp;){0,3}"
+_END = r"(?:;|(?![A-Za-z0-9]))"
 _SPACE_ENTITY_RE = re.compile(
-    r"&(?:amp;)?(?:nbsp|ensp|emsp|thinsp|sp|#0*160|#0*12288|#x0*a0|#x0*3000)(?:;|(?![A-Za-z0-9]))", re.IGNORECASE)
-_NAMED_ENTITY_RE = re.compile(r"&(?:amp;)?(ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|quot|lt|gt|amp);")
+    rf"{_AMP}(?:nbsp|ensp|emsp|thinsp|sp|#0*160|#0*12288|#x0*a0|#x0*3000){_END}", re.IGNORECASE)
+_NAMED_ENTITY_RE = re.compile(
+    rf"{_AMP}(ldquo|rdquo|lsquo|rsquo|mdash|ndash|hellip|middot|quot|lt|gt|amp|times|deg|plusmn|le|ge)"
+    rf"(?:;|(?![A-Za-z0-9])(?<=[a-z]{{4}}))", re.IGNORECASE)
+_NUMERIC_ENTITY_RE = re.compile(rf"{_AMP}#(?:([0-9]{{1,7}})|[xX]([0-9a-fA-F]{{1,6}}));")
 _NAMED = {"ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018", "rsquo": "\u2019", "mdash": "\u2014",
-          "ndash": "\u2013", "hellip": "\u2026", "middot": "\u00b7", "quot": '"', "lt": "<", "gt": ">", "amp": "&"}
+          "ndash": "\u2013", "hellip": "\u2026", "middot": "\u00b7", "quot": '"', "lt": "<", "gt": ">", "amp": "&",
+          "times": "\u00d7", "deg": "\u00b0", "plusmn": "\u00b1", "le": "\u2264", "ge": "\u2265"}
+
+
+def _numeric_entity(m: re.Match[str]) -> str | None:
+    """The character a numeric reference stands for: tab and newline as a space, other
+    controls, surrogates and non-characters refused (the reference is then kept)."""
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    if code in (9, 10, 13, 32):
+        return " "
+    if code < 32 or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF or code in (0xFFFE, 0xFFFF):
+        return None
+    return unicodedata.normalize("NFKC", chr(code))
 
 
 def find_entities(text: str) -> list[tuple[int, int, str]]:
@@ -189,6 +208,8 @@ def find_entities(text: str) -> list[tuple[int, int, str]]:
     taken = {m.start() for m in _SPACE_ENTITY_RE.finditer(text)}
     out += [(m.start(), m.end(), _NAMED[m.group(1).lower()]) for m in _NAMED_ENTITY_RE.finditer(text)
             if m.start() not in taken]
+    out += [(m.start(), m.end(), new) for m in _NUMERIC_ENTITY_RE.finditer(text)
+            if m.start() not in taken and (new := _numeric_entity(m)) is not None]
     return sorted(out)
 
 
@@ -239,21 +260,36 @@ def find_corruptions(text: str) -> list[Corruption]:
     found += (_plain(text, m.start(), m.end(), "private_use") for m in _PUA_RE.finditer(text))
     found += filter(None, (_lost_byte(text, m.start()) for m in _GLUED_LETTER_RE.finditer(text)))
     found += _utf8_as_gbk(text)
+    found += (_plain(text, m.start(), m.end(), "utf8_as_gbk") for m in _lost_tail_re().finditer(text))
     return _resolve(text, found)
 
 
 @lru_cache(maxsize=1)
-def _gbk_lead_pair() -> re.Pattern:
-    """Two characters close together whose GBK codes start with E4–E9, a UTF-8 lead of CJK."""
+def _utf8_lead_chars() -> str:
+    """Characters whose GBK code is a UTF-8 lead byte then a continuation byte: every
+    stretch of UTF-8 read as GBK holds one (E5 B7 宸 of 工 E5 B7 A5)."""
     chars = []
-    for lead in range(0xE4, 0xEA):
-        for trail in range(0x40, 0xFF):
+    for lead in sorted(_UTF8_LEADS):
+        for trail in range(0x80, 0xC0):
             try:
                 chars.append(bytes((lead, trail)).decode("gbk"))
             except UnicodeDecodeError:
                 pass
-    cls = re.escape("".join(chars))
-    return re.compile(f"[{cls}][^\\s]{{0,3}}[{cls}]")
+    return "".join(chars)
+
+
+@lru_cache(maxsize=1)
+def _gbk_lead_pair() -> re.Pattern:
+    """Where a stretch of UTF-8 read as GBK may be: a character of :func:`_utf8_lead_chars`."""
+    return re.compile(f"[{re.escape(_utf8_lead_chars())}]")
+
+
+@lru_cache(maxsize=1)
+def _lost_tail_re() -> re.Pattern:
+    """A rare such character right before a lost byte, after a digit or CJK: the first two
+    bytes of a character whose third the decoder dropped (2025骞? for 2025年)."""
+    rare = "".join(c for c in _utf8_lead_chars() if c not in _COMMON)
+    return re.compile(f"(?<=[0-9\u3400-\u9fff])[{re.escape(rare)}][?\ufffd](?=[0-9\u3400-\u9fff])")
 
 
 def _utf8_as_gbk(text: str) -> list[Corruption]:
@@ -289,8 +325,8 @@ def _utf8_as_gbk(text: str) -> list[Corruption]:
         i = 0
         while i + 2 < len(buf):
             b0, b1, b2 = buf[i], buf[i + 1], buf[i + 2]
-            if 0xE4 <= b0 <= 0xE9 and 0x80 <= b1 <= 0xBF and 0x80 <= b2 <= 0xBF \
-                    and bytes(buf[i:i + 3]).decode("utf-8") in _KNOWN:
+            if b0 in _UTF8_LEADS and 0x80 <= b1 <= 0xBF and 0x80 <= b2 <= 0xBF \
+                    and _utf8_char(bytes(buf[i:i + 3])):
                 gap = buf[chains[-1][1]:i] if chains else b""
                 if chains and (not gap or (len(gap) <= 4 and (b"?" in gap or b";" in gap))):
                     chains[-1][1] = i + 3
@@ -301,16 +337,35 @@ def _utf8_as_gbk(text: str) -> list[Corruption]:
                 continue
             i += 1
         for b_start, b_end, count in chains:
-            if count < 2:
-                continue
             a = max(k for k in range(len(run)) if offs[k] <= b_start)
             b = min(k for k in range(len(run) + 1) if offs[k] >= b_end)
-            while b < len(run) and (run[b] in "?;" or (run[b] not in _COMMON and run[b + 1:b + 2] in ("?", ";"))):
+            lost = False
+            while b < len(run) and (run[b] in _LOST or (run[b] not in _COMMON and run[b + 1:b + 2] in _LOST)):
+                lost |= run[b] in _LOST
                 b += 1  # the byte the decoder lost, and a half character before it
+            if count < 2 and not (lost and _is_cjk(run[a]) and run[a] not in _COMMON):
+                continue  # one character is proof only when its lost byte follows (2025骞?)
             chars = [c for c in run[a:b] if _is_cjk(c)]
-            if len(chars) >= 2 and sum(c not in _COMMON for c in chars) * 2 >= len(chars):
+            # Reads badly as it is: mostly outside simplified level 1, some not even common.
+            if len(chars) >= 2 and sum(c not in _GB_LEVEL1 for c in chars) * 2 >= len(chars) \
+                    and any(c not in _COMMON for c in chars):
                 out.append(_plain(text, m.start() + a, m.start() + b, "utf8_as_gbk"))
     return out
+
+
+_UTF8_LEADS = frozenset((0xE3, *range(0xE4, 0xEA), 0xEF))
+_LOST = "?;\ufffd"  # a byte the decoder dropped (U+FFFD with errors="replace")
+# CJK and full-width punctuation that UTF-8 encodes with lead E3 or EF.
+_WIDE_PUNCT = frozenset("、。〈〉《》「」『』【】〔〕〖〗〜!(),.:;?[]{}|~\"'%&*+-/<=>@#$")
+
+
+def _utf8_char(code: bytes) -> bool:
+    """Do three bytes decode to a known character or to CJK/full-width punctuation?"""
+    try:
+        char = code.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return char in _KNOWN or char in _WIDE_PUNCT or unicodedata.normalize("NFKC", char) in _WIDE_PUNCT
 
 
 def _plain(text: str, start: int, end: int, shape: str) -> Corruption:

@@ -57,7 +57,8 @@ _META = re.compile(
     r"(索\s*引\s*号|文\s*号|发文字号|发布机构|发文机关|成文日期|发布日期|发布时间|发文日期|公文生成日期|印发日期|"
     r"生效日期|主题分类|来源|信息来源|作者|编辑|责任编辑)\s*[:]"
 )
-_TITLE = re.compile(r"(关于|通知|方案|意见|办法|规划|计划|决定|细则|纲要|规定|指南)")
+_TITLE = re.compile(r"(关于|通知|方案|意见|办法|规划|计划|决定|细则|纲要|规定|指南|行动|要点|条例|批复|公告|通告)"
+                    r"|(表|清单)$")  # a table's caption: 任务分解表, 责任清单
 # A 文号 in any of the brackets pages print (〔〕 [] ［］ () （） 【】 〖〗; NFKC makes the full-width ones
 # ASCII), an order's or announcement's number line (第231号, (第四十七号)) and the header of an order or
 # announcement (某省人民政府令, 某省人民代表大会常务委员会公告) are the document's own metadata, never chrome.
@@ -110,12 +111,22 @@ _TABLE_COLUMN = re.compile(r"^(序\s*号|编\s*号|重点任务|主要任务|工
                            r"参与单位|责任部门|牵头部门|完成时限|完成时间|时间节点|指标名称|指标|属性|备注)$")
 _TABLE_ROW = re.compile(r"^\|.*\||^[^\t]+(\t[^\t]*){2,}$")
 _ROW_NUMBER = re.compile(r"\d{1,3}[.、]?")
+# A table printed one cell per line may end each cell with " |".
+_CELL_BARS = re.compile(r"^[|\s]+|[|\s]+$")
+
+
+def _cell(s: str) -> str:
+    return _CELL_BARS.sub("", s)
+
+
+def _is_column_header(s: str) -> bool:
+    return bool(_TABLE_COLUMN.match(_cell(s)))
 
 
 def _is_protected(s: str) -> bool:
     return bool(
         _HEADING.match(s)
-        or _TABLE_COLUMN.match(s)
+        or _is_column_header(s)
         or _TABLE_ROW.match(s)
         or _META.search(s)
         or _DOCNO.search(s)
@@ -139,6 +150,35 @@ def _is_weak(s: str) -> bool:
         and not _ORG.search(s)
         and not _is_protected(s)
     )
+
+
+def _protect_table_cells(lines: list[_Line], kinds: list[str]) -> None:
+    """Short cells of a table printed one cell per line, from its header row to
+    the next strong chrome line, are content ("新建幼儿园 |", "2025年底")."""
+    in_table = False
+    for i, ln in enumerate(lines):
+        if kinds[i] == "strong":
+            in_table = False
+        elif _is_column_header(ln.text) and i + 1 < len(lines) and _is_column_header(lines[i + 1].text):
+            in_table = True  # a header row: two column names in a row
+        elif in_table and kinds[i] == "weak":
+            kinds[i] = "protected"
+
+
+def _protect_title_before_body(lines: list[_Line], kinds: list[str]) -> None:
+    """The last short line before the first prose line of the page, when it
+    reads as a title (Chinese words, no navigation separators), is the title
+    of a plan whose name has no title word (某县中小学建设三年攻坚行动)."""
+    last = None
+    for i, kind in enumerate(kinds):
+        if kind in ("title", "protected"):
+            return
+        if kind == "content":
+            if last is not None and _TITLE_PART.fullmatch(lines[last].text):
+                kinds[last] = "title"
+            return
+        if kind == "weak":
+            last = i
 
 
 def chrome_edits(text: str) -> list[Edit]:
@@ -167,10 +207,12 @@ def chrome_edits(text: str) -> list[Edit]:
             kind = "content"
         if s:
             seen.add(s)
-        if kind == "weak" and _ROW_NUMBER.fullmatch(s) and any(
-                _TABLE_COLUMN.match(x.text) for x in lines[max(0, len(kinds) - 12):len(kinds)]):
+        if kind == "weak" and _ROW_NUMBER.fullmatch(_cell(s)) and any(
+                _is_column_header(x.text) for x in lines[max(0, len(kinds) - 12):len(kinds)]):
             kind = "protected"  # a row number of a table printed one cell per line
         kinds.append(kind)
+    _protect_table_cells(lines, kinds)
+    _protect_title_before_body(lines, kinds)
 
     # A short line directly above a title line is the title's first line (a title
     # broken in two), not navigation.
@@ -231,29 +273,46 @@ def chrome_edits(text: str) -> list[Edit]:
 # --- repeated bodies ----------------------------------------------------------
 
 MIN_REPEAT_CHARS = 1000
+# A shorter body (a notice of a few hundred characters) printed twice is a
+# repeat when its two copies make up most of the page: a plan that repeats a
+# heading or a 到2025年 line repeats a small part of itself, never half of it.
+MIN_SHORT_REPEAT_CHARS = 100
+MIN_SHORT_REPEAT_SHARE = 0.5  # of the page's characters covered by the two copies
+MIN_SHORT_REPEAT_SENTENCES = 2
 # A line repeated more often than this is boilerplate (a table cell, a unit
 # name), not the start of a repeated body; skipping it keeps the search linear.
 _MAX_OCCURRENCES = 8
+# Copies differ in spacing and punctuation width ("为此 , 各地" / "为此,各地",
+# "," / "，" before NFKC, "。 " / "。"): lines are compared without them.
+_KEY_DROP = re.compile(r"[\s\u3000,，、.。．;；:：!！?？·•\"“”'‘’()（）\[\]【】|_-]+")
+_SENTENCE_END = re.compile(r"[。;!?]")
+
+
+def _key(s: str) -> str:
+    return _KEY_DROP.sub("", s)
 
 
 def duplicate_edits(text: str, min_chars: int = MIN_REPEAT_CHARS) -> list[Edit]:
     """Deletions that remove a body the page repeats (keep the first copy).
 
-    Works on the sequence of non-blank lines: the longest run of consecutive
-    lines that occurs twice, if it holds at least ``min_chars`` characters,
-    is removed at its second occurrence.  Repeats again while one is found,
-    so a body tripled by a template is reduced to one copy.
+    Works on the sequence of non-blank lines, compared without spaces and
+    punctuation: the longest run of consecutive lines that occurs twice is
+    removed at its second occurrence if it holds at least ``min_chars``
+    characters, or if it is a short body (a few sentences) whose two copies
+    cover most of the page.  Repeats again while one is found, so a body
+    tripled by a template is reduced to one copy.
     """
     edits: list[Edit] = []
     lines = [ln for ln in _lines(text) if ln.text]
+    keys = [_key(ln.text) for ln in lines]
+    total = sum(len(k) for k in keys)
     removed: set[int] = set()
     while True:
-        best = _longest_repeat(lines, removed)
+        best = _longest_repeat(keys, removed)
         if best is None:
             break
         first, second, length = best
-        chars = sum(len(lines[second + k].text) for k in range(length))
-        if chars < min_chars:
+        if not _is_repeated_body(lines, keys, second, length, total, min_chars):
             break
         for k in range(length):
             removed.add(second + k)
@@ -265,11 +324,22 @@ def duplicate_edits(text: str, min_chars: int = MIN_REPEAT_CHARS) -> list[Edit]:
     return _fill_gaps(text, edits)
 
 
-def _longest_repeat(lines: list[_Line], removed: set[int]) -> tuple[int, int, int] | None:
+def _is_repeated_body(lines: list[_Line], keys: list[str], second: int, length: int, total: int,
+                      min_chars: int) -> bool:
+    if sum(len(lines[second + k].text) for k in range(length)) >= min_chars:
+        return True
+    chars = sum(len(keys[second + k]) for k in range(length))
+    if chars < MIN_SHORT_REPEAT_CHARS or 2 * chars < MIN_SHORT_REPEAT_SHARE * total:
+        return False
+    sentences = sum(len(_SENTENCE_END.findall(lines[second + k].text)) for k in range(length))
+    return sentences >= MIN_SHORT_REPEAT_SENTENCES
+
+
+def _longest_repeat(keys: list[str], removed: set[int]) -> tuple[int, int, int] | None:
     where: dict[str, list[int]] = {}
-    for i, ln in enumerate(lines):
-        if i not in removed and len(ln.text) >= 4:
-            where.setdefault(ln.text, []).append(i)
+    for i, key in enumerate(keys):
+        if i not in removed and len(key) >= 4:
+            where.setdefault(key, []).append(i)
     best = None
     best_chars = 0
     for occ in where.values():
@@ -279,17 +349,17 @@ def _longest_repeat(lines: list[_Line], removed: set[int]) -> tuple[int, int, in
             for b_i in range(a_i + 1, len(occ)):
                 a, b = occ[a_i], occ[b_i]
                 # only start a run where the previous lines differ
-                if a > 0 and b > 0 and lines[a - 1].text == lines[b - 1].text and (a - 1) not in removed and (b - 1) not in removed:
+                if a > 0 and b > 0 and keys[a - 1] == keys[b - 1] and (a - 1) not in removed and (b - 1) not in removed:
                     continue
                 k = 0
                 chars = 0
                 while (
                     a + k < b
-                    and b + k < len(lines)
+                    and b + k < len(keys)
                     and (b + k) not in removed
-                    and lines[a + k].text == lines[b + k].text
+                    and keys[a + k] == keys[b + k]
                 ):
-                    chars += len(lines[b + k].text)
+                    chars += len(keys[b + k])
                     k += 1
                 if chars > best_chars:
                     best, best_chars = (a, b, k), chars

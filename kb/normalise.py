@@ -14,6 +14,11 @@ can be shown in its original form:
                  makes the repair certain are repaired, each repair logged.
 4. ``t2s``       OpenCC ``t2s`` — only when the text is detected as
                  traditional — then the 著→着 phrases ``t2s`` leaves.
+   ``tw_phrases`` on traditional text written in Taiwan's vocabulary (several
+                 Taiwan-only words: 資訊, 軟體, 網路 …), those words in their
+                 mainland form as OpenCC ``tw2sp`` writes them (信息, 软件, 网络);
+                 ``tw2sp`` itself is never run on the text, for it rewrites
+                 mainland words too (建立→创建, 指标→指针, 档案→文件).
 5. ``dedupe``    a body the page repeats is kept once (:mod:`kb.chrome`).
 6. ``chrome``    navigation, share widgets, footers … removed (:mod:`kb.chrome`).
 7. ``layout``    lines stripped, runs of blank lines collapsed.
@@ -57,6 +62,54 @@ def _t2s() -> opencc.OpenCC:
 def to_simplified(s: str) -> str:
     """OpenCC t2s (for callers that must convert a query or a short string)."""
     return _t2s().convert(s)
+
+
+# Taiwan-only words (as Taiwan writes them) that ``t2s`` leaves and ``tw2sp`` turns into the
+# mainland word.  Words that are also mainland words are left out however Taiwan uses them:
+# 檔案 (学籍档案), 資料 (资料), 影片, 線上, 訊息, 數位 alone (数位专家 = several experts).
+_TW_WORDS = (
+    "資訊", "資訊科技", "資訊素養", "軟體", "硬體", "韌體", "網路", "網際網路", "最佳化", "數位化", "數位學習",
+    "伺服器", "資料庫", "螢幕", "滑鼠", "晶片", "部落格", "列印", "印表機", "介面", "程式設計", "應用程式",
+    "演算法", "視訊", "寬頻", "頻寬", "筆記型電腦", "隨身碟", "作業系統", "人工智慧", "快閃記憶體",
+)
+# 品質 means 质量 in these compounds; tw2sp keeps 品質 (mainland 品质 is also "character, moral quality").
+_TW_OWN = {
+    "教育品質": "教育质量", "教學品質": "教学质量", "辦學品質": "办学质量", "學習品質": "学习质量",
+    "服務品質": "服务质量", "品質保證": "质量保证",
+}
+TW_MIN_DISTINCT = 2  # distinct Taiwan-only words that make a text Taiwan-style
+
+
+@lru_cache(maxsize=1)
+def _tw2sp() -> opencc.OpenCC:
+    return opencc.OpenCC("tw2sp")
+
+
+@lru_cache(maxsize=1)
+def tw_phrase_table() -> dict[str, str]:
+    """Taiwan word in its ``t2s`` form → mainland word: ``tw2sp``'s reading of each
+    listed word, kept only where it differs from ``t2s`` (plus the 品質 compounds)."""
+    table = {}
+    for word in _TW_WORDS:
+        plain, mainland = _t2s().convert(word), _tw2sp().convert(word)
+        if mainland != plain:
+            table[plain] = mainland
+    table.update({_t2s().convert(k): v for k, v in _TW_OWN.items()})
+    return table
+
+
+@lru_cache(maxsize=1)
+def _tw_phrase_re() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(tw_phrase_table(), key=len, reverse=True))))
+
+
+def _tw_phrase_edits(text: str) -> list[Edit]:
+    """Taiwan words in their mainland form, when several distinct ones occur."""
+    table = tw_phrase_table()
+    found = list(_tw_phrase_re().finditer(text))
+    if len({m.group(0) for m in found if m.group(0) in table}) < TW_MIN_DISTINCT:
+        return []
+    return [Edit(m.start(), m.end(), table[m.group(0)], "tw_phrase") for m in found]
 
 
 @lru_cache(maxsize=1)
@@ -274,6 +327,7 @@ def normalise(raw: str) -> Normalised:
     script = detect_script(text)
     if script == "traditional":
         text = elog.run(text, "t2s", _t2s_edits(text))
+        text = elog.run(text, "tw_phrases", _tw_phrase_edits(text))
 
     text = elog.run(text, "dedupe", chrome.duplicate_edits(text))
     text = elog.run(text, "chrome", chrome.chrome_edits(text))
@@ -290,6 +344,8 @@ def normalise(raw: str) -> Normalised:
     flags = []
     if script == "traditional":
         flags.append("traditional_script")
+    if elog.count("tw_phrases"):
+        flags.append("taiwan_vocabulary")
     if annotations:
         flags.append("mirror_suspect")
     if any(c.repaired is None for c in corruptions):
