@@ -226,7 +226,8 @@ def pair_targets(gold: list[dict], pred: list[Target]) -> list[tuple[dict, Targe
 # --- units ----------------------------------------------------------------------
 
 def _norm_unit_name(u: str) -> str:
-    return re.sub(r"\s+|\(collective\)$", "", u)
+    # the gold marks collectives and department types (教育行政部门) in the name; the extractor flags them
+    return re.sub(r"\s+|\((?:collective|department ?type)\)$", "", u)
 
 
 def gold_assignments(resp: dict | None) -> set[tuple[str, str | None]]:

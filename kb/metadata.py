@@ -382,6 +382,9 @@ def _segment(s: str, depth: int = 0) -> list[tuple[int, int]] | None:
     return [(0, len(s))] if _org_like(s) else None
 
 
+_TERM = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,4}届(?=[\u4e00-\u9fff]*(?:代表大会|委员会|政府))")
+
+
 def _orgs(who: str, start: int) -> list[tuple[str, int, int]]:
     """Issuers 'A' / 'A、B' / 'A B' / 'A?B' / 'AB' at ``start`` → [(name, start, end)], or []."""
     cuts = [0] + [x for m in _SPLIT_ORGS.finditer(who) for x in m.span()] + [len(who)]
@@ -987,7 +990,8 @@ def extract_metadata(text: str, page: PageFields | Mapping[str, str | None] | No
         number = DocNumber(kept.text, kept.prefix, kept.year, kept.seq, at, at + len(kept.printed or "") if at >= 0 else -1,
                            kept.printed, kept.kind)
     issuers = _safe(_issuers, [], text, lines, upto, title, title_span, notice, sig_orgs, head_fields, given.issuer)
-    names = [n for n, _, _ in issuers]
+    # the organ, not its term: 某省第十二届人民代表大会常务委员会 is 某省人民代表大会常务委员会
+    names = list(dict.fromkeys(_TERM.sub("", n) for n, _, _ in issuers))
     region = _safe(_region, None, text, names, title, notice.title if notice else None, number)
     own = tuple(t for t in (title, notice.title if notice else None) if t)
     citations: tuple[Citation, ...] = _safe(find_citations, (), text, own)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.extract.unitnames import canonical_unit, list_items
+from kb.extract.unitnames import canonical_unit, department_type, list_items
 from kb.extract.units import extract_responsibilities
 from kb.models import Clause, Region
 from kb.regions import NATIONAL
@@ -15,7 +15,7 @@ from kb.structure import parse_clauses
 
 COUNTY = Region("130500", "某某县", "county", "130500", "邢台市", "130000", "河北省")
 PROVINCE = Region("620000", "甘肃省", "province")
-TYPE = "(department type)"
+TYPE = ""  # a department type keeps its name as written and is flagged collective (a class of organs)
 
 
 def units(text: str, region: Region | None) -> list[tuple[str, str | None]]:
@@ -51,7 +51,7 @@ def test_department_types_in_prose_and_words_that_are_no_type():
     text = "(三)保障经费。县人民政府教育行政部门负责学位统筹,财政部门负责经费保障。"
     assert units(text, COUNTY) == [("县人民政府教育行政部门" + TYPE, "lead"), ("财政部门" + TYPE, "lead")]
     for name in ("有关部门", "相关部门", "职能部门", "各部门", "行政部门", "成员部门"):
-        assert TYPE not in canonical_unit(name, COUNTY)[0]
+        assert department_type(name) is None
 
 
 def test_named_units_followed_by_deng_bumen_keep_their_names():
@@ -148,4 +148,4 @@ def test_lead_and_co_shapes(region, text, want):
 def test_unprefixed_names_in_national_documents_take_no_region():
     assert canonical_unit("发展改革委", NATIONAL) == ("国家发展改革委", False)
     assert canonical_unit("发展改革委", None, "教育部") == ("国家发展改革委", False)
-    assert canonical_unit("教育行政部门", NATIONAL)[0] == "教育行政部门" + TYPE
+    assert canonical_unit("教育行政部门", NATIONAL) == ("教育行政部门", True)

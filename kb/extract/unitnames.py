@@ -72,7 +72,6 @@ _LEVEL_ONLY = re.compile(r"^(?:各|全)?(?:设区的?)?[省市县区州旗盟](?
 _AREA_ONLY = re.compile(r"^(?:街道(?:办事处)?|社区|乡镇|乡|镇|场|农场|林场|办事处)(?:[((][^()()]{1,8}[))])?$")
 # field words of a shared-suffix list of department types (发展改革、自然资源、住房和城乡建设等部门)
 _FIELD_WORD = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
-DEPARTMENT_TYPE = "(department type)"
 
 
 @dataclass(frozen=True)
@@ -237,8 +236,8 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
     if not name:
         return "", False
     dept = department_type(name)
-    if dept:
-        return dept + DEPARTMENT_TYPE, False
+    if dept:  # a class of organs named by type (财政部门): no one named unit, so collective
+        return dept, True
     if is_collective(name):
         return name, True
     central = central_unit(name) or (central_unit("国家" + name) if _national(region, inherit) else None)
