@@ -58,6 +58,7 @@ from . import lexicon as L
 from .baselines import baseline_before, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .numbers import Mention, find_values, group_values
+from .tabletargets import read_tables
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
 log = logging.getLogger(__name__)
@@ -482,11 +483,13 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
                max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None)
     out: list[Target] = []
-    for m in _PARA.finditer(text):
+    tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
+    for m in tables.outside(_PARA.finditer(text)):
         try:
             _paragraph(doc, m.start(), m.end(), out)
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
+    out = tables.merge(out, lambda s, e, part: _paragraph(doc, s, e, part))
     return [with_plan_period(t, fallback) for t in out if _valid(text, t)]
 
 
