@@ -17,6 +17,9 @@ from kb.models import Clause, Deadline
     ("2024年6月底前", "2024-06-30", "by", None),
     ("2025年底", "2025-12-31", "by", None),
     ("2023年秋季", "2023-09-30", "by", None),
+    ("到2026年秋季", "2026-09-30", "by", None),
+    ("到2027年秋季学期", "2027-09-30", "by", None),
+    ("到2024年春季", "2024-03-31", "by", None),
     ("2024年上半年", "2024-06-30", "by", None),
     ("2022年", "2022-12-31", "in_year", None),
     ("2022年10月", "2022-10-31", "in_year", None),
@@ -108,6 +111,24 @@ def test_deadline_at_resolves_scopes():
     assert deadline_at(0, [], para, head)[0] is head  # the paragraph scope starts after position 0
     assert deadline_at(5, [], para, head)[0] is para
     assert deadline_at(5, [], None, head)[2] == ["deadline_from_heading"]
+
+
+def test_periodic_words_scope_their_own_clause():
+    text = "每学期开展家访,家访覆盖率达到95%;每年招聘教师不少于80名,其中乡村教师不少于40名"
+    ds = find_deadlines(text)
+    assert deadline_at(text.index("95"), ds, None, None, text)[1] is None  # 每学期 is the routine's, not the rate's
+    assert deadline_at(text.index("80"), ds, None, None, text)[1] == "annual"
+    assert deadline_at(text.index("40"), ds, None, None, text)[1] == "annual"  # a 其中 part keeps it
+    assert deadline_at(text.index("95"), ds, None, None)[1] == "per_semester"  # without the text: as before
+
+
+def test_periodic_value_inherits_no_paragraph_or_heading_date():
+    text = "每年安排不少于6%的编制补充乡村学校"
+    ds = find_deadlines(text)
+    para = Deadline("2027-12-31", "到2027年", "by", None, (0, 0))
+    head = Deadline("2026-12-31", "一、2026年目标", "stage_year", None, (0, 0), True)
+    assert deadline_at(text.index("6%"), ds, para, head, text) == (None, "annual", [])
+    assert deadline_at(3, [], para, head, text)[0] is para
 
 
 @settings(max_examples=300, deadline=None)

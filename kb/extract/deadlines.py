@@ -52,7 +52,7 @@ def _m(n: str) -> str:
 _PATTERNS: list[tuple[str, str]] = [
     ("range_ym", rf"{_y('y1')}{_S}(?:{_m('m1')})?{_S}{_DASH}{_S}(?:{_y('y2')}{_S})?{_m('m2')}(?:{_S}(?:底|末))?"),
     ("range_y", rf"(?P<y1>{_YEAR}){_S}(?:年{_S})?{_DASH}{_S}{_y('y2')}"),
-    ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')})?"
+    ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?(?!{_S}(?:起|开始)))?"
                rf"(?:{_S}(?P<eom>底|末|年底|年末))?(?:{_S}(?:前|以前|之前))?"),
     ("by_post", rf"{_y('y')}(?:{_S}{_m('m')})?{_S}(?:底|末)?{_S}(?:前|以前|之前)"),
     ("start", rf"(?:自|从)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?)?{_S}(?:起|开始)"),
@@ -149,7 +149,7 @@ def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
             return None
         return Deadline(_end(y2), words, "period", _start(y1), span)
     if kind in ("by_pre", "by_post"):
-        y, mo = _year(g("y")), _month(g("m"))
+        y, mo = _year(g("y")), _month(g("m")) or _PART_MONTH.get(g("term") or "")  # 到2022年秋季 → 2022-09-30
         if y is None or (g("m") and mo is None):
             return None
         return Deadline(_end(y, mo), words, "by", None, span)
@@ -246,27 +246,37 @@ def parse_deadline(words: str) -> Deadline | None:
     return Deadline(d.end, d.text, d.kind, d.start, None, False)
 
 
+_CLAUSE_BREAK = re.compile(r"[,,;;]")
+
+
 def deadline_at(pos: int, sdl: Sequence[Deadline], para: Deadline | None,
-                head: Deadline | None) -> tuple[Deadline | None, str | None, list[str]]:
+                head: Deadline | None, text: str | None = None) -> tuple[Deadline | None, str | None, list[str]]:
     """(deadline, period label, flags) for a value at ``pos``.
 
     The last deadline of the sentence (``sdl``) written before ``pos`` wins;
-    每年/每学期 on the way give the period; a start (2023年起) is returned as
-    is with an ``effective_from=`` flag.  Without one, the paragraph's opening
-    deadline (``para``, when it precedes ``pos``), else the stage heading's.
+    每年/每学期 on the way give the period — within the value's comma clause
+    (or a 其中 part of it) when ``text`` is given (每年组织培训,完成率达到100%:
+    no period); a start
+    (2023年起) is returned as is with an ``effective_from=`` flag.  Without
+    one, the paragraph's opening deadline (``para``, when it precedes
+    ``pos``), else the stage heading's — neither for a periodic value (每年安排
+    不少于5%…: a recurring rule has no end date).
     """
     period = None
     for d in reversed(sdl):
         if d.span is None or d.span[1] > pos:
             continue
         if d.kind == "period" and d.end is None:
-            period = period or period_label(d.text)
+            if text is None or all(text.startswith("其中", m.end()) for m in _CLAUSE_BREAK.finditer(text, d.span[1], pos)):
+                period = period or period_label(d.text)  # 每年招聘500名,其中…不低于20%: still every year
             continue
         if d.kind == "start":
             return d, period, [f"effective_from={d.start}"]
         if d.end is None:
             continue
         return d, period, []
+    if period is not None:
+        return None, period, []
     if para is not None and para.span and para.span[0] < pos:
         return para, period, ["deadline_inherited_from_paragraph_start"]
     if head is not None:

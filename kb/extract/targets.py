@@ -343,7 +343,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
-    dl, period, dflags = deadline_at(first.start, st.dls, st.para, st.head)
+    dl, period, dflags = deadline_at(first.start, st.dls, st.para, st.head, text)
     span_s = min(r.s1 if r.subject else (r.t0 if r.use_trailing else z.start), first.start)
     span_e = max(last.end, r.t1 if r.use_trailing else last.end)
     ispan = (min(r.s1, r.t0) if r.subject else r.t0, r.t1) if r.use_trailing else ((r.s1, r.e1) if r.subject else None)
