@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kb.extract.deadlines import deadline_at, find_deadlines, heading_deadline, parse_deadline, period_label
+from kb.extract.deadlines import deadline_at, find_deadlines, governing_line, heading_deadline, parse_deadline, period_label
 from kb.models import Clause, Deadline
 
 
@@ -166,3 +166,19 @@ def test_plan_period_reaches_undated_targets_only():
     assert all(t.deadline is None or t.deadline.kind != "plan_period" for t in ts if t.period)
     assert [t.deadline.end for t in ts if t.value == 6] == ["2025-12-31"]
     assert by
+
+
+def test_governing_line_scopes_the_lines_below_it():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = ("某市教育提升方案(2024—2027年)\n一、总体目标\n到2026年,\n全市普惠性幼儿园覆盖率达到92%以上,"
+            "公办园在园幼儿占比达到55%以上。\n二、重点任务\n(一)扩充资源。新建幼儿园8所。")
+    ts = extract_targets(text, parse_clauses(text))
+    rate = next(t for t in ts if t.value == 92.0)
+    assert (rate.deadline.end, rate.deadline.text, rate.deadline.kind) == ("2026-12-31", "到2026年", "by")
+    assert "deadline_from_governing_line" in rate.flags
+    assert next(t for t in ts if t.value == 55.0).deadline.end == "2026-12-31"
+    assert next(t for t in ts if t.value == 8.0).deadline.kind == "plan_period"  # another section: not governed
+    c = Clause(("一",), "总体目标", 0, 30, "heading")
+    assert governing_line("一、总体目标\n到2026年底\n覆盖率达到92%", c).end == "2026-12-31"
+    assert governing_line("一、总体目标\n到2026年,覆盖率达到92%", c) is None  # a sentence, not a line of its own

@@ -31,7 +31,7 @@ from typing import Sequence
 from ..models import Clause, Deadline, Target
 from .numbers import chinese_year
 
-__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "deadline_at", "plan_period", "with_plan_period"]
+__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "deadline_at", "plan_period", "with_plan_period"]
 
 _S = r"[ \t\u3000\xa0]*"
 _YEAR = r"(?<![\d.])(?:19|20)\d{2}(?!\d)|二[〇零○][〇零○一二三四五六七八九]{2}"
@@ -189,13 +189,30 @@ def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
 _YEAR_GOAL_REST = re.compile(r"^[\s()().。、::]*(?:[\u4e00-\u9fff]{0,8}(?:目标|任务|阶段|计划|安排))?[\s()().。、::]*$")
 
 
-def heading_deadline(text: str, c: Clause) -> Deadline | None:
-    """A stage heading such as "1.2023年目标" or "工作推进阶段(2020年10月—2022年9月)"."""
-    if c.kind != "heading" or not c.heading or len(c.heading) > 40:
+_GOVERNING = re.compile(
+    rf"^[ \t\u3000\xa0]*((?:到|至){_S}(?:{_YEAR}){_S}年(?:{_S}(?:{_MONTH}){_S}月)?(?:{_S}(?:底|末))?)"
+    rf"{_S}[,,::]?{_S}$", re.M)
+
+
+def governing_line(text: str, c: Clause) -> Deadline | None:
+    """A line of the clause holding only a date ("到2025年", "到2025年,"): it governs the lines below it."""
+    m = _GOVERNING.search(text, c.start, c.end)
+    if m is None:
         return None
+    ds = find_deadlines(text, m.start(1), m.end(1))
+    if len(ds) != 1 or ds[0].end is None or ds[0].kind != "by":
+        return None
+    return ds[0]
+
+
+def heading_deadline(text: str, c: Clause) -> Deadline | None:
+    """A stage heading such as "1.2023年目标" or "工作推进阶段(2020年10月—2022年9月)", else a
+    governing line of the clause (see :func:`governing_line`; not inferred, so told apart)."""
+    if c.kind != "heading" or not c.heading or len(c.heading) > 40:
+        return governing_line(text, c) if c.kind in ("heading", "front", "item") else None
     ds = [d for d in find_deadlines(c.heading) if d.end and d.kind in ("in_year", "by", "period")]
     if len(ds) != 1 or not _YEAR_GOAL_REST.match(c.heading.replace(ds[0].text, "", 1)):
-        return None
+        return governing_line(text, c)
     d = ds[0]
     nl = text.find("\n", c.start, c.end)
     line_end = nl if nl >= 0 else min(c.end, len(text))
@@ -279,8 +296,8 @@ def deadline_at(pos: int, sdl: Sequence[Deadline], para: Deadline | None,
         return None, period, []
     if para is not None and para.span and para.span[0] < pos:
         return para, period, ["deadline_inherited_from_paragraph_start"]
-    if head is not None:
-        return head, period, ["deadline_from_heading"]
+    if head is not None and (head.inferred or head.span is None or head.span[1] <= pos):
+        return head, period, ["deadline_from_heading" if head.inferred else "deadline_from_governing_line"]
     return None, period, []
 
 
