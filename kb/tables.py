@@ -79,6 +79,7 @@ _UNIT_END = re.compile(
 )
 _ORG_WORD = re.compile(r"局|委|办|政府|单位|部门|企业|学校|机构|中心|协会|街道|乡镇|公司")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NEW_UNIT = re.compile(r"[省市县区州旗乡镇各]")  # a line that opens with a level starts a unit name of its own
 _CELL_END = re.compile(r"[。;;]|(?<!\d)[::]|[::](?!\d)")
 
 
@@ -110,7 +111,7 @@ def _is_unit(s: str) -> bool:
         return True
     if _SENTENCE.search(s) or any(ch.isdigit() for ch in s):
         return False
-    return all(_unit_name(x) for a, b in _parts(s) for x in s[a:b].split("、") if x)  # a long 、-list too
+    return all(_unit_name(s[a:b]) for a, b in _parts(s))
 
 
 def _dimension(label: str) -> tuple[str, dict[str, int]]:
@@ -195,14 +196,15 @@ def _join_broken(group: Sequence[Line]) -> list[Line]:
             prev = out[-1]
             q = _squash(prev.s)
             if (len(q) <= 12 and not _SENTENCE.search(q) and not any(c.isdigit() for c in q)
-                    and not _is_unit(prev.s) and _unit_name(q + _squash(ln.s))):
+                    and not _is_unit(prev.s) and _unit_name(q + _squash(ln.s))
+                    and not (_NEW_UNIT.match(ln.s) and _is_unit(ln.s))):  # 消除大班额 / 县教育局: two cells
                 out[-1] = Line(prev.start, ln.end, prev.s + ln.s)
                 continue
         out.append(ln)
     return out
 
 
-def _unit_cells(line: Line, cells: list[list], column: str = "") -> None:
+def _unit_cells(line: Line, cells: list[list]) -> None:
     """Cells of a unit line; a part starting with 、 (or after one ending with 、) continues the previous cell."""
     joined = line.end - line.start != len(line.s)  # a name _join_broken put together
     spans = [(line.start, line.end, line.s)] if joined else [
@@ -212,35 +214,41 @@ def _unit_cells(line: Line, cells: list[list], column: str = "") -> None:
             cells[-1][1] = e
             cells[-1][2] = word
         else:
-            cells.append([s, e, word, column])
+            cells.append([s, e, word])
+
+
+def _is_unit_list(s: str) -> bool:
+    """A line listing unit names joined by 、 or commas (县发展改革委、县财政局、县自然资源局)."""
+    parts = [p for p in re.split(r"[、,,]", _squash(s)) if p]
+    return bool(parts) and all(_unit_name(p) for p in parts)
 
 
 def _unit_columns(columns: tuple[str, ...], unit: int) -> list[str]:
-    """The unit column and the unit columns right after it (牵头单位, 责任单位, 配合单位)."""
-    out = [columns[unit]]
-    for c in columns[unit + 1:]:
-        if not _UNIT_COL.search(c):
+    """The run of unit columns that starts at ``unit`` (牵头单位, 责任单位 …)."""
+    out = []
+    for c in columns[unit:]:
+        if not _UNIT_COL.search(c) or _KNOWN_COL.search(c) and not re.search(r"单位|部门", c):
             break
         out.append(c)
-    return out
+    return out or [columns[unit]]
 
 
 def _row_cells(group: Sequence[Line], columns: tuple[str, ...], seq: int | None,
                unit: int | None) -> list[tuple[str, int, int]]:
     """Assign the lines of one row to columns.
 
-    Several unit columns side by side (牵头单位, 责任单位) take one unit line each,
-    in order; the last of them takes any further unit lines.
+    With one unit column every unit-shaped line is a cell of it (one unit per
+    line); with several (牵头单位, 责任单位) each line fills the next of them —
+    a single unit or a 、-list — and lines beyond the last stay in the last.
     """
     first = 0 if seq is None else seq + 1
     content = list(columns[first:unit] if unit is not None else columns[first:])
-    unit_cols = _unit_columns(columns, unit) if unit is not None else []
-    after = list(columns[unit + len(unit_cols):]) if unit is not None else []
+    ucols = _unit_columns(columns, unit) if unit is not None else []
+    after = list(columns[unit + len(ucols):]) if unit is not None else []
     out: list[tuple[str, int, int]] = []
     units: list[list] = []
-    unit_lines = 0
     k = 0
-    phase = 0  # 0 content, 1 units, 2 columns after the unit columns
+    phase = 0  # 0 content, 1 units, 2 columns after the unit column
     for ln in _join_broken(group):
         if phase == 0 and k < len(content) and not (unit is not None and _is_unit(ln.s)):
             out.append((content[k], ln.start, ln.end))
@@ -249,20 +257,20 @@ def _row_cells(group: Sequence[Line], columns: tuple[str, ...], seq: int | None,
         if unit is None:
             out.append((columns[-1], ln.start, ln.end))
             continue
-        if phase <= 1 and (_is_unit(ln.s) or (not after and not _SENTENCE.search(ln.s))):
+        if len(ucols) > 1 and phase <= 1 and (_is_unit(ln.s) or _is_unit_list(ln.s)):
             phase = 1
-            _unit_cells(ln, units, unit_cols[min(unit_lines, len(unit_cols) - 1)])
-            unit_lines += ln.s[:1] not in "、,"
+            col = ucols[min(len({u[3] for u in units}), len(ucols) - 1)]
+            units.append([ln.start, ln.end, ln.s, col])
+            continue
+        if len(ucols) == 1 and phase <= 1 and (_is_unit(ln.s) or (not after and not _SENTENCE.search(ln.s))):
+            phase = 1
+            _unit_cells(ln, units)
             continue
         phase = 2
         out.append((after.pop(0) if after else columns[-1], ln.start, ln.end))
-    pos = next((n for n, (name, _, _) in enumerate(out) if name in after_cols(columns, unit, unit_cols)), len(out)) if unit is not None else 0
-    out[pos:pos] = [(col, s, e) for s, e, _, col in units]
+    pos = next((n for n, (name, _, _) in enumerate(out) if name in columns[unit + 1:]), len(out)) if unit is not None else 0
+    out[pos:pos] = [(u[3] if len(u) > 3 else columns[unit], u[0], u[1]) for u in units]  # type: ignore[index]
     return out
-
-
-def after_cols(columns: tuple[str, ...], unit: int, unit_cols: list[str]) -> tuple[str, ...]:
-    return columns[unit + len(unit_cols):]
 
 
 def _row_heading(cell: str) -> str:
@@ -443,3 +451,83 @@ def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
         else:
             i += 1
     return out
+
+
+# --- indicator tables one cell per line, with year columns ------------------------------
+
+#: A value cell of an indicator table: 92以上, 2以内, 88.6, ≥90, 0, 4.5万, or an empty mark (—, /).
+VALUE_CELL = re.compile(
+    r"(?P<pre>[≥≤><]|不低于|不少于|不超过|约)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰|万|亿)?\s*"
+    r"(?P<suf>及以上|及以下|以上|以下|以内|左右)?|(?P<empty>[-—–//]+|—)")
+_LABEL_COL = re.compile(r"指标|项目|名称|内容")
+_LABEL_NUM = re.compile(r"(\d{1,2})\s*[.．、]\s*")
+
+
+def _header_cell(s: str) -> bool:
+    q = _squash(s)
+    return 1 <= len(q) <= 12 and (bool(_YEAR_COL.fullmatch(q)) or not _HEADER_BAD.search(q))
+
+
+def find_year_tables(lines: Sequence[Line]) -> list[Table]:
+    """Indicator tables written one cell per line under year columns (专栏 "主要指标").
+
+    A run of short header lines holding a label column (指标/项目/名称, or any
+    first cell), at least one year column (2020年, 2025年, 2023年基数,
+    2025年目标) and optional others (属性, 单位); then rows of exactly one line
+    per column whose year cells are values (92以上, 88.6, 2以内, —).  The row
+    number is the label's own (1.学前三年毛入园率(%)) or the running count.
+    """
+    out: list[Table] = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not lines[i].s or not _header_cell(lines[i].s) or _YEAR_COL.fullmatch(_squash(lines[i].s)):
+            i += 1
+            continue
+        j = i
+        while j < n and j - i < 8 and lines[j].s and _header_cell(lines[j].s):
+            j += 1
+        columns = tuple(_squash(ln.s) for ln in lines[i:j])
+        years = [k for k, c in enumerate(columns) if _YEAR_COL.fullmatch(c)]
+        seq = 0 if columns and _SEQ_COL.fullmatch(columns[0]) else None
+        label = 1 if seq == 0 else 0
+        if len(columns) < 2 or not years or label in years or len(columns) <= label + 1:
+            i += 1
+            continue
+        rows: list[Row] = []
+        k = j
+        while k + len(columns) <= n:
+            cells = lines[k:k + len(columns)]
+            if not all(c.s for c in cells) or not _year_row(cells, columns, years, label, seq):
+                break
+            lab = cells[label]
+            m = _LABEL_NUM.match(lab.s)
+            number = cells[seq].s if seq is not None else (m.group(1) if m else str(len(rows) + 1))
+            named = tuple((columns[c], ln.start, ln.end) for c, ln in enumerate(cells))
+            heading = lab.s[m.end():] if m else lab.s
+            rows.append(Row(None, number, cells[0].start, cells[-1].end, heading, named))
+            k += len(columns)
+        if rows and (len(rows) >= 2 or _LABEL_COL.search(columns[label])):
+            out.append(Table(i, columns, tuple(rows)))
+            i = k
+        else:
+            i += 1
+    return out
+
+
+def _year_row(cells: Sequence[Line], columns: tuple[str, ...], years: list[int], label: int,
+              seq: int | None) -> bool:
+    """Whether lines fit one row: a worded label, a value in every year column, short other cells."""
+    lab = cells[label].s
+    if not _CJK.search(lab) or VALUE_CELL.fullmatch(lab) or _SENTENCE.search(lab) or len(lab) > 40:
+        return False
+    if seq is not None and _rownum(cells[seq].s) is None:
+        return False
+    for c, ln in enumerate(cells):
+        if c in years:
+            if not VALUE_CELL.fullmatch(ln.s):
+                return False
+        elif c not in (label, seq) and (len(_squash(ln.s)) > 12 or _SENTENCE.search(ln.s) or VALUE_CELL.fullmatch(ln.s)
+                                        and not re.search(r"单位", columns[c])):
+            return False
+    return True

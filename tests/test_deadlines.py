@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kb.extract.deadlines import deadline_at, find_deadlines, heading_deadline, parse_deadline, period_label
+from kb.extract.deadlines import deadline_at, find_deadlines, governing_line, heading_deadline, parse_deadline, period_label
 from kb.models import Clause, Deadline
 
 
@@ -17,6 +17,9 @@ from kb.models import Clause, Deadline
     ("2024年6月底前", "2024-06-30", "by", None),
     ("2025年底", "2025-12-31", "by", None),
     ("2023年秋季", "2023-09-30", "by", None),
+    ("到2026年秋季", "2026-09-30", "by", None),
+    ("到2027年秋季学期", "2027-09-30", "by", None),
+    ("到2024年春季", "2024-03-31", "by", None),
     ("2024年上半年", "2024-06-30", "by", None),
     ("2022年", "2022-12-31", "in_year", None),
     ("2022年10月", "2022-10-31", "in_year", None),
@@ -110,6 +113,24 @@ def test_deadline_at_resolves_scopes():
     assert deadline_at(5, [], None, head)[2] == ["deadline_from_heading"]
 
 
+def test_periodic_words_scope_their_own_clause():
+    text = "每学期开展家访,家访覆盖率达到95%;每年招聘教师不少于80名,其中乡村教师不少于40名"
+    ds = find_deadlines(text)
+    assert deadline_at(text.index("95"), ds, None, None, text)[1] is None  # 每学期 is the routine's, not the rate's
+    assert deadline_at(text.index("80"), ds, None, None, text)[1] == "annual"
+    assert deadline_at(text.index("40"), ds, None, None, text)[1] == "annual"  # a 其中 part keeps it
+    assert deadline_at(text.index("95"), ds, None, None)[1] == "per_semester"  # without the text: as before
+
+
+def test_periodic_value_inherits_no_paragraph_or_heading_date():
+    text = "每年安排不少于6%的编制补充乡村学校"
+    ds = find_deadlines(text)
+    para = Deadline("2027-12-31", "到2027年", "by", None, (0, 0))
+    head = Deadline("2026-12-31", "一、2026年目标", "stage_year", None, (0, 0), True)
+    assert deadline_at(text.index("6%"), ds, para, head, text) == (None, "annual", [])
+    assert deadline_at(3, [], para, head, text)[0] is para
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="0123456789年月日底前起到至-—每学期十四五“”期间 二〇两周季度秋半后以来", max_size=80))
 def test_random_text_never_breaks_the_grammar(text):
@@ -145,3 +166,19 @@ def test_plan_period_reaches_undated_targets_only():
     assert all(t.deadline is None or t.deadline.kind != "plan_period" for t in ts if t.period)
     assert [t.deadline.end for t in ts if t.value == 6] == ["2025-12-31"]
     assert by
+
+
+def test_governing_line_scopes_the_lines_below_it():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = ("某市教育提升方案(2024—2027年)\n一、总体目标\n到2026年,\n全市普惠性幼儿园覆盖率达到92%以上,"
+            "公办园在园幼儿占比达到55%以上。\n二、重点任务\n(一)扩充资源。新建幼儿园8所。")
+    ts = extract_targets(text, parse_clauses(text))
+    rate = next(t for t in ts if t.value == 92.0)
+    assert (rate.deadline.end, rate.deadline.text, rate.deadline.kind) == ("2026-12-31", "到2026年", "by")
+    assert "deadline_from_governing_line" in rate.flags
+    assert next(t for t in ts if t.value == 55.0).deadline.end == "2026-12-31"
+    assert next(t for t in ts if t.value == 8.0).deadline.kind == "plan_period"  # another section: not governed
+    c = Clause(("一",), "总体目标", 0, 30, "heading")
+    assert governing_line("一、总体目标\n到2026年底\n覆盖率达到92%", c).end == "2026-12-31"
+    assert governing_line("一、总体目标\n到2026年,覆盖率达到92%", c) is None  # a sentence, not a line of its own

@@ -376,3 +376,22 @@ def test_year_column_table_in_body():
     cells = {col: text[s:e] for col, s, e in rows[0].cells}
     assert cells["2025年"] == "94以上" and cells["2023年基数"] == "90.5"
     assert "三" in [c.path_str for c in clauses]
+
+
+def test_box_table_rows_carry_year_cells():
+    text = ("第一章 总体要求\n第一节 主要目标\n专栏2 主要指标\n指标\n2021年\n2026年\n属性\n"
+            "1.普惠性幼儿园覆盖率(%)\n81\n90以上\n约束性\n2.高中阶段毛入学率(%)\n90.2\n—\n预期性\n"
+            "第二章 主要任务\n第二节 扩大资源\n新建学校。")
+    clauses = parse_clauses(text)
+    check_invariants(text, clauses)
+    rows = [c for c in clauses if c.kind == "table_row"]
+    assert [c.path_str for c in rows] == ["第一章/第一节/专栏2/1", "第一章/第一节/专栏2/2"]
+    assert [(k, text[s:e]) for k, s, e in rows[1].cells] == [
+        ("指标", "2.高中阶段毛入学率(%)"), ("2021年", "90.2"), ("2026年", "—"), ("属性", "预期性")]
+    assert rows[0].heading == "普惠性幼儿园覆盖率(%)"
+    assert "第二章/第二节" in [c.path_str for c in clauses]
+
+
+def test_year_table_needs_values_under_year_columns():
+    text = "一、目标\n指标\n2025年\n属性\n新建学校若干\n尽快完成\n预期性\n二、任务\n加强领导。"
+    assert not [c for c in parse_clauses(text) if c.kind == "table_row"]

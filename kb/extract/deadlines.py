@@ -31,7 +31,7 @@ from typing import Sequence
 from ..models import Clause, Deadline, Target
 from .numbers import chinese_year
 
-__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "deadline_at", "plan_period", "with_plan_period"]
+__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "deadline_at", "plan_period", "with_plan_period"]
 
 _S = r"[ \t\u3000\xa0]*"
 _YEAR = r"(?<![\d.])(?:19|20)\d{2}(?!\d)|二[〇零○][〇零○一二三四五六七八九]{2}"
@@ -52,7 +52,7 @@ def _m(n: str) -> str:
 _PATTERNS: list[tuple[str, str]] = [
     ("range_ym", rf"{_y('y1')}{_S}(?:{_m('m1')})?{_S}{_DASH}{_S}(?:{_y('y2')}{_S})?{_m('m2')}(?:{_S}(?:底|末))?"),
     ("range_y", rf"(?P<y1>{_YEAR}){_S}(?:年{_S})?{_DASH}{_S}{_y('y2')}"),
-    ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')})?"
+    ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?(?!{_S}(?:起|开始)))?"
                rf"(?:{_S}(?P<eom>底|末|年底|年末))?(?:{_S}(?:前|以前|之前))?"),
     ("by_post", rf"{_y('y')}(?:{_S}{_m('m')})?{_S}(?:底|末)?{_S}(?:前|以前|之前)"),
     ("start", rf"(?:自|从)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?)?{_S}(?:起|开始)"),
@@ -149,7 +149,7 @@ def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
             return None
         return Deadline(_end(y2), words, "period", _start(y1), span)
     if kind in ("by_pre", "by_post"):
-        y, mo = _year(g("y")), _month(g("m"))
+        y, mo = _year(g("y")), _month(g("m")) or _PART_MONTH.get(g("term") or "")  # 到2022年秋季 → 2022-09-30
         if y is None or (g("m") and mo is None):
             return None
         return Deadline(_end(y, mo), words, "by", None, span)
@@ -189,13 +189,30 @@ def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
 _YEAR_GOAL_REST = re.compile(r"^[\s()().。、::]*(?:[\u4e00-\u9fff]{0,8}(?:目标|任务|阶段|计划|安排))?[\s()().。、::]*$")
 
 
-def heading_deadline(text: str, c: Clause) -> Deadline | None:
-    """A stage heading such as "1.2023年目标" or "工作推进阶段(2020年10月—2022年9月)"."""
-    if c.kind != "heading" or not c.heading or len(c.heading) > 40:
+_GOVERNING = re.compile(
+    rf"^[ \t\u3000\xa0]*((?:到|至){_S}(?:{_YEAR}){_S}年(?:{_S}(?:{_MONTH}){_S}月)?(?:{_S}(?:底|末))?)"
+    rf"{_S}[,,::]?{_S}$", re.M)
+
+
+def governing_line(text: str, c: Clause) -> Deadline | None:
+    """A line of the clause holding only a date ("到2025年", "到2025年,"): it governs the lines below it."""
+    m = _GOVERNING.search(text, c.start, c.end)
+    if m is None:
         return None
+    ds = find_deadlines(text, m.start(1), m.end(1))
+    if len(ds) != 1 or ds[0].end is None or ds[0].kind != "by":
+        return None
+    return ds[0]
+
+
+def heading_deadline(text: str, c: Clause) -> Deadline | None:
+    """A stage heading such as "1.2023年目标" or "工作推进阶段(2020年10月—2022年9月)", else a
+    governing line of the clause (see :func:`governing_line`; not inferred, so told apart)."""
+    if c.kind != "heading" or not c.heading or len(c.heading) > 40:
+        return governing_line(text, c) if c.kind in ("heading", "front", "item") else None
     ds = [d for d in find_deadlines(c.heading) if d.end and d.kind in ("in_year", "by", "period")]
     if len(ds) != 1 or not _YEAR_GOAL_REST.match(c.heading.replace(ds[0].text, "", 1)):
-        return None
+        return governing_line(text, c)
     d = ds[0]
     nl = text.find("\n", c.start, c.end)
     line_end = nl if nl >= 0 else min(c.end, len(text))
@@ -246,31 +263,41 @@ def parse_deadline(words: str) -> Deadline | None:
     return Deadline(d.end, d.text, d.kind, d.start, None, False)
 
 
+_CLAUSE_BREAK = re.compile(r"[,,;;]")
+
+
 def deadline_at(pos: int, sdl: Sequence[Deadline], para: Deadline | None,
-                head: Deadline | None) -> tuple[Deadline | None, str | None, list[str]]:
+                head: Deadline | None, text: str | None = None) -> tuple[Deadline | None, str | None, list[str]]:
     """(deadline, period label, flags) for a value at ``pos``.
 
     The last deadline of the sentence (``sdl``) written before ``pos`` wins;
-    每年/每学期 on the way give the period; a start (2023年起) is returned as
-    is with an ``effective_from=`` flag.  Without one, the paragraph's opening
-    deadline (``para``, when it precedes ``pos``), else the stage heading's.
+    每年/每学期 on the way give the period — within the value's comma clause
+    (or a 其中 part of it) when ``text`` is given (每年组织培训,完成率达到100%:
+    no period); a start
+    (2023年起) is returned as is with an ``effective_from=`` flag.  Without
+    one, the paragraph's opening deadline (``para``, when it precedes
+    ``pos``), else the stage heading's — neither for a periodic value (每年安排
+    不少于5%…: a recurring rule has no end date).
     """
     period = None
     for d in reversed(sdl):
         if d.span is None or d.span[1] > pos:
             continue
         if d.kind == "period" and d.end is None:
-            period = period or period_label(d.text)
+            if text is None or all(text.startswith("其中", m.end()) for m in _CLAUSE_BREAK.finditer(text, d.span[1], pos)):
+                period = period or period_label(d.text)  # 每年招聘500名,其中…不低于20%: still every year
             continue
         if d.kind == "start":
             return d, period, [f"effective_from={d.start}"]
         if d.end is None:
             continue
         return d, period, []
+    if period is not None:
+        return None, period, []
     if para is not None and para.span and para.span[0] < pos:
         return para, period, ["deadline_inherited_from_paragraph_start"]
-    if head is not None:
-        return head, period, ["deadline_from_heading"]
+    if head is not None and (head.inferred or head.span is None or head.span[1] <= pos):
+        return head, period, ["deadline_from_heading" if head.inferred else "deadline_from_governing_line"]
     return None, period, []
 
 

@@ -58,6 +58,7 @@ from . import lexicon as L
 from .baselines import baseline_before, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .numbers import Mention, find_values, group_values
+from .tabletargets import read_tables
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
 log = logging.getLogger(__name__)
@@ -342,7 +343,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
-    dl, period, dflags = deadline_at(first.start, st.dls, st.para, st.head)
+    dl, period, dflags = deadline_at(first.start, st.dls, st.para, st.head, text)
     span_s = min(r.s1 if r.subject else (r.t0 if r.use_trailing else z.start), first.start)
     span_e = max(last.end, r.t1 if r.use_trailing else last.end)
     ispan = (min(r.s1, r.t0) if r.subject else r.t0, r.t1) if r.use_trailing else ((r.s1, r.e1) if r.subject else None)
@@ -482,11 +483,13 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
                max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None)
     out: list[Target] = []
-    for m in _PARA.finditer(text):
+    tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
+    for m in tables.outside(_PARA.finditer(text)):
         try:
             _paragraph(doc, m.start(), m.end(), out)
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
+    out = tables.merge(out, lambda s, e, part: _paragraph(doc, s, e, part))
     return [with_plan_period(t, fallback) for t in out if _valid(text, t)]
 
 

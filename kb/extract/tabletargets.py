@@ -1,0 +1,266 @@
+"""Targets read from table rows (clauses of kind ``table_row`` with their cells).
+
+Two shapes of the genre (FORMS.md §2.3):
+
+* **indicator tables** — a label column (指标/指标名称, ``1.学前三年毛入园率(%)``)
+  and year columns (2020年 / 2025年, 2023年基数 / 2024年 / 2025年, 2025年目标).
+  Each value cell under a year column is one record for the row's indicator:
+  a target due in that year ({end YYYY-12-31, text "YYYY年", kind in_year},
+  flag ``table_year_column``), or a baseline for the base-year column (one
+  headed 基数/现状/实际, or a year before the plan's first year).  ``92以上``
+  → ≥92, ``2以内`` → ≤2, a bare number → = ; the unit is the one the label
+  carries in brackets (``(%)``, ``(年)``) or the cell's own; 属性 cells
+  (预期性/约束性) become flags.
+* **task-breakdown tables** (重点任务 / 牵头单位 / 责任单位 / 完成时限) — each task
+  cell is read as prose by the sentence extractor, on its own, so the row
+  number and the unit cells never join an indicator; a 完成时限 cell
+  ``YYYY年M月`` dates the cell's targets that carry no date of their own
+  (kind by, month end, flag ``deadline_from_table_column:完成时限``); a schedule
+  cell (每年9月, 长期, 长期坚持) dates nothing.
+
+Rows printed on one line (``|``, tabs, runs of spaces) are always read cell by
+cell; rows written one cell per line are read cell by cell only when they have
+a deadline column (otherwise every cell line is already a paragraph of its own).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Iterator, Sequence
+
+from ..models import Clause, Deadline, Span, Target
+from ..tables import VALUE_CELL
+from . import lexicon as L
+from .deadlines import find_deadlines
+
+__all__ = ["ProseCell", "TableReading", "read_tables", "date_cell_target"]
+log = logging.getLogger(__name__)
+
+_YEAR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年")
+_BASE_WORDS = re.compile(r"基数|基期|基准|现状|实际|现值|完成值")
+_GOAL_WORDS = re.compile(r"目标|预期|规划")
+_LABEL_COL = re.compile(r"指标|项目|名称|内容")
+_SEQ_COL = re.compile(r"序号|编号|序|号")
+_ATTR_COL = re.compile(r"属性|性质|类型")
+_UNIT_COL = re.compile(r"^(?:计量)?单位$")
+_DEADLINE_COL = re.compile(r"时限|完成时间|时间节点|完成期限|时间要求|进度安排")
+_TASK_COL = re.compile(r"任务|内容|措施|事项|指标|目标|项目|工作")
+_NOT_TASK_COL = re.compile(r"单位|部门|领导|责任人|时限|时间|备注|序号")
+_LABEL_NUM = re.compile(r"\s*\d{1,2}\s*[.．、]\s*")
+_LABEL_UNIT = re.compile(r"[(\uff08]\s*([^()\uff08\uff09]{1,6}?)\s*[)\uff09]\s*$")
+_UNIT_WORD = re.compile(r"%|‰|个百分点|[万亿]?(?:元|人次|人|所|个|名|间|台|套|平方米|年|小时|学时|次|项|岁|座|班|张)")
+_PRE_CMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "不少于": ">=", "不超过": "<=", "约": "~"}
+_SUF_CMP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
+_MULT = {"万": 10_000, "亿": 100_000_000}
+_SCHEDULE = re.compile(r"每|长期|持续|常态|逐年|定期")
+
+
+@dataclass(frozen=True)
+class ProseCell:
+    """A task cell to read as prose, with the deadline its row's 完成时限 column gives."""
+
+    start: int
+    end: int
+    deadline: Deadline | None  # the column's date; None when the column gives none
+    dated: bool  # the row has a deadline column (a schedule cell then dates nothing)
+    column: str  # the deadline column's name (完成时限)
+
+
+@dataclass(frozen=True)
+class TableReading:
+    rows: tuple[tuple[int, int], ...]  # spans of the rows read here: the paragraph pass leaves them
+    cells: tuple[ProseCell, ...]
+    targets: tuple[Target, ...]  # the values of year columns (targets and baselines)
+
+    def covers(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.rows)
+
+    def outside(self, paragraphs: Iterable[re.Match]) -> Iterator[re.Match]:
+        """The paragraphs (line matches, in order) that no table row read here overlaps."""
+        rows, k = self.rows, 0
+        for m in paragraphs:
+            while k < len(rows) and rows[k][1] <= m.start():
+                k += 1
+            if k < len(rows) and rows[k][0] < m.end():
+                continue
+            yield m
+
+    def merge(self, out: list[Target], read: Callable[[int, int, list[Target]], None]) -> list[Target]:
+        """``out`` with the targets of the task cells (read as prose by ``read``) and of the year columns."""
+        if not self.rows:
+            return out
+        out = list(out) + list(self.targets)
+        for cell in self.cells:
+            part: list[Target] = []
+            try:
+                read(cell.start, cell.end, part)
+            except Exception:  # a pathological cell must not stop the document
+                log.debug("target extraction failed on a table cell at %d", cell.start, exc_info=True)
+            out.extend(date_cell_target(t, cell) for t in part)
+        return sorted(out, key=lambda t: t.span.start)
+
+
+def _unit_of(label: str) -> tuple[str, str | None, float]:
+    """(indicator, unit, multiplier) of a row label such as 学前三年毛入园率(%) or 在园幼儿(万人)."""
+    name = label[_LABEL_NUM.match(label).end():] if _LABEL_NUM.match(label) else label
+    m = _LABEL_UNIT.search(name)
+    if m is None or not _UNIT_WORD.fullmatch(m.group(1).strip()):
+        return name.strip(), None, 1.0
+    unit = m.group(1).strip()
+    mult = 1.0
+    if unit[0] in _MULT and len(unit) > 1:
+        mult, unit = float(_MULT[unit[0]]), unit[1:]
+    return name[:m.start()].strip(), unit, mult
+
+
+def _reference_year(text: str, plan_start: str | None) -> int | None:
+    """The year a plan starts from: its title period's first year, else the year of its first full date."""
+    if plan_start:
+        return int(plan_start[:4])
+    m = re.search(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|((?:19|20)\d{2})-\d{2}-\d{2}", text[:2000])
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _year_columns(columns: Sequence[str], ref: int | None) -> dict[str, tuple[int, bool]]:
+    """Year columns → (year, is_baseline)."""
+    years = {}
+    for c in dict.fromkeys(columns):
+        m = _YEAR_HEAD.match(c)
+        if m and _YEAR_HEAD.fullmatch(c[:m.end()]) and len(c) <= 10:
+            years[c] = int(m.group(1))
+    if not years:
+        return {}
+    first = min(years.values())
+    out = {}
+    for c, y in years.items():
+        if _BASE_WORDS.search(c):
+            base = True
+        elif _GOAL_WORDS.search(c):
+            base = False
+        elif ref is not None:
+            base = y < ref
+        else:
+            base = len(years) >= 2 and y == first
+        out[c] = (y, base)
+    return out
+
+
+def _cell_value(s: str) -> tuple[str, float, str | None, str] | None:
+    """(comparator, value, unit, cue) of a value cell, or None for an empty mark."""
+    m = VALUE_CELL.fullmatch(s.strip())
+    if m is None or m.group("empty"):
+        return None
+    value = float(m.group("num"))
+    unit = m.group("unit")
+    if unit in _MULT:
+        value *= _MULT[unit]
+        unit = None
+    pre, suf = m.group("pre"), m.group("suf")
+    cmp = _PRE_CMP.get(pre or "") or _SUF_CMP.get(suf or "") or "="
+    cue = suf or pre or ""
+    return cmp, value, unit, cue
+
+
+def _header_span(text: str, column: str, before: int) -> tuple[int, int] | None:
+    i = text.rfind(column, max(0, before - 3000), before)
+    return (i, i + len(column)) if i >= 0 else None
+
+
+def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[Target]:
+    cells = c.cells
+    label = next((x for x in cells if _LABEL_COL.search(x[0]) and x[0] not in years), None) or next(
+        (x for x in cells if x[0] not in years and not _SEQ_COL.fullmatch(x[0]) and not _ATTR_COL.search(x[0])
+         and not _UNIT_COL.match(x[0])), None)
+    if label is None:
+        return []
+    name, unit, mult = _unit_of(text[label[1]:label[2]])
+    if not name or not re.search(r"[\u4e00-\u9fff]", name):
+        return []
+    unit_cell = next((text[s:e].strip() for col, s, e in cells if _UNIT_COL.match(col)), None)
+    if unit is None and unit_cell and _UNIT_WORD.fullmatch(unit_cell):
+        unit = unit_cell
+        if unit[0] in _MULT and len(unit) > 1:
+            mult, unit = float(_MULT[unit[0]]), unit[1:]
+    attrs = tuple(text[s:e].strip() for col, s, e in cells if _ATTR_COL.search(col) and e > s)
+    out = []
+    for col, s, e in cells:
+        if col not in years or e <= s:
+            continue
+        got = _cell_value(text[s:e])
+        if got is None:
+            continue
+        cmp, value, own_unit, cue = got
+        year, base = years[col]
+        u = own_unit or unit
+        if u is None:
+            continue  # a number without a unit: prefer no fact to a wrong one
+        value *= mult if own_unit is None else 1.0
+        stage = L.stage_of(name) or L.taxonomy_stage(name, u, None)
+        span = Span(s, e, text[s:e])
+        ispan = (label[1], label[1] + len(text[label[1]:label[2]]))
+        if base:
+            out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
+                              raw_value=text[s:e].strip(), deadline=None, kind="baseline", modality=None,
+                              cue=cue or "(table value)", span=span, flags=("table_year_column",),
+                              indicator_span=ispan))
+            continue
+        dl = Deadline(f"{year:04d}-12-31", f"{year}年", "in_year", None, _header_span(text, col, c.start))
+        out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
+                          raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
+                          cue=cue or "(bare value)", span=span, flags=("table_year_column",) + attrs,
+                          indicator_span=ispan))
+    return out
+
+
+def _column_deadline(text: str, s: int, e: int) -> Deadline | None:
+    """The date a 完成时限 cell gives (2025年12月 → by 2025-12-31), None for schedules (每年9月, 长期)."""
+    words = text[s:e]
+    if _SCHEDULE.search(words):
+        return None
+    found = [d for d in find_deadlines(text, s, e) if d.end and d.kind in ("by", "in_year", "period")]
+    if len(found) != 1:
+        return None
+    d = found[0]
+    return replace(d, kind="by" if d.kind == "in_year" else d.kind, inferred=False)
+
+
+def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = None) -> TableReading:
+    """What the table rows of a document give: year-column values, and task cells to read as prose."""
+    rows: list[tuple[int, int]] = []
+    cells: list[ProseCell] = []
+    targets: list[Target] = []
+    ref = None
+    for c in clauses:
+        if c.kind != "table_row" or not c.cells:
+            continue
+        if ref is None:
+            ref = _reference_year(text, plan_start) or 0
+        columns = [col for col, _, _ in c.cells]
+        years = _year_columns(columns, ref or None)
+        one_line = "\n" not in text[c.cells[0][1]:c.cells[-1][2]]
+        if years:
+            rows.append((c.start, c.end))
+            targets.extend(_year_row(text, c, years))
+            continue
+        dcol = next((x for x in c.cells if _DEADLINE_COL.search(x[0])), None)
+        if not one_line and dcol is None:
+            continue
+        rows.append((c.start, c.end))
+        dl = _column_deadline(text, dcol[1], dcol[2]) if dcol else None
+        for col, s, e in c.cells:
+            if _TASK_COL.search(col) and not _NOT_TASK_COL.search(col) and e > s:
+                cells.append(ProseCell(s, e, dl, dcol is not None, dcol[0] if dcol else ""))
+    return TableReading(tuple(rows), tuple(cells), tuple(targets))
+
+
+def date_cell_target(t: Target, cell: ProseCell) -> Target:
+    """A target read from a task cell, dated by the row's deadline column unless the cell dates it itself."""
+    d = t.deadline
+    own = d is not None and not d.inferred and d.span is not None and cell.start <= d.span[0] < cell.end
+    if own or not cell.dated or t.kind == "baseline" or t.period is not None:
+        return t
+    flags = tuple(f for f in t.flags if not f.startswith("deadline_") or f == "deadline_plan_period")
+    if cell.deadline is None:
+        return replace(t, deadline=None, flags=flags)
+    return replace(t, deadline=cell.deadline, flags=flags + (f"deadline_from_table_column:{cell.column}",))

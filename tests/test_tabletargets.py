@@ -1,0 +1,117 @@
+"""Targets read from table rows: year-column indicator tables and task-breakdown tables (invented documents)."""
+from __future__ import annotations
+
+import pytest
+
+from kb.extract.targets import extract_targets
+from kb.normalise import normalise
+from kb.structure import parse_clauses
+
+
+def _targets(text: str):
+    return extract_targets(text, parse_clauses(text))
+
+
+def _norm(text: str) -> str:
+    return normalise(text).text
+
+
+def _find(targets, value, kind="target"):
+    return [t for t in targets if t.value == value and t.kind == kind]
+
+
+def test_box_indicator_table_one_cell_per_line():
+    text = "\n".join([
+        "桐川市“十四五”教育发展规划", "第一章 总体要求", "第一节 主要目标", "到2025年，教育现代化水平明显提升。",
+        "专栏1　主要指标", "指标", "2020年", "2025年", "属性",
+        "1.学前三年毛入园率（%）", "86.5", "93以上", "预期性",
+        "2.九年义务教育巩固率（%）", "95.1", "96.5", "约束性",
+        "3.劳动年龄人口平均受教育年限（年）", "10.8", "11.5", "预期性",
+        "第二章 主要任务", "第二节 扩大资源", "（一）新建学校。全市新建公办幼儿园12所。"])
+    text = _norm(text)
+    ts = _targets(text)
+    (t,) = _find(ts, 93.0)
+    assert (t.indicator, t.comparator, t.unit, t.stage) == ("学前三年毛入园率", ">=", "%", "学前")
+    assert (t.deadline.end, t.deadline.text, t.deadline.kind) == ("2025-12-31", "2025年", "in_year")
+    assert "table_year_column" in t.flags and "预期性" in t.flags
+    assert text[t.span.start:t.span.end] == "93以上"  # evidence: the cell
+    assert text[t.deadline.span[0]:t.deadline.span[1]] == "2025年"  # the column header
+    (b,) = _find(ts, 86.5, "baseline")  # the year before the plan period: a baseline
+    assert b.deadline is None
+    (t,) = _find(ts, 96.5)
+    assert (t.comparator, t.stage, t.cue) == ("=", "义务教育", "(bare value)")
+    (t,) = _find(ts, 11.5)
+    assert t.unit == "年" and t.indicator == "劳动年龄人口平均受教育年限"
+    assert not [t for t in ts if t.value in (1.0, 2.0, 3.0)]  # row numbers are no values
+
+
+def test_spaced_indicator_table_with_base_column():
+    text = "\n".join([
+        "云溪县义务教育提升两年计划(2025—2026年)", "一、主要指标",
+        "序号  指标名称              2024年基数    2025年    2026年",
+        "1     义务教育巩固率(%)     96.1          96.5      97以上",
+        "2     大班额比例(%)         4.2           3以内     0",
+        "3     新建学校(所)          —             2         3",
+        "二、重点任务", "(一)加快建设。"])
+    ts = _targets(text)
+    assert {t.value for t in ts if t.kind == "baseline"} == {96.1, 4.2}
+    (t,) = [t for t in _find(ts, 3.0) if t.unit == "%"]  # 3以内 under 2025年
+    assert (t.comparator, t.deadline.end) == ("<=", "2025-12-31")
+    (t,) = _find(ts, 0.0)
+    assert (t.comparator, t.deadline.end, t.unit) == ("=", "2026-12-31", "%")
+    (t,) = [t for t in ts if t.unit == "所" and t.value == 2.0]
+    assert t.indicator == "新建学校" and t.deadline.end == "2025-12-31"
+
+
+def test_year_column_without_unit_gives_nothing():
+    text = "\n".join(["某县规划", "一、指标", "序号  指标名称    2024年  2025年", "1     示范校      3       5",
+                      "2     特色校      4       6", "二、任务"])
+    assert [t for t in _targets(text) if "table_year_column" in t.flags] == []
+
+
+@pytest.mark.parametrize("sep", ["|", "\t", "      "])
+def test_task_table_cells_and_deadline_column(sep):
+    def row(*cells):
+        line = sep.join(cells)
+        return f"| {line} |" if sep == "|" else line
+    text = "\n".join([
+        "石湾区学前教育提升方案", "一、目标", "新建幼儿园若干所。", "", "附件", "石湾区重点任务清单",
+        row("序号", "重点任务", "牵头单位", "配合单位", "完成时限"),
+        *(["|---|---|---|---|---|"] if sep == "|" else []),
+        row("1", "新建公办幼儿园7所、改扩建幼儿园11所", "区教育局", "区财政局", "2026年6月"),
+        row("2", "建成寄宿制学校2所,总投资2.4亿元", "区教育局", "区发展改革局", "2027年9月"),
+        row("3", "每年培训园长300人次以上", "区教育局", "区财政局", "每年12月"),
+        row("4", "幼儿园保教人员持证率保持100%", "区教育局", "区人力资源社会保障局", "长期坚持"),
+        "", "石湾区教育局", "2025年3月2日"])
+    ts = _targets(text)
+    for t in ts:
+        assert not t.indicator[:1].isdigit() and "|" not in t.indicator and "\t" not in t.indicator
+    (t,) = _find(ts, 7.0)
+    assert (t.deadline.end, t.deadline.kind, t.deadline.text) == ("2026-06-30", "by", "2026年6月")
+    assert "deadline_from_table_column:完成时限" in t.flags
+    assert _find(ts, 11.0)[0].deadline.end == "2026-06-30"
+    (money,) = _find(ts, 240_000_000.0)
+    assert money.unit == "元" and money.deadline.end == "2027-09-30"
+    (per,) = _find(ts, 300.0)
+    assert per.period == "annual" and per.deadline is None  # a schedule cell dates nothing
+    (keep,) = _find(ts, 100.0)
+    assert keep.deadline is None or keep.deadline.kind != "by"  # 长期坚持 is no date
+
+
+def test_task_table_one_cell_per_line_two_unit_columns():
+    text = "\n".join([
+        "青禾县义务教育攻坚方案", "一、目标", "到2024年,新增学位5000个。", "附件", "", "青禾县重点任务分解表", "",
+        "序号", "重点任务", "牵头单位", "责任单位", "完成时限",
+        "1", "新增义务教育学位2.2万个", "县教育局", "县发展改革委、县财政局、县自然资源局、县住房城乡建设局", "2024年8月",
+        "2", "消除大班额", "县教育局", "各乡镇(街道)", "2023年12月",
+        "3", "每年招聘教师不少于200名", "县教育局", "县委编办、县人力资源社会保障局", "每年8月"])
+    clauses = parse_clauses(text)
+    rows = [c for c in clauses if c.kind == "table_row"]
+    assert [c.path_str for c in rows] == ["附件/1", "附件/2", "附件/3"]
+    cols = [[(k, text[s:e]) for k, s, e in c.cells] for c in rows]
+    assert cols[1] == [("序号", "2"), ("重点任务", "消除大班额"), ("牵头单位", "县教育局"),
+                       ("责任单位", "各乡镇(街道)"), ("完成时限", "2023年12月")]
+    assert cols[2][3] == ("责任单位", "县委编办、县人力资源社会保障局")
+    ts = extract_targets(text, clauses)
+    (t,) = _find(ts, 22000.0)
+    assert t.deadline.end == "2024-08-31" and "deadline_from_table_column:完成时限" in t.flags
