@@ -71,7 +71,11 @@ def _prefixed(name: str, pat: str) -> str:
     return re.sub(r"\(\?P<(\w+)>", lambda g: f"(?P<{name}_{g.group(1)}>", pat)
 
 
-_MASTER = re.compile("|".join(f"(?P<_{name}>{_prefixed(name, pat)})" for name, pat in _PATTERNS))
+# Every rule starts with one of these characters (a year or month digit, 到/至/截/自/从, 每, a quote before
+# 十X五, or the spacing a rule allows first): the lookahead lets the scan skip every other position at
+# once instead of trying each alternative there (about 15 times faster on plan text).
+_FIRST = r"(?=[0-9〇零○一二两三四五六七八九十到至截自从每“\" \t\u3000\xa0])"
+_MASTER = re.compile(_FIRST + "(?:" + "|".join(f"(?P<_{name}>{_prefixed(name, pat)})" for name, pat in _PATTERNS) + ")")
 _PREFILTER = re.compile(r"\d{4}|二[〇零○]|十[一二三四五六]五|每|\d{1,2}\s*年\s*\d?|月\s*(?:底|末|前)")
 
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,

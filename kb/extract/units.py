@@ -229,20 +229,27 @@ def _records(text: str, segs: list[_Seg], roles: list[_Role], region: Region | N
     return out
 
 
+def _bare_paren_placed(text: str, ls: int, le: int, o: int, c: int) -> bool:
+    """An unlabelled unit parenthetical ends its sentence and follows a task, not a short word or a member list."""
+    after = text[c + 1:le].strip()
+    before_s, before_e = trim(text, ls, o, " \t\u3000")
+    if after and after[0] not in "。;;":
+        return False
+    if before_e > before_s and text[before_e - 1] not in _SENT_END and before_e - before_s < 8:
+        return False
+    return not _MEMBER_START.match(text, ls, o)
+
+
 def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[int, int] | None,
                  region: Region | None, state: _State) -> list[Responsibility]:
     """The units of the parenthetical text[o:c+1] on the line [ls, le), if it is a unit list."""
+    may_be_labelled = _LABEL.search(text, o + 1, c) is not None
+    if not may_be_labelled and not _bare_paren_placed(text, ls, le, o, c):
+        return []  # decided before splitting the parenthetical, which most lines never need
     segs = _segments(text, o + 1, c)
     labelled = any(seg.label for seg in segs)
-    if not labelled:
-        after = text[c + 1:le].strip()
-        before_s, before_e = trim(text, ls, o, " \t\u3000")
-        if after and after[0] not in "。;;":
-            return []
-        if before_e > before_s and text[before_e - 1] not in _SENT_END and before_e - before_s < 8:
-            return []
-        if _MEMBER_START.match(text, ls, o):
-            return []
+    if not labelled and may_be_labelled and not _bare_paren_placed(text, ls, le, o, c):
+        return []
     if not _valid(text, segs, strict=not labelled):
         return []
     declares = any(seg.rule for seg in segs) and bool(_FIRST_LEAD.search(text, o, c))
