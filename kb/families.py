@@ -27,12 +27,17 @@ __all__ = ["Family", "families", "get_family", "match_family", "match_measure", 
 # 学校规模.  These rules read the subject (who is counted) and the measure (the unit) together.
 
 _MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
-    (re.compile(r"普惠(?:性)?(?:幼儿园|园|学前教育资源|资源)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P2"),
+    # 公办园 and 普惠性民办园 together are the 普惠性 share (the 覆盖率), not the 公办 share
+    (re.compile(r"普惠(?:性)?(?:民办)?(?:幼儿园|园|学前教育资源|资源)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"),
+     frozenset({"pct"}), "XQ-P2"),
     (re.compile(r"公办(?:幼儿园|园)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P3"),
     (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?:学生|幼儿)?(?:人数|数)?|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
      frozenset({"person"}), "YJ-G5"),
     (re.compile(r"(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?!以上)"), frozenset({"person"}), "YJ-G4"),
     (re.compile(r"社会认可(?:程度|度|率)?"), frozenset({"pct"}), "S1"),
+    # places of quality senior high schools given to the junior high schools of the area
+    (re.compile(r"(?:优质|示范性?)(?:普通)?高中[^,;。]*招生(?:名额|指标|计划)[^,;。]*分配[^,;。]*初中"), frozenset({"pct"}),
+     "YJ-G14"),
 )
 
 

@@ -204,10 +204,11 @@ def test_every_gold_canonical_is_reproduced():
 
 
 # Gold targets without a canonical id that deliberately map: CM ids (outside both schemes), and two
-# phrasings of 2020 indicators the gold leaves unlabelled (the same measure as XQ-Q3; XQ-G5's 生均经费).
+# phrasings of 2020 indicators the gold leaves unlabelled (the same measure as XQ-Q3; XQ-G5's 生均补助).
+# A per-pupil 公用经费 amount is CM-GYJF (comparable across stages), not XQ-G5's qualitative 财政投入到位.
 UNLABELLED_BUT_MAPPED = {
     "九年义务教育巩固率": "CM-GGL", "义务教育阶段巩固率": "CM-GGL", "高中阶段毛入学率": "CM-GZMR",
-    "专任教师与幼儿比(师生比)": "XQ-Q3", "公办幼儿园生均公用经费补助标准": "XQ-G5", "普惠性民办幼儿园生均补助": "XQ-G5",
+    "专任教师与幼儿比(师生比)": "XQ-Q3", "公办幼儿园生均公用经费补助标准": "CM-GYJF", "普惠性民办幼儿园生均补助": "XQ-G5",
 }
 
 
@@ -312,6 +313,11 @@ def test_no_runtime_read_of_shared_files():
     ("群众对义务教育的社会认可程度", "义务教育", "%", "YJ-S1"),
     ("学前教育社会认可程度", "学前", "%", "XQ-S1"),
     ("大班额比例", "义务教育", "%", "CM-DBE"),
+    # 公办 + 普惠性民办 together is the 普惠性 coverage, not the 公办 share
+    ("公办园和普惠性民办园在园幼儿数占全县在园幼儿总数的比例", "学前", "%", "XQ-P2"),
+    ("示范性高中招生指标按比例分配到本市各初中学校", "高中", "%", "YJ-G14"),
+    # a per-pupil amount is the 公用经费 standard, not the qualitative 财政投入 row
+    ("公办幼儿园生均公用经费", "学前", "元/(生·年)", "CM-GYJF"),
 ])
 def test_classify_by_subject_and_measure(phrase, stage, unit, want):
     assert families.classify(phrase, stage, unit) == want
@@ -336,6 +342,7 @@ def test_family_unit_kind_must_fit():
     # a rate per head is a planning standard, not a count to reach: 千人学位数 is no 新增学位
     assert families.match_family("居住区每千人义务教育学位数", "座/千人") is None
     assert families.match_family("新增义务教育学位", "个") == "LF-XW"
+    assert families.match_family("城区中小学学位总数", "个") is None  # a stock of places is no new places
 
 
 def test_family_ids_are_unique_and_at_least_thirty():
