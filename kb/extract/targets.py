@@ -70,10 +70,15 @@ _HEADNUM = re.compile(
     r"|[((][一二三四五六七八九十百\d]{1,4}[))]|\d{1,2}[.．](?=\s|\d{4}\s*年|[^\d])|\d{1,2}、(?!\d)"
     r"|\d{1,3}\s*$|[\u2460-\u249b])\s*")
 _PREFILTER = re.compile(
-    r"[0-9]|百分之|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)[有建设]?[一二两三四五六七八九十]")
+    r"[0-9]|百分之|分之|一半|所有|全部|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
+#: administrative routines counted in 次 (the gold's FREQUENCIES decision: not targets)
+_ROUTINE = re.compile(r"督导|督查|检查|巡查|会议|例会|调度|通报|汇报|考核|评估|研判|专题研究")
+_STAGES_ONLY = re.compile(rf"{L.STAGE_ITEM}(?:\s*[、和与及]\s*{L.STAGE_ITEM})*")
+#: a subject naming a set of units: a percentage written after it is the share of them (…的县(市、区)达到80%)
+_SET_NOUN_END = re.compile(r"(?:县\(市、区\)|县\(区\)|乡镇\(街道\)|乡\(镇\)|的(?:县|乡镇|街道|学校|幼儿园|村))$")
 _STANDARD = re.compile(r"/\(?生|/生|/人")
 
 
@@ -104,9 +109,11 @@ class _Sent:
     out: list[Target] = field(default_factory=list)
     prev_noun: str = ""
     prev_verb: str | None = None
+    prev_cmp: str | None = None  # the comparator word of the previous group (至少办好1所初中和1所中心小学)
     prev_end: int = -1
     prev_clause: int = -1
     prev_stage: str | None = None
+    prev_subject: str = ""
     base: bool = False  # a sentence reporting the start situation: its values are baselines
 
 
@@ -143,7 +150,10 @@ def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | 
     """Stage by the first rule that applies (module docstring, step 6)."""
     own = L.stage_of(name)
     if own:
-        return own
+        m = L.STAGE_RUN.search(name)  # 中小学幼儿园学位总数: several stages side by side → cross-stage
+        return None if m and L.one_stage(L.stages_in(m.group())) is None else own
+    if L.STAGE_NEUTRAL.search(name):
+        return None  # 乡村学校教师…, 新建学校: the subject names no stage, so none is borrowed
     text = doc.text
     lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, st.ss, at)]
     cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, st.ss, at)]
@@ -219,11 +229,15 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     cs, ce = _clause_bounds(text, st.ss, st.se, first.start, last.end)
     same_clause = st.prev_clause == cs and st.prev_end <= first.start
     inherit = None
+    joined = False  # 1所初中和1所中心小学: a second counted item under the same verb and comparator
     if same_clause:
         between = text[st.prev_end:first.start]
         cut = between.rfind("、") + 1 if "、" in between else (len(between) if re.search(r"[和及与]\s*$", between) else 0)
         cs, inherit = st.prev_end + cut, st.prev_verb
+        joined = cut == len(between) and st.prev_subject.startswith("每") and _CJK.match(between) is not None
     z = L.read_zone(text, cs, first.start, st.dls)
+    if joined and not z.cmp_word and not z.verbs:
+        z = replace(z, cmp_word=st.prev_cmp)
     after = text[last.end:ce]
     if L.CONDITION.search(after) or z.cmp_word == "不足":
         return None  # 作为…条件, 不足100名
@@ -233,17 +247,21 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
         return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
     s1, e1 = L.trim(text, cs, z.start, st.dls)
     subject, own_stage = text[s1:e1], None
-    sm = re.search(rf"{L.STAGE_ITEM}$", subject)
+    if joined and not subject:
+        subject = st.prev_subject  # 每个乡镇 governs the second item too
+    sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
     if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
-                                                     else same_clause and st.prev_noun):
-        own_stage = L.STAGE_ITEM_MAP[sm.group()]  # 生均公用经费小学不低于650元、初中不低于850元
-        subject = subject[:sm.start()] or st.prev_noun
+                                                     else (same_clause or st.prev_end >= 0) and st.prev_noun):
+        own_stage = L.STAGE_ITEM_MAP[sm.group(1)]  # 生均公用经费小学不低于650元、初中不低于850元
+        # 学校规模小学不超过2000人,初中不超过1500人: the second item keeps the subject without its stage
+        subject = subject[:sm.start()] or re.sub(rf"^{L.STAGE_ITEM}(?=\w{{2}})", "", re.sub(
+            rf"^{L.STAGE_ITEM}生", "学生", st.prev_noun))
         e1 = s1 + sm.start() if sm.start() > 1 else e1
     elif same_clause and st.prev_noun and 1 < len(subject) <= 3 and subject[-1] == st.prev_noun[-1] \
             and len(st.prev_noun) > len(subject):  # 小班不超过25人、中班不超过30人
         subject = st.prev_noun[:-len(subject)] + subject
     lead = L.lead_verb(subject)
-    verbs = list(z.verbs) or ([inherit] if inherit and not z.cmp_word and not lead else [])
+    verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
     t0, t1 = last.end, min(ce, next_start)
     of_ratio = re.match(r"\s*的比例", after) is not None
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
@@ -286,6 +304,8 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = re.sub(r"按照?$", "", subject) + (r.trailing if r.use_trailing else "")
     elif r.of_ratio:
         ind = subject + r.trailing + "比例"
+    elif r.use_trailing and subject.startswith("每"):  # 每个乡镇至少办好1所初中 → 每个乡镇办好初中数
+        ind = subject + "".join(verbs) + r.trailing + "数"
     elif r.use_trailing:  # 培养60名以上县级教学名师 → 县级教学名师培养
         ind = subject + r.trailing + "".join(verbs)
     elif r.inherit and verbs == [r.inherit]:  # 增加初中学位1900个、小学学位5990个 → 增加小学学位
@@ -295,7 +315,12 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = f"{st.prev_noun}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名
     else:
         ind = subject + "".join(verbs)
-    ind = re.sub(r"\([^()]*、[^()]*\)$", "", ind)  # “三名工作室”(名校长、名教师、名班主任)
+    if _STAGES_ONLY.fullmatch(subject):  # …落实生均公用经费,小学、初中分别不低于…: the noun is in the clause before
+        noun = re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排", _context(text, st.ss, r.cs, st.dls))[-1]
+        if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
+            ind = noun + ind
+            r.flags.append("indicator_from_context")
+    ind = re.sub(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$", "", ind)  # “三名工作室”(名校长、名教师、名班主任)
     ctx = _context(text, st.ss, r.cs, st.dls)
     project = ""
     for m in _SEP.finditer(text, st.ss, r.cs):  # the first earlier clause naming a construction project
@@ -326,12 +351,19 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
     if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
         ind += "(累计)"
-    return ind.strip(" ,,、的。")
+    ind = ind.strip(" ,,、的。")
+    if r.g[-1].unit in ("小时", "分钟") and not re.search(r"时间|时长|时数|\d", ind) and len(ind) >= 2:
+        ind += "时间"  # 书面家庭作业每天不超过1小时 → 书面家庭作业时间
+    if r.g[-1].unit == "%" and _SET_NOUN_END.search(ind):  # …认定的县(市、区)达到一半以上: a share of the units
+        ind += "比例"
+    return ind
 
 
 def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
     r = _frame(doc, st, g, next_start)
+    if r is not None and g[-1].unit == "次" and _ROUTINE.search(r.trailing or r.subject):
+        r = None  # 每半年开展一次专项督导, 每年至少组织1次检查: an administrative routine, not a target
     ind = _indicator(doc, st, r) if r is not None else ""
     if r is None or not ind:
         return []
@@ -382,8 +414,60 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
         out = [replace(t, kind="baseline", deadline=None, modality=None, period=None) for t in out]
     st.prev_noun = (r.subject if "indicator_elided" not in r.flags else st.prev_noun) or st.prev_noun
     st.prev_verb = r.verbs[-1] if r.verbs else r.lead
+    st.prev_cmp, st.prev_subject = z.cmp_word, r.subject
     st.prev_stage = out[-1].stage if out else st.prev_stage
     st.prev_end, st.prev_clause = last.end, _clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
+    return out
+
+
+# --- universal wording: 所有X均建有…, X全部达标 -------------------------------
+
+#: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
+_UNIT_SET = r"[^,,;;。]{0,20}?(?:乡镇|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区)(?:的?(?:办学条件|校舍))?"
+_ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过)")
+_ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过)")
+#: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
+_UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
+                     "建有": re.compile(r"[^\d]{2,20}$"), "建成": re.compile(r"[^\d]{2,20}$"),
+                     "办成": re.compile(r"[^\d]{2,24}$"), "达标": re.compile(r"$")}
+#: elimination, coverage and manner words: no 100 % is read (the gold's ZERO AND UNIVERSAL rule)
+_NOT_UNIVERSAL = re.compile(r"消除|清零|全覆盖|全面|已|无|\d")
+
+
+def _universal(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> list[Target]:
+    """100 % targets written with 所有/全部 over a set of units reaching a status (所有乡镇均建有中心幼儿园)."""
+    text, out = doc.text, []
+    bounds = [st.ss] + [m.end() for m in _SEP.finditer(text, st.ss, st.se)] + [st.se + 1]
+    for cs, nxt in zip(bounds, bounds[1:]):
+        ce = nxt - 1 if nxt <= st.se else st.se
+        clause = text[cs:ce].rstrip("。!?!?")
+        if ("所有" not in clause and "全部" not in clause) or _NOT_UNIVERSAL.search(clause) \
+                or L.inside(cs, brackets) or any(t.span.start < ce and t.span.end > cs for t in st.out):
+            continue
+        s0, _ = L.trim(text, cs, ce, st.dls)
+        m = _ALL_FIRST.search(text, cs, cs + len(clause))
+        if m is None or text[s0:m.start()].strip("全省市县区的"):
+            m = _ALL_AFTER.match(text, s0, cs + len(clause))
+        if m is None:
+            continue
+        obj = text[m.end():cs + len(clause)]
+        if not _UNIVERSAL_OBJECT[m.group("pred")].match(obj):
+            continue
+        x = re.sub(r"^(?:全[省市县区])?所有", "", m.group("x"))
+        pred = m.group("pred")
+        name = f"{x}达标比例" if pred == "达标" else f"{pred}{obj}的{x}比例"
+        xs = m.start("all") if m.group("all") == "所有" else m.start("x")
+        dl, period, dflags = deadline_at(xs, st.dls, st.para, st.head)
+        mod = None
+        for mm in L.MODALITY.finditer(text, st.ss, xs):
+            mod = L.MODALITY_MAP.get(mm.group(), mm.group())
+        word = m.group("all")
+        cue = f"所有…{m.group('adv') or ''}{pred}" if word == "所有" else f"{word}{pred}"
+        e = cs + len(clause)
+        out.append(Target(
+            indicator=name, stage=_stage(doc, st, name, xs, "%"), comparator="=", value=100.0, unit="%",
+            raw_value=word, deadline=dl, kind="target", modality=mod, cue=cue, span=Span(xs, e, text[xs:e]),
+            period=period, flags=("universal_quantifier", *dflags), indicator_span=(m.start("x"), e)))
     return out
 
 
@@ -397,6 +481,9 @@ def _milestone(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> Tar
     if not hits:
         return None
     first = hits[0]
+    semi = re.compile(r"[;;]").search(text, first.end(), st.se)
+    if semi:  # a milestone never runs past ';' into the next part of the sentence
+        hits = [h for h in hits if h.start() < semi.start()]
     dl, _, flags = deadline_at(first.start(), st.dls, st.para, None)
     if dl is None or dl.end is None or dl.kind not in ("by", "in_year", "period"):
         return None
@@ -449,11 +536,13 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
         groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))
         for i, g in enumerate(groups):
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
+        if not st.base:
+            st.out.extend(_universal(doc, st, brackets))
         if (sdl or st.para) and not st.base:
             ms = _milestone(doc, st, brackets)
             if ms is not None:
                 st.out.append(ms)
-        out.extend(st.out)
+        out.extend(sorted(st.out, key=lambda t: t.span.start))
 
 
 def _valid(text: str, t: Target) -> bool:
