@@ -56,7 +56,7 @@ def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], he
 
 
 #: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
-_UNIT_SET = r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|市|区|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区)(?:的?(?:办学条件|校舍))?"
+_UNIT_SET = r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区)(?:的?(?:办学条件|校舍))?"
 _ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过)")
 _ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过)")
 #: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
