@@ -104,3 +104,8 @@ def test_administrative_routines_are_not_targets():
     assert targets("区教育督导室每季度开展一次专项督导") == []
     assert targets("各镇人民政府应当每年至少组织2次校园安全检查") == []
     assert len(targets("每学期至少组织一次应急疏散演练活动")) == 1  # an activity for pupils stays
+
+
+def test_bare_standard_takes_the_noun_before():
+    (t,) = targets("区财政局落实公办幼儿园生均公用经费,标准不低于每生每年600元")
+    assert t.indicator.startswith("公办幼儿园生均公用经费") and (t.value, t.unit) == (600.0, "元/(生·年)")

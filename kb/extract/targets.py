@@ -274,7 +274,7 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = f"{st.prev_noun}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名
     else:
         ind = subject + "".join(verbs)
-    if STAGES_ONLY.fullmatch(subject):  # …落实生均公用经费,小学、初中分别不低于…: the noun is in the clause before
+    if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标"):  # …落实生均公用经费,小学、初中分别不低于…
         noun = re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排", context_words(text, st.ss, r.cs, st.dls))[-1]
         if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
             ind = noun + ind
