@@ -137,11 +137,17 @@ STAGE_POSITIONAL = re.compile(r"(?:(?<=其中)|(?<!中))小学(?!化)|初中|初
 STAGE_POSITIONAL_MAP = {"小学": "小学", "初中": "初中", "初级中学": "初中", "普通高中": "高中", "高中": "高中",
                         "普高": "高中", "县中": "高中"}
 
+#: school sets that name no stage (乡村学校, 寄宿制学校, 教学点, 城乡学校共同体, 新建学校): a subject
+#: made of them takes no stage from words elsewhere in the sentence or its headings
+STAGE_NEUTRAL = re.compile(r"(?:乡村(?:小规模)?学校|(?:乡镇)?寄宿制学校|教学点|城乡学校共同体"
+                           r"|(?:新建|改扩建|改建|扩建)学校(?!教师|学生))")
+
 #: a stage word as a list item (小学、初中 / 幼儿园、中小学 …)
 STAGE_ITEM = r"(?:中小学|小学|初中|普通高中|高中|幼儿园|学前教育|学前|义务教育|中职|特殊教育)"
 STAGE_ITEM_MAP = {"中小学": "中小学", "小学": "小学", "初中": "初中", "普通高中": "高中", "高中": "高中",
                   "幼儿园": "学前", "学前教育": "学前", "学前": "学前", "义务教育": "义务教育",
                   "中职": "职业教育", "特殊教育": "特殊教育"}
+STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
 STAGE_LIST = re.compile(rf"(?:(?<=其中)|(?<!中)){STAGE_ITEM}(?:\s*[、和与及]\s*{STAGE_ITEM})+")
 
 #: administrative levels as list items (省、市、县级 / 国家级、省级)
@@ -208,6 +214,7 @@ MILESTONE = re.compile(
     r"|达到[^,。;,;]{0,40}(?:标准|要求)"
     r"|(?:建成|创建成|创成)[^,。;,;]{0,24}(?:学校|幼儿园|园|校|中心|基地|工程|项目|教室|馆|示范区|示范县|示范市)"
     r"|完成[^,。;,;]{0,30}(?:建设|整改|创建|改造|工程)(?:任务)?"
+    r"|(?<=[整治改])(?:改|理|造)(?:工作|任务)(?:全部|全面)?完成"
     r"|竣工[^,。;,;]{0,6}投入使用|竣工|开园|投入使用"
 )
 

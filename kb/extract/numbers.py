@@ -19,7 +19,7 @@ import cn2an
 
 from . import lexicon as L
 
-__all__ = ["parse_number", "parse_ratio", "roman_to_int", "CN_DIGITS", "MULTIPLIERS", "chinese_year",
+__all__ = ["parse_number", "parse_ratio", "fraction_percent", "roman_to_int", "CN_DIGITS", "MULTIPLIERS", "chinese_year",
            "Mention", "find_values", "group_values"]
 
 #: characters of a Chinese numeral
@@ -121,6 +121,20 @@ def scale(value: float, factor: int) -> float:
         return value * factor
 
 
+def fraction_percent(words: str) -> float | None:
+    """A fraction word as a percentage: 三分之二 → 66.67, 一半 → 50, 四分之一 → 25; else None."""
+    s = (words or "").strip()
+    if s == "一半":
+        return 50.0
+    m = re.fullmatch(r"([一二两三四五六七八九十])分之([一二三四五六七八九])", s)
+    if m is None:
+        return None
+    den, num = _cn_value(m.group(1)), _cn_value(m.group(2))
+    if not den or num is None or num >= den:
+        return None
+    return round(num / den * 100, 2)
+
+
 def parse_ratio(words: str) -> tuple[float, float] | None:
     """``"1:16"`` → (1.0, 16.0); ratios of three or more terms (5:3:2 cost shares) → None."""
     if not isinstance(words, str):
@@ -144,7 +158,10 @@ _VALUE = re.compile(
     r"|(?P<pct>百分之(?:[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?))"
     rf"|(?P<num>(?<![\d.A-Za-z])(?<!\d,){_NUM})(?![\d])(?P<mult>\s*(?:万亿|千万|百万|十万|万|亿))?"
     r"|(?P<roman>(?<![A-Za-z])(?:VIII|VII|VI|IV|IX|XII|XI|X|V|III|II|I)(?=\s*级))"
-    r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
+    # fraction words: 三分之二以上的乡镇, 超过一半, 达到一半以上 (一半 only beside a comparator)
+    r"|(?P<frac>(?<![百千万\d])[一二两三四五六七八九十]分之[一二三四五六七八九](?![十百千])"
+    r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右)))"
+    r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
 )
 _UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
@@ -203,6 +220,9 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
             if value is None:  # 5:3:2 is a cost share, never a target
                 continue
             unit = "ratio"
+        elif kind == "frac":
+            value, unit = fraction_percent(raw), "%"
+            flags.append("fraction_words")
         elif kind == "roman":
             value, unit = float(roman_to_int(raw) or 0) or None, "级"
             end = _UNIT.match(text, end).end()

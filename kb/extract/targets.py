@@ -3,43 +3,33 @@
 The text is read paragraph by paragraph (one line each), sentence by sentence
 (。!?) and comma clause by comma clause (,;).  In each sentence:
 
-1. **values** come from :func:`kb.extract.numbers.find_values` (Arabic with
-   万/亿, ratios, 百分之…, III级, ranges 1至2项; Chinese numerals only after a
-   comparator or 举办/观看); values inside brackets, quotes, 《titles》 and
-   number-bearing names (九年义务教育, 5年360学时, “5085”, 1+1+9 …) are masked;
-   values joined by 、/和 form a group sharing the last unit;
-2. walking back from a group over comparator words, action verbs, hedges,
-   分别/均, 全市 and 每生每年 gives the **comparator** (a suffix 以上/以下/以内/
-   左右 refines a bare 达到) and leaves the **subject**; trimmed of
-   确保/全市/到2025年/并 … it is the **indicator**.  With an action verb
-   (完成9所…工程, 培养60名以上…名师) the counted noun after the unit joins it;
-   "不低于<base>的10%" adds (占<base>); an empty subject borrows the previous
-   target's (flag indicator_elided) or the previous comma clause;
-3. **conditions are dropped**: "4000人以上的行政村", "5人以上残疾学生的普通学校",
-   不足100名, "任教1年以上作为…条件", 5:3:2, "等7个" (unless a commitment
-   follows: 等5所学校创建…), values after 即/一般为, past facts (已建成),
-   bare numbers that do not end their clause ("十四届60次常委会");
-4. a group of n values is **zipped** with a list of n stages (小学、初中),
-   levels (省、市、县级) or coordinated indicators; one value is
-   **distributed** with 均/各 over such a list, or over a leading/trailing
-   stage or school-type list, and over a short list of room types
-   (音乐、美术专用教室);
-5. the **deadline** is the last one written before the value in the same
-   sentence (a start 2023年起 is kept as kind start; 每年/每学期 set
-   ``period``); else a "到2025年," in the paragraph's first sentence; else a
-   stage heading "1.2023年目标" (kind stage_year, inferred).  The plan's goal
-   year is never used: such deadlines stay None;
-6. the **stage**: the zipped item; the indicator's words; the nearest stage
-   word before it in the sentence (小学、初中 → 义务教育); the sentence's
-   single stage; after 其中 the previous target's; the previous sentence
-   when it names the same people (中小学教师 → 教师总数); the heading of an
-   enclosing numbered item (not a level-1 section); the national
-   indicator's stage (kb.taxonomy, the title's stage only as a tie-break
-   hint); else None;
-7. a sentence with a dated qualitative end state (通过…评估验收, 达到…标准,
-   完成…建设/整改, 开园, 竣工并投入使用) and no value gives a **milestone**
-   (value None; an evaluation milestone without stage words takes the stage
-   of the plan's title).
+1. **values** come from :func:`kb.extract.numbers.find_values` (Arabic with 万/亿, ratios,
+   百分之…, fraction words 三分之二/一半, III级, ranges; Chinese numerals only after a comparator or
+   a verb); brackets, quotes, 《titles》 and number-bearing names (九年义务教育, “5085” …) are
+   masked; values joined by 、/和 form a group sharing the last unit;
+2. walking back from a group over comparator words, verbs, hedges, 分别/均, 全市 and 每生每年
+   gives the **comparator** (以上/以下/左右 refine a bare 达到) and leaves the **subject**, trimmed
+   into the **indicator**: the counted noun after the unit joins it after an action verb
+   (培养60名…名师; 每个乡镇至少办好1所初中 → 每个乡镇办好初中数); (占<base>) for 不低于<base>的10%;
+   a share of units for 80%以上的县… / …的县(市、区)达到一半以上; a stage-only subject keeps the
+   previous subject (学校规模小学…,初中…) or the noun of the clause before; an empty subject
+   borrows the previous target's or the previous comma clause;
+3. **conditions are dropped** (4000人以上的行政村, 不足100名, 任教1年以上作为…条件, 5:3:2, 等7个,
+   values after 即/一般为, past facts, bare numbers not ending their clause), and so are
+   administrative routines counted in 次 (每半年开展一次督导);
+4. a group of n values is **zipped** with n stages (小学、初中), levels (省、市、县级) or
+   coordinated indicators; one value is **distributed** with 均/各 over such a list, a leading or
+   trailing stage or school-type list, or a short list of room types (音乐、美术专用教室);
+5. the **deadline** is the last one written before the value in the sentence (2023年起 → kind
+   start; 每年/每学期 → ``period``); else a "到2025年," in the paragraph's first sentence; else a
+   stage heading "1.2023年目标" (stage_year).  The plan's goal year is never used;
+6. the **stage**: the zipped item; the indicator's words (several side by side, 中小学幼儿园 → None);
+   None for stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before it; the
+   sentence's single stage; after 其中 the previous target's; the previous sentence naming the same
+   people; the enclosing numbered item's heading; the national indicator's stage; else None;
+7. 所有X均建有…/X全部达标 give 100 % shares (:mod:`kb.extract.shapes`); a sentence with a dated
+   qualitative end state (通过…评估验收, 达到…标准, 完成…建设/整改, 开园) and no value gives a
+   **milestone** (value None), which never runs past ';'.
 
 ``kind`` follows the gold conventions: "standard" for per-unit rules
 (元/(生·年) rates, 千人学位数…的标准, 按…核定, caps written 凡…), "milestone"
@@ -58,6 +48,7 @@ from . import lexicon as L
 from .baselines import baseline_before, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .numbers import Mention, find_values, group_values
+from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
@@ -71,7 +62,7 @@ _HEADNUM = re.compile(
     r"|[((][一二三四五六七八九十百\d]{1,4}[))]|\d{1,2}[.．](?=\s|\d{4}\s*年|[^\d])|\d{1,2}、(?!\d)"
     r"|\d{1,3}\s*$|[\u2460-\u249b])\s*")
 _PREFILTER = re.compile(
-    r"[0-9]|百分之|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)[有建设]?[一二两三四五六七八九十]")
+    r"[0-9]|百分之|分之|一半|所有|全部|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
@@ -105,46 +96,24 @@ class _Sent:
     out: list[Target] = field(default_factory=list)
     prev_noun: str = ""
     prev_verb: str | None = None
+    prev_cmp: str | None = None  # the comparator word of the previous group (至少办好1所初中和1所中心小学)
     prev_end: int = -1
     prev_clause: int = -1
     prev_stage: str | None = None
+    prev_subject: str = ""
     base: bool = False  # a sentence reporting the start situation: its values are baselines
 
 
 # --- small readers ---------------------------------------------------------
 
-def _clause_bounds(text: str, ss: int, se: int, a: int, b: int) -> tuple[int, int]:
-    """The comma clause (,;) of sentence ``[ss, se)`` that holds ``[a, b)``."""
-    cs = ss
-    for m in _SEP.finditer(text, ss, a):
-        cs = m.end()
-    m = _SEP.search(text, b, se)
-    return cs, (m.start() if m else se)
-
-
-def _context(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], head: bool = False) -> str:
-    """The comma clause before ``cs`` (trimmed), borrowed when an indicator is elided or generic.
-
-    With ``head`` only the words after a 等-enumeration are kept (…等小区的配套幼儿园).
-    """
-    if cs <= ss + 1:
-        return ""
-    ps, _ = _clause_bounds(text, ss, cs - 1, cs - 1, cs - 1)
-    s, e = L.trim(text, ps, cs - 1, deadlines)
-    m = L.CONTEXT_TRIM.match(text, s, e)
-    s, e = L.trim(text, m.end() if m else s, e, deadlines)
-    words = text[s:e]
-    if head and "等" in words:  # 御锦珑湾、…等小区的配套幼儿园 → 小区的配套幼儿园
-        words = words[words.rfind("等") + 1:]
-    words = re.sub(r"(?:的?(?:建设|扩建|改建|整改治理|整改))?(?:工作|工程)$", "", words)
-    return words if len(words) >= 2 and not re.search(r"\d", words) else ""
-
-
 def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | None:
     """Stage by the first rule that applies (module docstring, step 6)."""
     own = L.stage_of(name)
     if own:
-        return own
+        m = L.STAGE_RUN.search(name)  # 中小学幼儿园学位总数: several stages side by side → cross-stage
+        return None if m and L.one_stage(L.stages_in(m.group())) is None else own
+    if L.STAGE_NEUTRAL.search(name):
+        return None  # 乡村学校教师…, 新建学校: the subject names no stage, so none is borrowed
     text = doc.text
     lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, st.ss, at)]
     cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, st.ss, at)]
@@ -217,14 +186,18 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     """Bounds and cues of a value group, or None when it is a condition, a fact or not a commitment."""
     text = doc.text
     first, last = g[0], g[-1]
-    cs, ce = _clause_bounds(text, st.ss, st.se, first.start, last.end)
+    cs, ce = clause_bounds(text, st.ss, st.se, first.start, last.end)
     same_clause = st.prev_clause == cs and st.prev_end <= first.start
     inherit = None
+    joined = False  # 1所初中和1所中心小学: a second counted item under the same verb and comparator
     if same_clause:
         between = text[st.prev_end:first.start]
         cut = between.rfind("、") + 1 if "、" in between else (len(between) if re.search(r"[和及与]\s*$", between) else 0)
         cs, inherit = st.prev_end + cut, st.prev_verb
+        joined = cut == len(between) and st.prev_subject.startswith("每") and _CJK.match(between) is not None
     z = L.read_zone(text, cs, first.start, st.dls)
+    if joined and not z.cmp_word and not z.verbs:
+        z = replace(z, cmp_word=st.prev_cmp)
     after = text[last.end:ce]
     if L.CONDITION.search(after) or z.cmp_word == "不足":
         return None  # 作为…条件, 不足100名
@@ -234,17 +207,21 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
         return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
     s1, e1 = L.trim(text, cs, z.start, st.dls)
     subject, own_stage = text[s1:e1], None
-    sm = re.search(rf"{L.STAGE_ITEM}$", subject)
+    if joined and not subject:
+        subject = st.prev_subject  # 每个乡镇 governs the second item too
+    sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
     if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
-                                                     else same_clause and st.prev_noun):
-        own_stage = L.STAGE_ITEM_MAP[sm.group()]  # 生均公用经费小学不低于650元、初中不低于850元
-        subject = subject[:sm.start()] or st.prev_noun
+                                                     else (same_clause or st.prev_end >= 0) and st.prev_noun):
+        own_stage = L.STAGE_ITEM_MAP[sm.group(1)]  # 生均公用经费小学不低于650元、初中不低于850元
+        # 学校规模小学不超过2000人,初中不超过1500人: the second item keeps the subject without its stage
+        subject = subject[:sm.start()] or re.sub(r"^(?:小学|初中|普通高中|高中)(?=\w{2})", "", re.sub(
+            r"^(?:中小学|小学|初中|高中)生", "学生", st.prev_noun))
         e1 = s1 + sm.start() if sm.start() > 1 else e1
     elif same_clause and st.prev_noun and 1 < len(subject) <= 3 and subject[-1] == st.prev_noun[-1] \
             and len(st.prev_noun) > len(subject):  # 小班不超过25人、中班不超过30人
         subject = st.prev_noun[:-len(subject)] + subject
     lead = L.lead_verb(subject)
-    verbs = list(z.verbs) or ([inherit] if inherit and not z.cmp_word and not lead else [])
+    verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
     t0, t1 = last.end, min(ce, next_start)
     of_ratio = re.match(r"\s*的比例", after) is not None
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
@@ -287,6 +264,8 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = re.sub(r"按照?$", "", subject) + (r.trailing if r.use_trailing else "")
     elif r.of_ratio:
         ind = subject + r.trailing + "比例"
+    elif r.use_trailing and subject.startswith("每") and r.g[-1].unit in ("所", "个", "名", "人", "间"):
+        ind = subject + "".join(v for v in verbs if v != "有") + r.trailing + "数"  # 每个乡镇办好初中数
     elif r.use_trailing:  # 培养60名以上县级教学名师 → 县级教学名师培养
         ind = subject + r.trailing + "".join(verbs)
     elif r.inherit and verbs == [r.inherit]:  # 增加初中学位1900个、小学学位5990个 → 增加小学学位
@@ -296,13 +275,18 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = f"{st.prev_noun}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名
     else:
         ind = subject + "".join(verbs)
-    ind = re.sub(r"\([^()]*、[^()]*\)$", "", ind)  # “三名工作室”(名校长、名教师、名班主任)
-    ctx = _context(text, st.ss, r.cs, st.dls)
+    if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标"):  # …落实生均公用经费,小学、初中分别不低于…
+        noun = re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排", context_words(text, st.ss, r.cs, st.dls))[-1]
+        if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
+            ind = noun + ind
+            r.flags.append("indicator_from_context")
+    ind = re.sub(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$", "", ind)  # “三名工作室”(名校长、名教师、名班主任)
+    ctx = context_words(text, st.ss, r.cs, st.dls)
     project = ""
     for m in _SEP.finditer(text, st.ss, r.cs):  # the first earlier clause naming a construction project
         words = text[st.ss:m.start()]
         if re.search(r"(?:工作|工程|幼儿园|学校)$", words) and re.search(r"幼儿园|学校|小学|中学|分园|校区", words):
-            project = _context(text, st.ss, m.end(), st.dls)
+            project = context_words(text, st.ss, m.end(), st.dls)
             break
     if not subject and "enumerated_count" not in r.flags:
         if st.prev_noun and not r.use_trailing:
@@ -314,7 +298,7 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         elif not r.use_trailing:
             ind = "".join(verbs)
     elif len(subject) <= 4 and re.search(r"(?:比例|占比|比率|率|比)$", subject) and not r.use_trailing:
-        pc = _clause_bounds(text, st.ss, r.cs - 1, r.cs - 1, r.cs - 1)[0] if r.cs > st.ss else r.cs
+        pc = clause_bounds(text, st.ss, r.cs - 1, r.cs - 1, r.cs - 1)[0] if r.cs > st.ss else r.cs
         words = ctx or text[pc:max(pc, r.cs - 1)].rsplit("的", 1)[-1]
         if len(words) >= 2 and not re.search(r"\d", words):  # 确保分配比例不低于50% → 招生指标分配…分配比例
             ind = words + subject
@@ -327,12 +311,19 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
     if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
         ind += "(累计)"
-    return ind.strip(" ,,、的。")
+    ind = ind.strip(" ,,、的。")
+    if r.g[-1].unit in ("小时", "分钟") and not re.search(r"时间|时长|时数|\d", ind) and len(ind) >= 2:
+        ind += "时间"  # 书面家庭作业每天不超过1小时 → 书面家庭作业时间
+    if r.g[-1].unit == "%" and SET_NOUN_END.search(ind):  # …认定的县(市、区)达到一半以上: a share of the units
+        ind += "比例"
+    return ind
 
 
 def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
     r = _frame(doc, st, g, next_start)
+    if r is not None and g[-1].unit == "次" and ROUTINE.search(r.trailing or r.subject):
+        r = None  # 每半年开展一次专项督导, 每年至少组织1次检查: an administrative routine, not a target
     ind = _indicator(doc, st, r) if r is not None else ""
     if r is None or not ind:
         return []
@@ -383,8 +374,9 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
         out = [replace(t, kind="baseline", deadline=None, modality=None, period=None) for t in out]
     st.prev_noun = (r.subject if "indicator_elided" not in r.flags else st.prev_noun) or st.prev_noun
     st.prev_verb = r.verbs[-1] if r.verbs else r.lead
+    st.prev_cmp, st.prev_subject = z.cmp_word, r.subject
     st.prev_stage = out[-1].stage if out else st.prev_stage
-    st.prev_end, st.prev_clause = last.end, _clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
+    st.prev_end, st.prev_clause = last.end, clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
     return out
 
 
@@ -398,10 +390,13 @@ def _milestone(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> Tar
     if not hits:
         return None
     first = hits[0]
+    semi = re.compile(r"[;;]").search(text, first.end(), st.se)
+    if semi:  # a milestone never runs past ';' into the next part of the sentence
+        hits = [h for h in hits if h.start() < semi.start()]
     dl, _, flags = deadline_at(first.start(), st.dls, st.para, None)
     if dl is None or dl.end is None or dl.kind not in ("by", "in_year", "period"):
         return None
-    cs, ce = _clause_bounds(text, st.ss, st.se, first.start(), first.end())
+    cs, ce = clause_bounds(text, st.ss, st.se, first.start(), first.end())
     if any(t.span.start < ce and t.span.end > cs for t in st.out):
         return None
     s, _ = L.trim(text, cs, first.start(), st.dls)
@@ -410,7 +405,7 @@ def _milestone(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> Tar
     if e <= s:
         return None
     name = text[s:e]
-    ctx = _context(text, st.ss, cs, st.dls, head=True)
+    ctx = context_words(text, st.ss, cs, st.dls, head=True)
     if re.match(r"与|和|完成|通过|开园|竣工|达到|建成", name) and re.search(r"(?:园|学校|项目|工程|小区)$", ctx):
         name = ctx + name  # 确保2023年秋季开园 → 锦江帝景花园幼儿园开园
     mod = None
@@ -450,11 +445,15 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
         groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))
         for i, g in enumerate(groups):
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
+        if not st.base:
+            reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # noqa: E731 (position → scope)
+            st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
+                                            lambda name, at: _stage(doc, st, name, at, "%")))
         if (sdl or st.para) and not st.base:
             ms = _milestone(doc, st, brackets)
             if ms is not None:
                 st.out.append(ms)
-        out.extend(st.out)
+        out.extend(sorted(st.out, key=lambda t: t.span.start))
 
 
 def _valid(text: str, t: Target) -> bool:

@@ -1,0 +1,110 @@
+"""Target shapes of real plans that are not a number followed by its unit.
+
+* **universal wording** (:func:`universal_targets`): 所有X均建有…, 全县所有X达到…标准, X全部达标 /
+  全部办成… where X is a set of units (乡镇, 学校, 幼儿园, 县(市、区) …) and the predicate a status
+  to reach → one target: the share of X reaching it, 100 %, '=', raw value 所有/全部, flag
+  ``universal_quantifier``.  Elimination (消除, 清零), coverage (全覆盖), manner (全面), past
+  (已) and procedural 全部 (完成对全部县的评估) give nothing;
+* word lists the target reader consults: administrative routines counted in 次 (督导, 检查, 会议:
+  never targets), subjects made only of stage words (小学、初中 → the noun is in the clause
+  before), subjects naming a set of units (a percentage after them is the share of those units).
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from ..models import Deadline, Span, Target
+from . import lexicon as L
+
+__all__ = ["ROUTINE", "STAGES_ONLY", "SET_NOUN_END", "clause_bounds", "context_words", "universal_targets"]
+
+#: administrative routines counted in 次 (the gold's FREQUENCIES decision: not targets)
+ROUTINE = re.compile(r"督导|督查|检查|巡查|会议|例会|调度|通报|汇报|考核|评估|研判|专题研究")
+#: a subject made only of stage words (小学、初中)
+STAGES_ONLY = re.compile(rf"{L.STAGE_ITEM}(?:\s*[、和与及]\s*{L.STAGE_ITEM})*")
+#: a subject naming a set of units: a percentage written after it is the share of them (…的县(市、区)达到80%)
+SET_NOUN_END = re.compile(r"(?:县\(市、区\)|县\(区\)|乡镇\(街道\)|乡\(镇\)|的(?:县|乡镇|街道|学校|幼儿园|村))$")
+_SEP = re.compile(r"[,,;;]")
+
+
+def clause_bounds(text: str, ss: int, se: int, a: int, b: int) -> tuple[int, int]:
+    """The comma clause (,;) of sentence ``[ss, se)`` that holds ``[a, b)``."""
+    cs = ss
+    for m in _SEP.finditer(text, ss, a):
+        cs = m.end()
+    m = _SEP.search(text, b, se)
+    return cs, (m.start() if m else se)
+
+
+def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], head: bool = False) -> str:
+    """The comma clause before ``cs`` (trimmed), borrowed when an indicator is elided or generic.
+
+    With ``head`` only the words after a 等-enumeration are kept (…等小区的配套幼儿园).
+    """
+    if cs <= ss + 1:
+        return ""
+    ps, _ = clause_bounds(text, ss, cs - 1, cs - 1, cs - 1)
+    s, e = L.trim(text, ps, cs - 1, deadlines)
+    m = L.CONTEXT_TRIM.match(text, s, e)
+    s, e = L.trim(text, m.end() if m else s, e, deadlines)
+    words = text[s:e]
+    if head and "等" in words:  # 御锦珑湾、…等小区的配套幼儿园 → 小区的配套幼儿园
+        words = words[words.rfind("等") + 1:]
+    words = re.sub(r"(?:的?(?:建设|扩建|改建|整改治理|整改))?(?:工作|工程)$", "", words)
+    return words if len(words) >= 2 and not re.search(r"\d", words) else ""
+
+
+#: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
+_UNIT_SET = r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区)(?:的?(?:办学条件|校舍))?"
+_ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过)")
+_ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过)")
+#: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
+_UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
+                     "建有": re.compile(r"[^\d]{2,20}$"), "建成": re.compile(r"[^\d]{2,20}$"),
+                     "办成": re.compile(r"[^\d]{2,24}$"), "达标": re.compile(r"$")}
+#: elimination, coverage and manner words: no 100 % is read (the gold's ZERO AND UNIVERSAL rule)
+_NOT_UNIVERSAL = re.compile(r"消除|清零|全覆盖|全面|已|无|\d")
+
+
+def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brackets: Sequence[tuple[int, int]],
+                      dls: Sequence[Deadline], deadline: Callable, stage: Callable[[str, int], str | None]) -> list[Target]:
+    """100 % targets written with 所有/全部 over a set of units reaching a status (所有乡镇均建有中心幼儿园).
+
+    ``text[ss:se]`` is one sentence; ``taken`` the targets already read from it (their comma clauses
+    are skipped); ``dls`` its deadlines, ``deadline(pos)`` gives (deadline, period, flags) in the sentence's scope and
+    ``stage(name, pos)`` the stage of an indicator.
+    """
+    out: list[Target] = []
+    bounds = [ss] + [m.end() for m in _SEP.finditer(text, ss, se)] + [se + 1]
+    for cs, nxt in zip(bounds, bounds[1:]):
+        ce = nxt - 1 if nxt <= se else se
+        clause = text[cs:ce].rstrip("。!?!?")
+        if ("所有" not in clause and "全部" not in clause) or _NOT_UNIVERSAL.search(clause) \
+                or L.inside(cs, brackets) or any(t.span.start < ce and t.span.end > cs for t in taken):
+            continue
+        s0, _ = L.trim(text, cs, ce, dls)
+        m = _ALL_FIRST.search(text, cs, cs + len(clause))
+        if m is None or text[s0:m.start()].strip("全省市县区的"):
+            m = _ALL_AFTER.match(text, s0, cs + len(clause))
+        if m is None:
+            continue
+        obj = text[m.end():cs + len(clause)]
+        if not _UNIVERSAL_OBJECT[m.group("pred")].match(obj):
+            continue
+        x = re.sub(r"^(?:全[省市县区])?所有", "", m.group("x"))
+        pred = m.group("pred")
+        name = f"{x}达标比例" if pred == "达标" else f"{pred}{obj}的{x}比例"
+        xs = m.start("all") if m.group("all") == "所有" else m.start("x")
+        dl, period, dflags = deadline(xs)
+        mod = None
+        for mm in L.MODALITY.finditer(text, ss, xs):
+            mod = L.MODALITY_MAP.get(mm.group(), mm.group())
+        word = m.group("all")
+        cue = f"所有…{m.group('adv') or ''}{pred}" if word == "所有" else f"{word}{pred}"
+        e = cs + len(clause)
+        out.append(Target(
+            indicator=name, stage=stage(name, xs), comparator="=", value=100.0, unit="%",
+            raw_value=word, deadline=dl, kind="target", modality=mod, cue=cue, span=Span(xs, e, text[xs:e]),
+            period=period, flags=("universal_quantifier", *dflags), indicator_span=(m.start("x"), e)))
+    return out
