@@ -152,6 +152,7 @@ def find_family(given: str) -> Family | None:
     return get_family(found) if found else None
 
 
+@lru_cache(maxsize=16384)  # plans repeat their indicator phrases; the answer depends on the words only
 def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> str | None:
     """The id a target measures: a national indicator (subject + measure, then aliases), else a local family."""
     return match_measure(phrase, stage, unit) or match(phrase, stage, unit) or match_family(phrase, unit)

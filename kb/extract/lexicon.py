@@ -186,11 +186,13 @@ TAIL_TRIM = re.compile(
 
 #: names that contain numbers (DOMAIN §5.9): masked before numbers are looked for
 PROTECTED = re.compile(
+    r"(?=[\dA-Za-z一二两三四五六七八九十学初高第])(?:"  # the first characters of every alternative (a fast skip)
     r"\d+\s*年\s*\d+\s*学时|[九十]?[二三四五六七八九十]?年一贯制|九年义务|学前[一二三]年|初中[一二三]年|高中[一二三]年"
     r"|三名(?=工作室|工程|”|培养|校长)|第[一二三四五六七八九十百\d]+"
     r"|一票否决|[一二三四五六七八九十]+(?:届|大(?!学|批))|十[一二三四五]五|\d+\s*\+\s*[\dA-Za-z]+(?:\s*\+\s*[\dA-Za-z]+)*"
     r"|\d+[A-Za-z]+|[A-Za-z]+\d+|[一两二三四五六七八九十]+(?:教一保|统一|免一补|个只增不减|个不低于)"
     r"|\d+\s*[-—–~至到]\s*\d+\s*(?:岁|周岁|年级|年)|[一二三四五六七八九十]+年级"
+    r")"
 )
 
 #: verbs after an enumerated count that make it a commitment (…等5所学校创建省一级达标学校)
@@ -451,6 +453,8 @@ def topic_stage(text: str) -> str | None:
 # --------------------------------------------------------------------------
 
 _VERBS_LONGEST_FIRST = sorted(ACTION_VERBS, key=len, reverse=True)
+# one alternation, longest verb first, each followed by a character that does not make it a place name
+_LEAD_VERB = re.compile("|".join(f"{re.escape(v)}(?=[^区率])" for v in _VERBS_LONGEST_FIRST))
 
 
 def trim(text: str, s: int, e: int, deadlines: Sequence[Deadline]) -> tuple[int, int]:
@@ -470,8 +474,8 @@ def trim(text: str, s: int, e: int, deadlines: Sequence[Deadline]) -> tuple[int,
 
 def lead_verb(words: str) -> str | None:
     """An action verb opening ``words`` (新增学位 → 新增), not a place name (建成区)."""
-    return next((v for v in _VERBS_LONGEST_FIRST
-                 if words.startswith(v) and len(words) > len(v) and words[len(v)] not in "区率"), None)
+    m = _LEAD_VERB.match(words)
+    return m.group() if m else None
 
 
 def heading_stage(chain: Sequence[Clause]) -> str | None:

@@ -154,6 +154,9 @@ def parse_ratio(words: str) -> tuple[float, float] | None:
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _VALUE = re.compile(
+    # every alternative starts with one of these characters: the lookahead lets the scan skip all other
+    # positions at once instead of trying each alternative there (same matches, ~8x faster)
+    r"(?=[\d百IVX一二两三四五六七八九十至不超达最举开组观参])(?:"
     rf"(?P<ratio>(?<![\d.]){_NUM}\s*[::]\s*{_NUM}(?:\s*[::]\s*{_NUM})*)(?![\d:])"
     r"|(?P<pct>百分之(?:[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?))"
     rf"|(?P<num>(?<![\d.A-Za-z])(?<!\d,){_NUM})(?![\d])(?P<mult>\s*(?:万亿|千万|百万|十万|万|亿))?"
@@ -163,6 +166,7 @@ _VALUE = re.compile(
     r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右)))"
     r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
+    r")"
 )
 _UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
 # 2万余个, 300多人: 余/多 right after a number and before a unit means "at least"
