@@ -150,7 +150,7 @@ def same_value(g, p) -> bool:
 def _norm_unit(u: str | None) -> str | None:
     if u is None:
         return None
-    u = u.replace(" ", "").replace("(", "(").replace(")", ")")
+    u = u.replace(" ", "").replace("(", "(").replace(")", ")").replace("·天)", "·日)")  # 每生每天 = 每生每日
     return re.sub(r"\(.*?\)$", "", u) if u.startswith("级") else u
 
 

@@ -109,3 +109,23 @@ def test_administrative_routines_are_not_targets():
 def test_bare_standard_takes_the_noun_before():
     (t,) = targets("区财政局落实公办幼儿园生均公用经费,标准不低于每生每年600元")
     assert t.indicator.startswith("公办幼儿园生均公用经费") and (t.value, t.unit) == (600.0, "元/(生·年)")
+
+
+def test_a_value_written_as_the_standard_to_follow_is_a_standard():
+    (t,) = targets("各高中按照生师比1:13.5的标准核定教职工编制。")
+    assert (t.indicator, t.value, t.unit, t.kind, t.deadline) == ("生师比", (1.0, 13.5), "ratio", "standard", None)
+    (t,) = targets("按照保教人员与幼儿比1:12的标准配齐保育员。")
+    assert t.indicator == "保教人员与幼儿比" and t.kind == "standard"
+    assert targets("按照国家规定的标准配齐教师。") == []  # no value: nothing to read
+
+
+def test_a_rate_per_head_named_by_the_grant_after_it():
+    (t,) = targets("对在边远教学点任教的教师给予每人每月不低于450元的岗位补贴。")
+    assert (t.comparator, t.value, t.unit, t.kind) == (">=", 450.0, "元/(人·月)", "standard")
+    assert t.indicator.endswith("岗位补贴") and "给予" not in t.indicator
+    assert targets("为获奖教师颁发每人1000元的证书框。") == []  # not a grant: a condition-like 的 phrase
+
+
+def test_training_hours_per_teacher_are_a_standard():
+    (t,) = targets("新任校长任职资格培训不少于300学时。")
+    assert (t.comparator, t.value, t.unit, t.kind) == (">=", 300.0, "学时", "standard")

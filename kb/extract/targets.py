@@ -47,6 +47,7 @@ from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
 from .baselines import baseline_before, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
+from .milestones import read_milestone
 from .numbers import Mention, find_values, group_values
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
@@ -66,7 +67,9 @@ _PREFILTER = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
-_STANDARD = re.compile(r"/\(?生|/生|/人")
+_GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
+_BY_NORM = re.compile(r"(?:按照|按|依照|参照|依据)\s*(?=\S)")
+_STANDARD = re.compile(r"/\(?[生人]")
 
 
 @dataclass
@@ -206,6 +209,12 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
             d.kind == "in_year" and d.span[1] <= first.start and int(d.end[:4]) < doc.year for d in st.dls):
         return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
     s1, e1 = L.trim(text, cs, z.start, st.dls)
+    # 按照师生比1:12.5的标准核定编制 / 按每千人40个学位的标准配建: the value is the standard itself
+    by_norm = _BY_NORM.search(text, cs, e1) if L.OF_STANDARD.match(after.lstrip()) else None
+    if by_norm and not (by_norm.end() >= s1 or not text[by_norm.end():s1].strip()):
+        by_norm = None
+    if by_norm and s1 < by_norm.end() < e1:
+        s1 = by_norm.end()
     subject, own_stage = text[s1:e1], None
     if joined and not subject:
         subject = st.prev_subject  # 每个乡镇 governs the second item too
@@ -227,26 +236,28 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
     pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
         and after.lstrip().startswith("的")
-    if std or of_ratio:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
-        t0 += len(after) - len(after.lstrip()) + (std.end() if std else 3)
+    # 给予每人每月不低于300元的交通和生活补助: a rate per head, named by the grant after it
+    grant = _GRANT.match(after) if last.unit == "元" and z.per and not std else None
+    if std or of_ratio or grant:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
+        t0 += len(after) - len(after.lstrip()) + (std.end() if std else 1 if grant else 3)
     t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share else " "))
     trailing = re.split(r"、(?![^(“]*[)”])", text[t0:t1], maxsplit=1)[0].rstrip(" 、和及与。!?!?")
     formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
     r = _Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
-              own_stage, [], formula, pct_share, of_ratio, past=past)
+              own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
         if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
         elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备)", after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
-    if not (pct_share or of_ratio or std) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
+    if not (pct_share or of_ratio or std or grant) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
         return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
     r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
         bool(verbs) or not r.subject or of_ratio or pct_share or formula
         or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
-    bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula
+    bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
     if bare and "enumerated_count" not in r.flags:
         if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
             return None  # a bare number must end its clause: not 十四届60次常委会会议
@@ -266,6 +277,8 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = subject + r.trailing + "比例"
     elif r.use_trailing and subject.startswith("每") and r.g[-1].unit in ("所", "个", "名", "人", "间"):
         ind = subject + "".join(v for v in verbs if v != "有") + r.trailing + "数"  # 每个乡镇办好初中数
+    elif r.use_trailing and r.flags[:1] == ["per_head_grant"]:  # 给予每人每月300元的生活补助 → (教师)生活补助
+        ind = subject + r.trailing
     elif r.use_trailing:  # 培养60名以上县级教学名师 → 县级教学名师培养
         ind = subject + r.trailing + "".join(verbs)
     elif r.inherit and verbs == [r.inherit]:  # 增加初中学位1900个、小学学位5990个 → 增加小学学位
@@ -361,7 +374,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
             tflags.append("delta")
         if z.cmp_word in ("保持在", "稳定在", "维持在"):
             tflags.append("maintain")
-        standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) \
+        standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip()))
         out.append(Target(
             indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
@@ -381,41 +394,6 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
 
 
 # --- sentences, paragraphs, documents --------------------------------------
-
-def _milestone(doc: _Doc, st: _Sent, brackets: Sequence[tuple[int, int]]) -> Target | None:
-    """One dated qualitative end state per sentence (通过…评估验收, 达到…标准, 完成…建设, 开园)."""
-    text = doc.text
-    hits = [m for m in L.MILESTONE.finditer(text, st.ss, st.se)
-            if not L.inside(m.start(), brackets) and not re.search(r"\d", m.group())]
-    if not hits:
-        return None
-    first = hits[0]
-    semi = re.compile(r"[;;]").search(text, first.end(), st.se)
-    if semi:  # a milestone never runs past ';' into the next part of the sentence
-        hits = [h for h in hits if h.start() < semi.start()]
-    dl, _, flags = deadline_at(first.start(), st.dls, st.para, None)
-    if dl is None or dl.end is None or dl.kind not in ("by", "in_year", "period"):
-        return None
-    cs, ce = clause_bounds(text, st.ss, st.se, first.start(), first.end())
-    if any(t.span.start < ce and t.span.end > cs for t in st.out):
-        return None
-    s, _ = L.trim(text, cs, first.start(), st.dls)
-    s -= 1 if s > cs and text[s - 1] in "与和" else 0  # 确保…与住宅楼项目同步竣工: keep 与
-    e = hits[-1].end()
-    if e <= s:
-        return None
-    name = text[s:e]
-    ctx = context_words(text, st.ss, cs, st.dls, head=True)
-    if re.match(r"与|和|完成|通过|开园|竣工|达到|建成", name) and re.search(r"(?:园|学校|项目|工程|小区)$", ctx):
-        name = ctx + name  # 确保2023年秋季开园 → 锦江帝景花园幼儿园开园
-    mod = None
-    for mm in L.MODALITY.finditer(text, st.ss, first.start()):
-        mod = L.MODALITY_MAP.get(mm.group(), mm.group())
-    stage = _stage(doc, st, name, s, None) or (doc.topic if re.search(r"评估|验收|认定", name) else None)
-    return Target(indicator=name, stage=stage, comparator="=", value=None, unit=None,
-                  raw_value="", deadline=dl, kind="milestone", modality=mod, cue=first.group()[:2],
-                  span=Span(s, e, text[s:e]), flags=tuple(flags), indicator_span=(s, e))
-
 
 def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
     """Append the targets of one line: its scopes first, then sentence by sentence."""
@@ -446,11 +424,12 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
         for i, g in enumerate(groups):
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
         if not st.base:
-            reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # noqa: E731 (position → scope)
+            reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
         if (sdl or st.para) and not st.base:
-            ms = _milestone(doc, st, brackets)
+            ms = read_milestone(text, st.ss, st.se, st.dls, st.para, st.out, brackets, doc.topic,
+                                lambda name, at: _stage(doc, st, name, at, None))
             if ms is not None:
                 st.out.append(ms)
         out.extend(sorted(st.out, key=lambda t: t.span.start))
