@@ -20,10 +20,14 @@ from .models import Clause, Region, Responsibility, Target
 
 def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -> tuple[list[Target], list[Responsibility]]:
     targets = [  # a baseline (the situation before the plan) is never compared: it gets no indicator id
-        t if t.kind == "baseline" else replace(t, indicator_id=t.indicator_id or families.classify(t.indicator, t.stage, t.unit))
+        t if t.kind == "baseline" or t.indicator_id else _with_id(t, families.classify(t.indicator, t.stage, t.unit))
         for t in extract_targets(text, clauses)
     ]
     return targets, extract_responsibilities(text, clauses, region)
+
+
+def _with_id(t: Target, indicator_id: str | None) -> Target:
+    return t if indicator_id is None else replace(t, indicator_id=indicator_id)
 
 
 class ClauseLocator:

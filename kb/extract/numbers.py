@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Sequence
 
 import cn2an
@@ -77,6 +78,7 @@ def _cn_value(part: str) -> float | None:
         return None
 
 
+@lru_cache(maxsize=8192)  # the same numerals recur across a plan and a corpus
 def parse_number(words: str) -> float | None:
     """The value of one numeral span, with 万/亿 multipliers applied.
 

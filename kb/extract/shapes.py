@@ -64,6 +64,7 @@ _UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求)$"), "�
                      "建有": re.compile(r"[^\d]{2,20}$"), "建成": re.compile(r"[^\d]{2,20}$"),
                      "办成": re.compile(r"[^\d]{2,24}$"), "达标": re.compile(r"$")}
 #: elimination, coverage and manner words: no 100 % is read (the gold's ZERO AND UNIVERSAL rule)
+_ALL_WORD = re.compile(r"所有|全部")
 _NOT_UNIVERSAL = re.compile(r"消除|清零|全覆盖|全面|已|无|\d")
 
 
@@ -76,6 +77,8 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
     ``stage(name, pos)`` the stage of an indicator.
     """
     out: list[Target] = []
+    if _ALL_WORD.search(text, ss, se) is None:
+        return out  # most sentences: no 所有/全部 at all
     bounds = [ss] + [m.end() for m in _SEP.finditer(text, ss, se)] + [se + 1]
     for cs, nxt in zip(bounds, bounds[1:]):
         ce = nxt - 1 if nxt <= se else se

@@ -225,6 +225,7 @@ def _compose(prefix: str, rest: str) -> str:
     return prefix + _department(rest)
 
 
+@lru_cache(maxsize=16384)  # plans name the same bureaus again and again
 def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) -> tuple[str, bool]:
     """(canonical name, is_collective) of a unit as written.
 
@@ -267,6 +268,7 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
     return _compose(_inherited_prefix(inherit, region), rest), False
 
 
+@lru_cache(maxsize=16384)
 def looks_like_unit(name: str) -> bool:
     """Whether cleaned ``name`` reads as an organisation (suffix 局/委/办/政府/街道 …)."""
     if not 2 <= len(name) <= 40 or _JUNK.search(name):
