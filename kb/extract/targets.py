@@ -68,7 +68,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
 _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
-_BY_NORM = re.compile(r"(?:按照|按|依照|参照|依据)\s*(?=\S)")
+_BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
 _STANDARD = re.compile(r"/\(?[生人]")
 
 
