@@ -182,3 +182,23 @@ def test_governing_line_scopes_the_lines_below_it():
     c = Clause(("一",), "总体目标", 0, 30, "heading")
     assert governing_line("一、总体目标\n到2026年底\n覆盖率达到92%", c).end == "2026-12-31"
     assert governing_line("一、总体目标\n到2026年,覆盖率达到92%", c) is None  # a sentence, not a line of its own
+
+
+def test_a_one_year_work_plan_is_its_own_period():
+    from kb.extract.deadlines import plan_period
+    d = plan_period("某市教育局2026年度教育重点工作要点\n一、学前教育\n")
+    assert (d.end, d.start, d.kind, d.text) == ("2026-12-31", "2026-01-01", "plan_period", "2026年度")
+    d = plan_period("关于印发《某县2024年教育工作任务清单》的通知\n各学校:\n")
+    assert d.end == "2024-12-31"
+    assert plan_period("某县2021年义务教育优质均衡发展实施方案\n") is None  # a plan dated by its year, not a one-year list
+
+
+def test_a_completion_label_line_dates_the_item_above_it():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = ("某镇2026年教育重点任务清单\n一、学前教育\n1.新建公办幼儿园2所,新增学位540个。\n牵头单位:镇教育办\n"
+            "完成时限:2026年9月\n2.乡村学校课后服务覆盖率保持100%。\n牵头单位:镇教育办\n完成时限:长期坚持\n")
+    ts = {t.value: t for t in extract_targets(text, parse_clauses(text))}
+    assert ts[540.0].deadline.end == "2026-09-30" and "deadline_from_label:完成时限" in ts[540.0].flags
+    assert ts[2.0].deadline.end == "2026-09-30"
+    assert ts[100.0].deadline.kind == "plan_period"  # a schedule (长期坚持) dates nothing: the list's year does

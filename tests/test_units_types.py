@@ -149,3 +149,16 @@ def test_unprefixed_names_in_national_documents_take_no_region():
     assert canonical_unit("发展改革委", NATIONAL) == ("国家发展改革委", False)
     assert canonical_unit("发展改革委", None, "教育部") == ("国家发展改革委", False)
     assert canonical_unit("教育行政部门", NATIONAL) == ("教育行政部门", True)
+
+
+def test_committee_and_bureau_short_forms_get_their_full_names():
+    district = Region("500110", "某某区", "county", "500100", "某市", "500000", "重庆市")
+    assert canonical_unit("区教委", district)[0] == "某某区教育委员会"
+    assert canonical_unit("区住房城乡建委", district)[0] == "某某区住房和城乡建设委员会"
+    assert canonical_unit("区规划自然资源局", district)[0] == "某某区规划和自然资源局"
+    assert canonical_unit("县地税局", COUNTY)[0] == "某某县地方税务局"
+
+
+def test_a_bureau_doing_a_routine_is_its_lead():
+    assert units("(五)加强评估。县教育局每年对方案落实情况进行一次评估,结果向社会公布。", COUNTY) == [
+        ("某某县教育局", "lead")]

@@ -9,8 +9,16 @@ and they are never compared with other plans' targets.
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
-__all__ = ["baseline_sentence", "baseline_before"]
+__all__ = ["baseline_sentence", "baseline_before", "baseline_section"]
+
+#: a section that reports where the plan starts (一、发展基础, 第一节 “十三五”主要成就, 一、基本情况)
+_BASE_HEADING = re.compile(
+    r"发展基础|现实基础|工作基础|基本情况|发展现状|现状(?:分析|与)|(?:主要|取得的|发展|工作)(?:成就|成效|成绩)"
+    r"|面临的(?:形势|挑战|问题)|存在的(?:问题|不足)|工作回顾|回顾")
+#: …unless the heading also announces what is to be done (基础与目标, 现状与任务)
+_FORWARD = re.compile(r"目标|任务|举措|措施|要求|思路|重点")
 
 #: a sentence opened by a date of the past or a word of the present
 _OPEN = re.compile(
@@ -43,3 +51,9 @@ def baseline_sentence(text: str, ss: int, se: int, first_year: int | None) -> bo
 def baseline_before(text: str, cs: int, pos: int) -> bool:
     """True when a word of the present (尚有, 仍在, 已有 …) stands before the value at ``pos`` in its clause."""
     return _NOW.search(text, cs, pos) is not None
+
+
+def baseline_section(headings: Iterable[str]) -> bool:
+    """True when an enclosing heading names the plan's starting point (发展基础, 主要成就, 基本情况 …):
+    every value under it reports the past or present."""
+    return any(_BASE_HEADING.search(h) and not _FORWARD.search(h) for h in headings if h and len(h) <= 30)

@@ -199,11 +199,35 @@ _GOVERNING = re.compile(
     rf"{_S}[,,::]?{_S}$", re.M)
 
 
+#: a label line closing a task item: 完成时限:2025年10月 (牵头单位/责任单位 lines beside it)
+_LABEL_LINE = re.compile(rf"^[ \t\u3000\xa0]*(?P<label>完成时限|完成时间|完成期限|时间节点|时限要求|时限){_S}[::]{_S}(?P<v>[^\n]{{1,24}}?){_S}$",
+                         re.M)
+_SCHEDULE = re.compile(r"每|长期|持续|常态|定期|逐年")
+
+
+def _label_deadline(text: str, c: Clause) -> Deadline | None:
+    """The date of a 完成时限 label line inside the item: by the end of that month (schedules give none)."""
+    m = _LABEL_LINE.search(text, c.start, c.end)
+    if m is None or _SCHEDULE.search(m.group("v")):
+        return None
+    ds = [d for d in find_deadlines(text, m.start("v"), m.end("v")) if d.end]
+    if len(ds) != 1 or ds[0].kind not in ("by", "in_year"):
+        return None
+    return Deadline(ds[0].end, m.group().strip(), "by", None, (m.start("label"), m.end("v")), True)
+
+
+def label_flag(d: Deadline) -> str | None:
+    """``deadline_from_label:完成时限`` for a deadline read from a label line, else None."""
+    m = _LABEL_LINE.match(d.text or "")
+    return f"deadline_from_label:{m.group('label')}" if m and d.inferred else None
+
+
 def governing_line(text: str, c: Clause) -> Deadline | None:
-    """A line of the clause holding only a date ("到2025年", "到2025年,"): it governs the lines below it."""
+    """A line of the clause holding only a date ("到2025年", "到2025年,"): it governs the lines below it;
+    else a 完成时限 label line of the item (it dates the item's task above it)."""
     m = _GOVERNING.search(text, c.start, c.end)
     if m is None:
-        return None
+        return _label_deadline(text, c)
     ds = find_deadlines(text, m.start(1), m.end(1))
     if len(ds) != 1 or ds[0].end is None or ds[0].kind != "by":
         return None
@@ -303,7 +327,7 @@ def deadline_at(pos: int, sdl: Sequence[Deadline], para: Deadline | None,
     if para is not None and para.span and para.span[0] < pos:
         return para, period, ["deadline_inherited_from_paragraph_start"]
     if head is not None and (head.inferred or head.span is None or head.span[1] <= pos):
-        return head, period, ["deadline_from_heading" if head.inferred else "deadline_from_governing_line"]
+        return head, period, [label_flag(head) or ("deadline_from_heading" if head.inferred else "deadline_from_governing_line")]
     return None, period, []
 
 
@@ -312,7 +336,9 @@ _NUMBERED = re.compile(r"\s*(?:第[一二三四五六七八九十]{1,3}[章条]|
 _TITLE_PERIOD = re.compile(
     r"[((]\s*((?:19|20)\d{2})\s*(?:年\s*)?[—\-–~～至到]{1,2}\s*((?:19|20)\d{2})\s*年?\s*[))]"
     r"|[“\"]?(十[一二三四五六]五)[”\"]?(?=[^\n]{0,12}(?:规划|计划|方案|意见|纲要))")
-_TITLE_GENRE = re.compile(r"方案|计划|规划|意见|纲要|工程|通知")
+_TITLE_GENRE = re.compile(r"方案|计划|规划|意见|纲要|工程|通知|要点|清单|安排")
+# the title of a one-year work plan: 某区2025年教育重点工作任务清单, 2024年度教育工作要点
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?![底末前内])(?=[^\n()()]{0,24}?(?:工作要点|要点|任务清单|清单|工作计划|年度计划|工作安排|重点任务))")
 _FIVE_YEAR_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
 
 
@@ -330,6 +356,12 @@ def plan_period(text: str) -> Deadline | None:
             continue
         pm = _TITLE_PERIOD.search(line)
         if pm is None:
+            ym = _TITLE_YEAR.search(line)
+            if ym is not None and not re.match(r"\s*(?:到|至)", line[max(0, ym.start() - 1):ym.start()]):
+                y = int(ym.group(1))
+                words = line[ym.start(1):ym.end()].rstrip()
+                return Deadline(end=f"{y}-12-31", text=words, kind="plan_period", start=f"{y}-01-01",
+                                span=(m.start() + ym.start(1), m.start() + ym.start(1) + len(words)), inferred=True)
             continue
         if pm.group(1):
             y1, y2 = int(pm.group(1)), int(pm.group(2))

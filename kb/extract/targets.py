@@ -45,7 +45,7 @@ from typing import Sequence
 
 from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
-from .baselines import baseline_before, baseline_sentence
+from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .milestones import read_milestone
 from .numbers import Mention, find_values, group_values
@@ -413,11 +413,12 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
     chain = _chain(doc, body)
     head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
     heading_stage = L.heading_stage(chain)
+    in_base_section = baseline_section(c.heading for c in chain)
     prev = ""
     for ss, se in sents:
         sdl = [d for d in dls if ss <= d.span[0] < se]
         st = _Sent(ss, se, sdl, para if para and para.span[0] < se else None, head, heading_stage, prev)
-        st.base = baseline_sentence(text, ss, se, doc.first_year)
+        st.base = in_base_section or baseline_sentence(text, ss, se, doc.first_year)
         prev = text[ss:se]
         cited = L.CITED.search(text, ss, se)
         groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))

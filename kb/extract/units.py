@@ -98,8 +98,9 @@ _AFTER_DUTY = re.compile(
 _WITH = re.compile(r"会同")
 # "县委编办每年核定…": a named unit as the subject of an administrative action
 _ACTION = re.compile(
-    r"(?P<subj>[^,,;;。:!?\n、]{2,24}?)(?:每年|每学年|每学期|每两年|每三年|定期|及时|统一)"
-    r"(?:核定|核拨|拨付|审核|审批|编制|制定|组织|安排|开展|督导|评估|通报|公布|选派|招聘|培训|监测)"
+    r"(?P<subj>[^,,;;。:!?\n、]{2,24}?)(?:每年|每学年|每学期|每两年|每三年|每季度|每半年|每月|定期|及时|统一)"
+    r"(?:对[^,,;;。]{1,24}?)?(?:进行|开展|组织)?(?:一次|1次)?"
+    r"(?:核定|核拨|拨付|审核|审批|编制|制定|组织|安排|开展|督导|评估|通报|公布|选派|招聘|培训|监测|核查|检查|考核)"
 )
 # what may follow the last unit of a sentence that only assigns units ("…,Y、Z配合。")
 _CLOSING = re.compile(
