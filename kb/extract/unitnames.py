@@ -303,16 +303,21 @@ def trim(text: str, s: int, e: int, chars: str = " \t\r\n\u3000、,,;;::。.") -
     return s, e
 
 
+@lru_cache(maxsize=32)
+def _split_marks(seps: str) -> re.Pattern:
+    return re.compile("[" + re.escape("()" + seps) + "]")
+
+
 def split_top(text: str, s: int, e: int, seps: str) -> list[tuple[int, int]]:
-    """Pieces of text[s:e] between separators at bracket depth 0."""
+    """Pieces of text[s:e] between separators at bracket depth 0 (only brackets and separators are visited)."""
     out, depth, start = [], 0, s
-    for i in range(s, e):
-        ch = text[i]
+    for m in _split_marks(seps).finditer(text, s, e):
+        ch, i = m.group(), m.start()
         if ch in "((":
             depth += 1
         elif ch in "))":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in seps:
+        elif depth == 0:
             out.append((start, i))
             start = i + 1
     out.append((start, e))

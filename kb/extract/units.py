@@ -66,6 +66,7 @@ NOT_DECLARED = "not_declared"
 _LABEL_WORDS = r"(?:牵头|责任|配合|协办|协同|参与|主责|主办|承办)(?:单位|部门)"
 _LABEL = re.compile(rf"\s*({_LABEL_WORDS})\s*[::]\s*")
 _LINE_LABEL = re.compile(rf"(?:^|(?<=[。;;]))[ \t\u3000]*({_LABEL_WORDS})[ \t\u3000]*[::]", re.M)
+_COLON = re.compile("[:\uff1a]")
 _FIRST_LEAD = re.compile(r"(?:第一|首)(?:位|个|家|名)?的?(?:单位|部门)?(?:为|是)牵头")
 _SAME_BELOW = re.compile(r"^(?:以下同|下同|后同|下文同)$")
 _TAIL = re.compile(
@@ -450,7 +451,8 @@ def _clause_units(text: str, c: Clause, region: Region | None, state: _State) ->
             flush()
             continue
         parens = top_parens(text, ls, le)
-        labels = [m for m in _LINE_LABEL.finditer(text, ls, le) if not any(o < m.start(1) < cl for o, cl in parens)]
+        labels = [m for m in _LINE_LABEL.finditer(text, ls, le) if not any(o < m.start(1) < cl for o, cl in parens)] \
+            if _COLON.search(text, ls, le) else []  # a label needs its colon
         if labels:
             ts, te = trim(text, ls, labels[0].start())
             if te > ts:
