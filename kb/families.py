@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from .taxonomy import Indicator, _infer_stage, _stage, _unit_class, match, normalise
+from .taxonomy import Indicator, _infer_stage, _stage, _unit_class, get, match, normalise
 
 __all__ = ["Family", "families", "get_family", "match_family", "match_measure", "classify", "families_json",
            "as_indicator", "find_family"]
@@ -106,11 +106,27 @@ def _unit_fits(f: Family, unit: str | None) -> bool:
     return kind == f.unit_kind
 
 
+# Families read from subject + measure where the words vary too much for aliases (招聘幼儿园教师,
+# 补充县中教师 …): (pattern over the normalised phrase, family).  Checked before the aliases.
+_FAMILY_MEASURES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:招聘|补充|招录|引进|选聘|招收)[^,;。]{0,12}?教师"), "LF-ZP"),
+    (re.compile(r"(?:新增|增加|扩充|提供)[^,;。]{0,10}?学位"), "LF-XW"),
+    (re.compile(r"办学条件[^,;。]{0,12}?(?:达到|达标|符合)|(?:达到|符合)[^,;。]{0,16}?办学条件[^,;。]{0,6}?标准"), "LF-BZH"),
+    (re.compile(r"(?:省|市|自治区)?一级(?:示范性?)?(?:普通)?高中|(?:示范性|优质|特色)(?:普通)?高中"), "LF-GZ"),
+    (re.compile(r"财政性教育经费[^,;。]{0,12}?(?:占|比例)"), "LF-JYZC"),
+)
+#: a change (个百分点, 增长率) is not the level: neither a national indicator nor a family
+_CHANGE = re.compile(r"增长率?|增幅|增速|提高幅度|提升幅度")
+
+
 def match_family(phrase: str, unit: str | None = None) -> str | None:
     """The LF-* id of the local family whose longest alias the phrase holds and whose unit kind fits, or None."""
     norm = normalise(phrase)
     if not norm:
         return None
+    for rx, fid in _FAMILY_MEASURES:
+        if rx.search(norm) and _unit_fits(get_family(fid), unit):
+            return fid
     fams, u = families(), unicodedata.normalize("NFKC", unit or "").split("/")[0]
     best: tuple[int, int] | None = None
     found = None
@@ -154,8 +170,22 @@ def find_family(given: str) -> Family | None:
 
 @lru_cache(maxsize=16384)  # plans repeat their indicator phrases; the answer depends on the words only
 def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> str | None:
-    """The id a target measures: a national indicator (subject + measure, then aliases), else a local family."""
-    return match_measure(phrase, stage, unit) or match(phrase, stage, unit) or match_family(phrase, unit)
+    """The id a target measures: a national indicator (subject + measure, then aliases), else a local family.
+
+    A change of a level (个百分点, 增长率) measures no level: no id.  A subgroup the national row does not
+    name (残疾儿童… read as 学前三年毛入园率) gets no national id.
+    """
+    if unit == "个百分点" or (unit == "%" and _CHANGE.search(phrase or "")):
+        return None
+    national = match_measure(phrase, stage, unit) or match(phrase, stage, unit)
+    if national and "残疾" in (phrase or "") and not _names_disability(national):
+        national = None
+    return national or match_family(phrase, unit)
+
+
+def _names_disability(indicator_id: str) -> bool:
+    ind = get(indicator_id)
+    return ind is not None and any("残疾" in n or "特殊教育" in n for n in (ind.name, *ind.aliases))
 
 
 def families_json() -> list[dict]:

@@ -336,6 +336,25 @@ def test_local_families(phrase, unit, want):
     assert families.classify(phrase, None, unit) == want
 
 
+@pytest.mark.parametrize("phrase, unit, want", [
+    ("为农村学校选聘音体美教师", "名", "LF-ZP"),  # verb and noun apart: read as subject + measure
+    ("城区学校扩充义务教育学位", "个", "LF-XW"),
+    ("办学条件达到省定标准的乡镇中心校比例", "%", "LF-BZH"),
+    ("建成自治区一级普通高中", "所", "LF-GZ"),
+    ("财政性教育经费支出占地区生产总值的比例", "%", "LF-JYZC"),
+    # a change of a level is no level; a subgroup the national row does not name gets no national id
+    ("普惠性幼儿园覆盖率比2023年提高", "个百分点", None),
+    ("一般公共预算教育支出年均增长率", "%", None),
+])
+def test_families_by_subject_and_measure(phrase, unit, want):
+    assert families.classify(phrase, None, unit) == want
+
+
+def test_a_subgroup_is_not_the_national_row():
+    assert families.classify("学前三年毛入园率", "学前", "%") == "XQ-P1"
+    assert families.classify("残疾儿童学前三年入园率", "学前", "%") in (None, "LF-TJ")  # not XQ-P1
+
+
 def test_family_unit_kind_must_fit():
     assert families.match_family("新增学位", "%") is None
     assert families.match_family("城区平均班额", "人") is None
