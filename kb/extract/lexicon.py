@@ -147,7 +147,7 @@ STAGE_ITEM = r"(?:中小学|小学|初中|普通高中|高中|幼儿园|学前�
 STAGE_ITEM_MAP = {"中小学": "中小学", "小学": "小学", "初中": "初中", "普通高中": "高中", "高中": "高中",
                   "幼儿园": "学前", "学前教育": "学前", "学前": "学前", "义务教育": "义务教育",
                   "中职": "职业教育", "特殊教育": "特殊教育"}
-STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
+STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:学?校)?(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
 STAGE_LIST = re.compile(rf"(?:(?<=其中)|(?<!中)){STAGE_ITEM}(?:\s*[、和与及]\s*{STAGE_ITEM})+")
 
 #: administrative levels as list items (省、市、县级 / 国家级、省级)
@@ -155,7 +155,7 @@ LEVEL_LIST = re.compile(r"(?:国家|省|市|县|区|镇|乡|村|校|园)级?(?:\
 
 #: how an indicator ends (used to split coordinated indicators: 安装率、…完成率及…配备率)
 INDICATOR_HEAD = re.compile(
-    r"(?:率|比|比例|占比|比重|数|额|量|面积|值|度|费|经费|标准|水平|规模|时间|次数|人数|时长|系数|指数|覆盖面|达标率)$"
+    r"(?:率|比|比例|占比|比重|数|额|量|面积|值|度|费|经费|补助|补贴|津贴|标准|水平|规模|时间|次数|人数|时长|系数|指数|覆盖面|达标率)$"
 )
 
 # --------------------------------------------------------------------------
@@ -454,6 +454,9 @@ def topic_stage(text: str) -> str | None:
 
 _VERBS_LONGEST_FIRST = sorted(ACTION_VERBS, key=len, reverse=True)
 # one alternation, longest verb first, each followed by a character that does not make it a place name
+#: an action verb anywhere in the words (累计新增专业点, 撤并专业点)
+VERB_IN = re.compile("|".join(re.escape(v) for v in _VERBS_LONGEST_FIRST if len(v) > 1 and v not in (
+    "拥有", "落实", "实施", "推进", "覆盖", "惠及", "掌握", "学会", "交流", "结对")) + "|撤并|撤销|合并")
 _LEAD_VERB = re.compile("|".join(f"{re.escape(v)}(?=[^区率])" for v in _VERBS_LONGEST_FIRST))
 
 

@@ -1,0 +1,60 @@
+"""Lists of items sharing a head (issue 11, forms 2), in invented sentences: a total broken down after
+其中, a new verb starting a new item, an object elided after the second verb, stage items sharing a
+per-pupil rate, bare lists that stay quoted norms, stage words of a cross-stage item."""
+import unicodedata
+
+from kb.extract.targets import extract_targets_from_sentence
+
+
+def targets(sentence: str):
+    return [t for t in extract_targets_from_sentence(unicodedata.normalize("NFKC", sentence)) if t.kind != "baseline"]
+
+
+def rows(sentence: str):
+    return [(t.indicator, t.stage, t.value, t.unit) for t in targets(sentence)]
+
+
+def test_parts_of_a_total_after_qizhong_are_their_own_targets():
+    got = rows("2026年前,全区新增学位1.5万个,其中小学学位6000个、公办幼儿园学位3000个")
+    assert got == [("新增学位", None, 15000.0, "个"), ("新增小学学位", "小学", 6000.0, "个"),
+                   ("新增公办幼儿园学位", "学前", 3000.0, "个")]
+
+
+def test_part_items_named_after_the_total():
+    got = rows("培育市级名班主任工作室20个,其中农村学校8个、城区学校12个")
+    assert [g[2] for g in got] == [20.0, 8.0, 12.0]
+    assert got[2][0] == "培育市级名班主任工作室(城区学校)"
+    got = rows("规划新建学校40所,其中小学15所、初中9所、幼儿园16所")
+    assert [(g[1], g[2]) for g in got] == [(None, 40.0), ("小学", 15.0), ("初中", 9.0), ("学前", 16.0)]
+    assert got[3][0].endswith("(幼儿园)")
+
+
+def test_a_new_verb_starts_a_new_item():
+    got = rows("全县累计新增涉农专业3个、撤并专业5个")
+    assert [(g[0], g[2]) for g in got] == [("累计新增涉农专业", 3.0), ("撤并专业", 5.0)]
+
+
+def test_the_object_of_the_second_verb_is_elided():
+    got = rows("2027年前,新建九年一贯制学校4所、改扩建6所")
+    assert [(g[0], g[2]) for g in got] == [("新建九年一贯制学校", 4.0), ("改扩建九年一贯制学校", 6.0)]
+
+
+def test_stage_items_share_a_rate_after_a_comparator():
+    got = rows("农村寄宿制学校公用经费补助提高到小学每生每年300元、初中每生每年450元")
+    assert got == [("农村寄宿制学校公用经费补助", "小学", 300.0, "元/(生·年)"),
+                   ("农村寄宿制学校公用经费补助", "初中", 450.0, "元/(生·年)")]
+
+
+def test_per_unit_provision_lists_share_the_head():
+    got = rows("每所学校配备专职保安2名、校医1名")
+    assert [g[0] for g in got] == ["每所学校配备专职保安", "每所学校配备校医"]
+
+
+def test_a_bare_list_without_a_verb_stays_a_quoted_norm():
+    assert targets("托班20人、小班25人、中班30人") == []
+
+
+def test_several_stages_in_a_built_item_give_none_and_lend_none():
+    got = rows("到2027年,新建中小学校和幼儿园12所、改扩建18所,新增学位9000个")
+    assert [(g[0], g[1]) for g in got] == [("新建中小学校和幼儿园", None), ("改扩建中小学校和幼儿园", None),
+                                           ("新增学位", None)]
