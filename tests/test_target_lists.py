@@ -58,3 +58,23 @@ def test_several_stages_in_a_built_item_give_none_and_lend_none():
     got = rows("到2027年,新建中小学校和幼儿园12所、改扩建18所,新增学位9000个")
     assert [(g[0], g[1]) for g in got] == [("新建中小学校和幼儿园", None), ("改扩建中小学校和幼儿园", None),
                                            ("新增学位", None)]
+
+
+def test_years_zipped_with_values():
+    got = targets("2025年、2026年、2027年分别招聘乡村教师80名、90名、100名")
+    assert [(t.indicator, t.value, t.deadline.end, t.deadline.kind) for t in got] == [
+        ("招聘乡村教师", 80.0, "2025-12-31", "in_year"), ("招聘乡村教师", 90.0, "2026-12-31", "in_year"),
+        ("招聘乡村教师", 100.0, "2027-12-31", "in_year")]
+    assert all("years_zipped" in t.flags for t in got)
+
+
+def test_three_years_read_against_the_title_period():
+    from kb.extract.targets import extract_targets
+    from kb.models import Clause
+    text = "某县学前教育普及普惠行动方案(2024—2026年)\n全县普惠性幼儿园覆盖率三年分别达到80%、84%、88%"
+    got = [t for t in extract_targets(text, [Clause((), "", 0, len(text), "front", text)]) if t.value]
+    assert [(t.indicator, t.value, t.deadline.end, t.deadline.text) for t in got] == [
+        ("普惠性幼儿园覆盖率", 80.0, "2024-12-31", "三年"), ("普惠性幼儿园覆盖率", 84.0, "2025-12-31", "三年"),
+        ("普惠性幼儿园覆盖率", 88.0, "2026-12-31", "三年")]
+    # without a title period of three years the years are not guessed
+    assert {t.deadline for t in targets("全县普惠性幼儿园覆盖率三年分别达到80%、84%、88%")} == {None}

@@ -49,6 +49,7 @@ from .baselines import baseline_before, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .milestones import read_milestone
 from .numbers import Mention, find_values, group_values
+from .items import CMP_END as _CMP_END, HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, ITEM_NEXT as _ITEM_NEXT, zipped_years
 from .stages import stage_in_sentence
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
@@ -70,14 +71,6 @@ _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 �
 _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
 _BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
 _STANDARD = re.compile(r"/\(?[生人]")
-#: a comparator word closing an indicator, before a stage item (…基准定额提高到小学…)
-_CMP_END = re.compile("(?:" + "|".join(sorted((w for w in L.COMPARATOR_CUES if len(w) > 1), key=len, reverse=True)) + ")$")
-#: from a total to one of its parts: ,其中 then items joined by 、 (no clause break)
-_IN_SUM = re.compile(r"[\s,,]*其中[^,,;;。]*")
-#: the words of a subject up to its action verb (每所学校配备…), shared by the items after it
-_HEAD_VERB = re.compile(r"每[^、,,;;]{1,6}?(?:配备|配置|建有|建设|设立|设置|开设|拥有|有)")
-#: a 、 then the words of the next item up to its own value: each item of the list has its number
-_ITEM_NEXT = re.compile(r"\s*、\s*[\u4e00-\u9fff“”]{1,16}")
 
 
 @dataclass
@@ -91,6 +84,7 @@ class _Doc:
     topic: str | None = None  # the stage the plan's title names: a hint for the taxonomy only
     year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
     first_year: int | None = None  # the first year of the title's period: earlier years report the past
+    plan: Deadline | None = None  # the title's period (三年分别达到…)
 
 
 @dataclass
@@ -355,6 +349,10 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
     items = L.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
     if len(items) != n and n > 1:
         items = [(ind, None, "unzipped")] * n
+    zy = zipped_years(text, r.cs, r.s1, r.e1, n, "分别" in z.advs or "分别" in r.subject, st.dls, doc.plan)
+    if zy and all(f == "unzipped" for _, _, f in items):  # 2023年、2024年、2025年分别补充教师400名、450名、500名
+        name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", ind) or ind
+        items = [(name, None, "years_zipped")] * n
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
@@ -378,7 +376,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
             unit = f"{unit}/{z.per}"
         if unit == "元" and re.search(r"生均[^,。]*(?:经费|拨款|补助|补贴)", name):
             unit = "元/(生·年)"  # recurring per-pupil funding
-        tflags = r.flags + mn.flags + dflags + ([iflag] if iflag else [])
+        tflags = r.flags + mn.flags + (["respectively"] if zy else dflags) + ([iflag] if iflag else [])
         if unit == "%" and isinstance(mn.value, float) and mn.value > 100:
             tflags.append("value_over_100")
         if any(v in L.DELTA_VERBS for v in r.verbs) and not z.cmp_word and unit in ("%", "个百分点"):
@@ -389,7 +387,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip()))
         out.append(Target(
             indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
-            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=dl,
+            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=zy[0][k] if zy else dl,
             kind="standard" if standard else "target", modality=mod,
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
             span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
@@ -472,7 +470,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
     fallback = plan_period(text) if cl else None
     doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
-               max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None)
+               max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
     out: list[Target] = []
     tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
     for m in tables.outside(_PARA.finditer(text)):
