@@ -78,3 +78,27 @@ def test_three_years_read_against_the_title_period():
         ("普惠性幼儿园覆盖率", 88.0, "2026-12-31", "三年")]
     # without a title period of three years the years are not guessed
     assert {t.deadline for t in targets("全县普惠性幼儿园覆盖率三年分别达到80%、84%、88%")} == {None}
+
+
+def test_school_counts_in_words_after_the_school_noun():
+    got = rows("2026—2027年,新建小学两所、改扩建幼儿园五所")
+    assert [(g[0], g[2], g[3]) for g in got] == [("新建小学", 2.0, "所"), ("改扩建幼儿园", 5.0, "所")]
+    assert targets("支持一所学校三所分校合并办学的探索") == []  # not a count closing its item
+
+
+def test_maintain_without_zai_is_a_comparator():
+    (t,) = targets("全县中小学校园安全视频监控覆盖率保持100%")
+    assert (t.indicator, t.comparator, t.value) == ("中小学校园安全视频监控覆盖率", "=", 100.0)
+    assert "maintain" in t.flags
+
+
+def test_months_are_a_unit():
+    (t,) = targets("新任教师到优质学校跟岗学习不少于3个月")
+    assert (t.value, t.unit, t.comparator) == (3.0, "个月", ">=")
+
+
+def test_a_later_dated_part_keeps_its_stages():
+    got = targets("2026年公开招聘教师不少于80名;到2027年,小学、初中生师比分别达到17:1、12:1")
+    assert got[0].stage is None and [t.stage for t in got[1:]] == ["小学", "初中"]
+    got = targets("每所学校7项指标中至少5项达到要求;小学、初中校际差异系数分别不高于0.50、0.45")
+    assert got[0].stage == "义务教育"  # an undated later part still speaks for the whole sentence

@@ -16,6 +16,7 @@ from . import lexicon as L
 
 __all__ = ["stage_in_sentence"]
 
+_DATED_PART = re.compile(r"[;;]\s*(?:到|至|在)?\s*(?:19|20)\d{2}\s*年")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 
 
@@ -42,7 +43,9 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
         if lst is None:
             return stage
         return L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2]) if p in L.STAGE_ITEM_MAP})
-    whole = L.one_stage(L.stages_in(text[ss:se]))
+    # a later ;-part opening with its own date (…;到2020年,小学、初中生师比…) is a new scope: its stages stay there
+    m = _DATED_PART.search(text, at, se)
+    whole = L.one_stage(L.stages_in(text[ss:m.start() if m else se]))
     if whole:
         return whole
     if prev_stage and re.match(r"[\s,,;;]*其中", text[prev_end:at]):

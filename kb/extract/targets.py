@@ -381,7 +381,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
             tflags.append("value_over_100")
         if any(v in L.DELTA_VERBS for v in r.verbs) and not z.cmp_word and unit in ("%", "个百分点"):
             tflags.append("delta")
-        if z.cmp_word in ("保持在", "稳定在", "维持在"):
+        if z.cmp_word in ("保持在", "保持", "稳定在", "维持在"):
             tflags.append("maintain")
         standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip()))
