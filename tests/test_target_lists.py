@@ -102,3 +102,8 @@ def test_a_later_dated_part_keeps_its_stages():
     assert got[0].stage is None and [t.stage for t in got[1:]] == ["小学", "初中"]
     got = targets("每所学校7项指标中至少5项达到要求;小学、初中校际差异系数分别不高于0.50、0.45")
     assert got[0].stage == "义务教育"  # an undated later part still speaks for the whole sentence
+
+
+def test_jun_distributes_over_qualifiers_sharing_a_noun():
+    got = targets("到2027年,其中肢体、言语残疾儿童少年入学率均不低于96%")
+    assert [(t.indicator, t.value) for t in got] == [("肢体残疾儿童少年入学率", 96.0), ("言语残疾儿童少年入学率", 96.0)]

@@ -299,6 +299,8 @@ _ZONE_REV = re.compile("|".join(re.escape(w[::-1]) for w in sorted(_ZONE_WORDS, 
 _CMP_ANY = re.compile("|".join(re.escape(w) for w in sorted(
     (w for w, c in COMPARATOR_CUES.items() if c != "=" or w in ("达到", "达")), key=len, reverse=True)))
 _LINE = re.compile(r"[^\n]+")
+#: short qualifiers sharing the noun after them (视力、听力、智力残疾儿童少年入学率)
+_SHARED_NOUN = re.compile(r"([\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2}){1,4})(?=[\u4e00-\u9fff]{3,})")
 _SCHOOL_LIST = re.compile(
     r"^((?:小学|初中|高中|[^、,,()的在和及与]{1,10}?(?:学校|校|园))"
     r"(?:(?:、|(?<=[学中])及|(?<=[学中])和)[^、,,()的在和及与]{1,10}?(?:学校|校|园))+)(?=\S)")
@@ -408,6 +410,9 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         rooms = _ROOM_LIST.search(ind)
         if rooms and "各" in z.advs:
             return [(ind.replace(rooms.group(1), r, 1), None, flag) for r in rooms.group(1).split("、")]
+        heads = _SHARED_NOUN.match(ind)
+        if heads and "均" in z.advs and INDICATOR_HEAD.search(ind):  # 视力、听力残疾儿童入学率均… → one per kind
+            return [(p + ind[heads.end():], None, flag) for p in heads.group(1).split("、")]
     m = _SCHOOL_LIST.match(subject)
     if m:
         rest = subject[m.end():]
