@@ -107,3 +107,8 @@ def test_a_later_dated_part_keeps_its_stages():
 def test_jun_distributes_over_qualifiers_sharing_a_noun():
     got = targets("到2027年,其中肢体、言语残疾儿童少年入学率均不低于96%")
     assert [(t.indicator, t.value) for t in got] == [("肢体残疾儿童少年入学率", 96.0), ("言语残疾儿童少年入学率", 96.0)]
+
+
+def test_a_share_after_qizhong_does_not_take_the_verb_of_the_total():
+    got = targets("每年交流轮岗教师比例不低于应交流教师的12%,其中学科带头人不低于交流总数的25%")
+    assert not got[1].indicator.startswith("交流学科带头人")

@@ -283,7 +283,8 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
     elif subject and not verbs and not r.lead and text[r.cs - 1:r.cs] == "、" and st.prev_end < r.cs and (
             vm := _HEAD_VERB.match(st.prev_subject)) and not L.VERB_IN.search(subject):
         ind = vm.group() + subject  # 每所学校配备心理健康教师1名、校医1名 → 每所学校配备校医
-    elif st.prev_verb and st.prev_subject.startswith(st.prev_verb) and not r.lead and not verbs and re.search(
+    elif st.prev_verb and st.prev_subject.startswith(st.prev_verb) and not r.lead and not verbs and r.g[-1].unit != "%" \
+            and re.search(
             r"其中[\s,,]*$", text[st.prev_end:r.s1]):
         ind = r.lead = st.prev_verb  # 新增学位4.2万个,其中义务教育学位2.8万个 → 新增义务教育学位
         ind += subject
