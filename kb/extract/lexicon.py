@@ -38,7 +38,7 @@ COMPARATOR_CUES: dict[str, str] = {
     "达到": "=", "达": "=", "提高到": "=", "提高至": "=", "提升到": "=", "提升至": "=",
     "增加到": "=", "增加至": "=", "增长到": "=", "增长至": "=", "增至": "=", "扩大到": "=",
     "扩大至": "=", "上升到": "=", "上升至": "=", "下降到": "=", "下降至": "=", "降低到": "=",
-    "降低至": "=", "降到": "=", "降至": "=", "减少到": "=", "减少至": "=", "保持在": "=",
+    "降低至": "=", "降到": "=", "降至": "=", "减少到": "=", "减少至": "=", "保持在": "=", "保持": "=",
     "稳定在": "=", "维持在": "=", "为": "=", "实现": "=",
     # ~
     "约": "~", "大约": "~", "约为": "~",
@@ -85,7 +85,7 @@ MODALITY_MAP = {"争取": "力争"}
 
 UNITS: tuple[str, ...] = (
     "个百分点", "百分点", "%", "‰", "平方米", "平米", "m2", "m²", "万元", "亿元", "千元", "元",
-    "万人次", "人次", "万人", "人", "名", "个", "所", "间", "座", "套", "台", "件", "本", "册", "项",
+    "万人次", "人次", "万人", "人", "名", "个月", "个", "所", "间", "座", "套", "台", "件", "本", "册", "项",
     "门", "种", "类", "家", "支", "批", "处", "条", "场", "次", "节", "课时", "学时", "小时",
     "分钟", "天", "周", "公顷", "亩", "公里", "千米", "米", "张", "辆", "篇", "部",
     "轮", "级", "倍", "位", "班", "床", "户", "份",
@@ -147,7 +147,7 @@ STAGE_ITEM = r"(?:中小学|小学|初中|普通高中|高中|幼儿园|学前�
 STAGE_ITEM_MAP = {"中小学": "中小学", "小学": "小学", "初中": "初中", "普通高中": "高中", "高中": "高中",
                   "幼儿园": "学前", "学前教育": "学前", "学前": "学前", "义务教育": "义务教育",
                   "中职": "职业教育", "特殊教育": "特殊教育"}
-STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
+STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:学?校)?(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
 STAGE_LIST = re.compile(rf"(?:(?<=其中)|(?<!中)){STAGE_ITEM}(?:\s*[、和与及]\s*{STAGE_ITEM})+")
 
 #: administrative levels as list items (省、市、县级 / 国家级、省级)
@@ -155,7 +155,7 @@ LEVEL_LIST = re.compile(r"(?:国家|省|市|县|区|镇|乡|村|校|园)级?(?:\
 
 #: how an indicator ends (used to split coordinated indicators: 安装率、…完成率及…配备率)
 INDICATOR_HEAD = re.compile(
-    r"(?:率|比|比例|占比|比重|数|额|量|面积|值|度|费|经费|标准|水平|规模|时间|次数|人数|时长|系数|指数|覆盖面|达标率)$"
+    r"(?:率|比|比例|占比|比重|数|额|量|面积|值|度|费|经费|补助|补贴|津贴|标准|水平|规模|时间|次数|人数|时长|系数|指数|覆盖面|达标率)$"
 )
 
 # --------------------------------------------------------------------------
@@ -299,6 +299,8 @@ _ZONE_REV = re.compile("|".join(re.escape(w[::-1]) for w in sorted(_ZONE_WORDS, 
 _CMP_ANY = re.compile("|".join(re.escape(w) for w in sorted(
     (w for w, c in COMPARATOR_CUES.items() if c != "=" or w in ("达到", "达")), key=len, reverse=True)))
 _LINE = re.compile(r"[^\n]+")
+#: short qualifiers sharing the noun after them (视力、听力、智力残疾儿童少年入学率)
+_SHARED_NOUN = re.compile(r"([\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2}){1,4})(?=[\u4e00-\u9fff]{3,})")
 _SCHOOL_LIST = re.compile(
     r"^((?:小学|初中|高中|[^、,,()的在和及与]{1,10}?(?:学校|校|园))"
     r"(?:(?:、|(?<=[学中])及|(?<=[学中])和)[^、,,()的在和及与]{1,10}?(?:学校|校|园))+)(?=\S)")
@@ -408,6 +410,9 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         rooms = _ROOM_LIST.search(ind)
         if rooms and "各" in z.advs:
             return [(ind.replace(rooms.group(1), r, 1), None, flag) for r in rooms.group(1).split("、")]
+        heads = _SHARED_NOUN.match(ind)
+        if heads and "均" in z.advs and INDICATOR_HEAD.search(ind):  # 视力、听力残疾儿童入学率均… → one per kind
+            return [(p + ind[heads.end():], None, flag) for p in heads.group(1).split("、")]
     m = _SCHOOL_LIST.match(subject)
     if m:
         rest = subject[m.end():]
@@ -454,6 +459,9 @@ def topic_stage(text: str) -> str | None:
 
 _VERBS_LONGEST_FIRST = sorted(ACTION_VERBS, key=len, reverse=True)
 # one alternation, longest verb first, each followed by a character that does not make it a place name
+#: an action verb anywhere in the words (累计新增专业点, 撤并专业点)
+VERB_IN = re.compile("|".join(re.escape(v) for v in _VERBS_LONGEST_FIRST if len(v) > 1 and v not in (
+    "拥有", "落实", "实施", "推进", "覆盖", "惠及", "掌握", "学会", "交流", "结对")) + "|撤并|撤销|合并")
 _LEAD_VERB = re.compile("|".join(f"{re.escape(v)}(?=[^区率])" for v in _VERBS_LONGEST_FIRST))
 
 

@@ -168,6 +168,8 @@ _VALUE = re.compile(
     r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右)))"
     r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
+    # 新建学校三所、改扩建学校七所: a count of schools written in words right after the school noun
+    r"|(?:(?<=学校)|(?<=中学)|(?<=小学)|(?<=幼儿园))(?P<cnschool>[一二两三四五六七八九十]{1,3})(?=\s*所\s*(?:[、,,;;。]|$))"
     r")"
 )
 _UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
@@ -214,6 +216,7 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
     for m in _VALUE.finditer(text, s, e):
         kind = m.lastgroup if m.lastgroup != "mult" else "num"
         vs = m.start(kind)
+        kind = "cn" if kind == "cnschool" else kind
         if vs < skip or L.inside(vs, masked) or (kind != "cn" and L.NOT_UNIT.match(text, m.end())):
             continue
         if text[max(s, vs - 1):vs] in ("+", "-", "—", "–", "~", "～", "/") or text[m.end():m.end() + 1] in ("+", "/"):

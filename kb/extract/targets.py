@@ -49,6 +49,8 @@ from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .milestones import read_milestone
 from .numbers import Mention, find_values, group_values
+from .items import CMP_END as _CMP_END, HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, ITEM_NEXT as _ITEM_NEXT, zipped_years
+from .stages import stage_in_sentence
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
 
@@ -65,7 +67,6 @@ _HEADNUM = re.compile(
 _PREFILTER = re.compile(
     r"[0-9]|百分之|分之|一半|所有|全部|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《(]")
-_PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
 _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
 _BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
@@ -83,6 +84,7 @@ class _Doc:
     topic: str | None = None  # the stage the plan's title names: a hint for the taxonomy only
     year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
     first_year: int | None = None  # the first year of the title's period: earlier years report the past
+    plan: Deadline | None = None  # the title's period (三年分别达到…)
 
 
 @dataclass
@@ -104,40 +106,17 @@ class _Sent:
     prev_clause: int = -1
     prev_stage: str | None = None
     prev_subject: str = ""
+    sum_noun: str = ""  # the subject of a total broken down after 其中 (新建学校86所,其中小学38所、…)
+    sum_end: int = -1
     base: bool = False  # a sentence reporting the start situation: its values are baselines
 
 
 # --- small readers ---------------------------------------------------------
 
 def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | None:
-    """Stage by the first rule that applies (module docstring, step 6)."""
-    own = L.stage_of(name)
-    if own:
-        m = L.STAGE_RUN.search(name)  # 中小学幼儿园学位总数: several stages side by side → cross-stage
-        return None if m and L.one_stage(L.stages_in(m.group())) is None else own
-    if L.STAGE_NEUTRAL.search(name):
-        return None  # 乡村学校教师…, 新建学校: the subject names no stage, so none is borrowed
-    text = doc.text
-    lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, st.ss, at)]
-    cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, st.ss, at)]
-    cues += [(m.start(), m.end(), L.STAGE_POSITIONAL_MAP[m.group()])
-             for m in L.STAGE_POSITIONAL.finditer(text, st.ss, at)]
-    if cues:
-        s, e, stage = max(cues, key=lambda c: c[1])
-        lst = next((x for x in lists if x[0] <= s < x[1]), None)
-        if lst is None:
-            return stage
-        return L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2]) if p in L.STAGE_ITEM_MAP})
-    whole = L.one_stage(L.stages_in(text[st.ss:st.se]))
-    if whole:
-        return whole
-    if st.prev_stage and re.match(r"[\s,,;;]*其中", text[st.prev_end:at]):
-        return st.prev_stage
-    prev = L.stages_in(st.prev_sentence)
-    for m in _PEOPLE.finditer(st.prev_sentence):
-        if m.group(2) in name and len(prev) == 1:
-            return L.stage_of(m.group(1))
-    return st.heading_stage or L.taxonomy_stage(name, unit, doc.topic)
+    """Stage by the first rule that applies (module docstring, step 6; :mod:`kb.extract.stages`)."""
+    return stage_in_sentence(doc.text, st.ss, st.se, name, at, unit, st.out, st.prev_stage, st.prev_end,
+                             st.prev_sentence, st.heading_stage, doc.topic)
 
 
 # --- scopes ---------------------------------------------------------------
@@ -201,6 +180,9 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     z = L.read_zone(text, cs, first.start, st.dls)
     if joined and not z.cmp_word and not z.verbs:
         z = replace(z, cmp_word=st.prev_cmp)
+    item_end = next_start <= ce and _ITEM_NEXT.fullmatch(text, last.end, next_start) is not None
+    if item_end:
+        ce = last.end  # 新建学校3所、改扩建7所 / 义务教育学位2.8万个、学前学位0.9万个: the value ends its item
     after = text[last.end:ce]
     if L.CONDITION.search(after) or z.cmp_word == "不足":
         return None  # 作为…条件, 不足100名
@@ -219,11 +201,17 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     if joined and not subject:
         subject = st.prev_subject  # 每个乡镇 governs the second item too
     sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
+    cw = _CMP_END.search(subject, 0, sm.start()) if sm and sm.start() > 1 and not z.cmp_word else None
+    if cw and L.INDICATOR_HEAD.search(subject, 0, cw.start()):  # 基准定额提高到小学每生每年550元、初中…
+        z = replace(z, cmp_word=cw.group())
+        subject, e1 = subject[:cw.start()] + subject[cw.end():], s1 + cw.start() + (sm.end() - cw.end())
+        sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
     if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
                                                      else (same_clause or st.prev_end >= 0) and st.prev_noun):
         own_stage = L.STAGE_ITEM_MAP[sm.group(1)]  # 生均公用经费小学不低于650元、初中不低于850元
         # 学校规模小学不超过2000人,初中不超过1500人: the second item keeps the subject without its stage
-        subject = subject[:sm.start()] or re.sub(r"^(?:小学|初中|普通高中|高中)(?=\w{2})", "", re.sub(
+        chain = st.sum_noun and _IN_SUM.fullmatch(text, st.sum_end, s1)
+        subject = subject[:sm.start()] or (f"{st.sum_noun}({sm.group(1)})" if chain else "") or re.sub(r"^(?:小学|初中|普通高中|高中)(?=\w{2})", "", re.sub(
             r"^(?:中小学|小学|初中|高中)生", "学生", st.prev_noun))
         e1 = s1 + sm.start() if sm.start() > 1 else e1
     elif same_clause and st.prev_noun and 1 < len(subject) <= 3 and subject[-1] == st.prev_noun[-1] \
@@ -261,6 +249,11 @@ def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | N
     if bare and "enumerated_count" not in r.flags:
         if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
             return None  # a bare number must end its clause: not 十四届60次常委会会议
+        if item_end and not (own_stage or L.VERB_IN.search(subject) or st.sum_noun and _IN_SUM.fullmatch(
+                text, st.sum_end, s1) or re.search(r"其中[\s,,]*$", text[cs:s1])):
+            return None  # 小班25人、中班30人: a bare list is a quoted norm unless it breaks down a total
+        if re.search(r"\d[^、,,]{0,4}、", r.subject):
+            return None  # …、中班30人: the last item of such a list
         if last.unit == "ratio" and not re.search(r"比|比例$", r.subject):
             return None
     if last.unit is None and (z.cmp_word is None or re.match(r"\s*[\u4e00-\u9fff]", after)):
@@ -283,9 +276,18 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
         ind = subject + r.trailing + "".join(verbs)
     elif r.inherit and verbs == [r.inherit]:  # 增加初中学位1900个、小学学位5990个 → 增加小学学位
         ind = r.inherit + subject
-    elif st.prev_noun and re.search(r"其中[\s,,]*$", text[st.prev_end:r.s1]) and len(subject) <= 6 and not any(
-            subject[i:i + 2] in st.prev_noun for i in range(len(subject) - 1)):
-        ind = f"{st.prev_noun}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名
+    elif (base := st.sum_noun if st.sum_noun and _IN_SUM.fullmatch(text, st.sum_end, r.s1) else st.prev_noun if re.search(
+            r"其中[\s,,]*$", text[st.prev_end:r.s1]) else "") and len(subject) <= 6 and not any(
+            subject[i:i + 2] in base for i in range(len(subject) - 1)):
+        ind = f"{base}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名、…
+    elif subject and not verbs and not r.lead and text[r.cs - 1:r.cs] == "、" and st.prev_end < r.cs and (
+            vm := _HEAD_VERB.match(st.prev_subject)) and not L.VERB_IN.search(subject):
+        ind = vm.group() + subject  # 每所学校配备心理健康教师1名、校医1名 → 每所学校配备校医
+    elif st.prev_verb and st.prev_subject.startswith(st.prev_verb) and not r.lead and not verbs and r.g[-1].unit != "%" \
+            and re.search(
+            r"其中[\s,,]*$", text[st.prev_end:r.s1]):
+        ind = r.lead = st.prev_verb  # 新增学位4.2万个,其中义务教育学位2.8万个 → 新增义务教育学位
+        ind += subject
     else:
         ind = subject + "".join(verbs)
     if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标"):  # …落实生均公用经费,小学、初中分别不低于…
@@ -302,7 +304,11 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
             project = context_words(text, st.ss, m.end(), st.dls)
             break
     if not subject and "enumerated_count" not in r.flags:
-        if st.prev_noun and not r.use_trailing:
+        pv = L.lead_verb(st.prev_noun) if verbs and st.prev_end > r.cs - 2 else None
+        if pv and not r.use_trailing and L.lead_verb(st.prev_noun[len(pv):]) is None:
+            ind = "".join(verbs) + st.prev_noun[len(pv):]  # 新建中小学2所、改扩建5所 → 改扩建中小学
+            r.flags.append("object_elided")
+        elif st.prev_noun and not r.use_trailing:
             ind = st.prev_noun + "".join(verbs)
             r.flags.append("indicator_elided")
         elif ctx and not r.use_trailing:
@@ -344,6 +350,10 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
     items = L.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
     if len(items) != n and n > 1:
         items = [(ind, None, "unzipped")] * n
+    zy = zipped_years(text, r.cs, r.s1, r.e1, n, "分别" in z.advs or "分别" in r.subject, st.dls, doc.plan)
+    if zy and all(f == "unzipped" for _, _, f in items):  # 2023年、2024年、2025年分别补充教师400名、450名、500名
+        name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", ind) or ind
+        items = [(name, None, "years_zipped")] * n
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
@@ -367,18 +377,18 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
             unit = f"{unit}/{z.per}"
         if unit == "元" and re.search(r"生均[^,。]*(?:经费|拨款|补助|补贴)", name):
             unit = "元/(生·年)"  # recurring per-pupil funding
-        tflags = r.flags + mn.flags + dflags + ([iflag] if iflag else [])
+        tflags = r.flags + mn.flags + (["respectively"] if zy else dflags) + ([iflag] if iflag else [])
         if unit == "%" and isinstance(mn.value, float) and mn.value > 100:
             tflags.append("value_over_100")
         if any(v in L.DELTA_VERBS for v in r.verbs) and not z.cmp_word and unit in ("%", "个百分点"):
             tflags.append("delta")
-        if z.cmp_word in ("保持在", "稳定在", "维持在"):
+        if z.cmp_word in ("保持在", "保持", "稳定在", "维持在"):
             tflags.append("maintain")
         standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip()))
         out.append(Target(
             indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
-            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=dl,
+            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=zy[0][k] if zy else dl,
             kind="standard" if standard else "target", modality=mod,
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
             span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
@@ -390,6 +400,8 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
     st.prev_cmp, st.prev_subject = z.cmp_word, r.subject
     st.prev_stage = out[-1].stage if out else st.prev_stage
     st.prev_end, st.prev_clause = last.end, clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
+    if re.match(r"[\s,,]*其中", text[last.end:last.end + 4]):
+        st.sum_noun, st.sum_end = r.subject, last.end
     return out
 
 
@@ -460,7 +472,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
     fallback = plan_period(text) if cl else None
     doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
-               max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None)
+               max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
     out: list[Target] = []
     tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
     for m in tables.outside(_PARA.finditer(text)):

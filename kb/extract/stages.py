@@ -1,0 +1,57 @@
+"""The stage of a target read from its sentence (module docstring of :mod:`kb.extract.targets`, step 6).
+
+First rule that applies: the indicator's own words (several stages side by side → None); None for
+stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before the value (a stage list
+→ its common stage) — not one inside a cross-stage item already read; the sentence's single stage;
+after 其中 the previous target's; the previous sentence naming the same people; the enclosing
+numbered item's heading; the national indicator's stage; else None.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ..models import Target
+from . import lexicon as L
+
+__all__ = ["stage_in_sentence"]
+
+_DATED_PART = re.compile(r"[;;]\s*(?:到|至|在)?\s*(?:19|20)\d{2}\s*年")
+_PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
+
+
+def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str | None, taken: Sequence[Target],
+                      prev_stage: str | None, prev_end: int, prev_sentence: str, heading_stage: str | None,
+                      topic: str | None) -> str | None:
+    """The stage of indicator ``name`` whose words end before ``at`` in sentence ``[ss, se)``."""
+    own = L.stage_of(name)
+    if own:
+        m = L.STAGE_RUN.search(name)  # 中小学幼儿园学位总数: several stages side by side → cross-stage
+        return None if m and L.one_stage(L.stages_in(m.group())) is None else own
+    if L.STAGE_NEUTRAL.search(name):
+        return None  # 乡村学校教师…, 新建学校: the subject names no stage, so none is borrowed
+    lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, ss, at)]
+    cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, ss, at)]
+    cues += [(m.start(), m.end(), L.STAGE_POSITIONAL_MAP[m.group()])
+             for m in L.STAGE_POSITIONAL.finditer(text, ss, at)]
+    # 新建中小学校和幼儿园31所, 新增学位…: the stage words of a cross-stage item lend no stage
+    spans = [t.indicator_span for t in taken if t.stage is None and t.indicator_span]
+    cues = [c for c in cues if not any(a <= c[0] < b for a, b in spans)]
+    if cues:
+        s, e, stage = max(cues, key=lambda c: c[1])
+        lst = next((x for x in lists if x[0] <= s < x[1]), None)
+        if lst is None:
+            return stage
+        return L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2]) if p in L.STAGE_ITEM_MAP})
+    # a later ;-part opening with its own date (…;到2020年,小学、初中生师比…) is a new scope: its stages stay there
+    m = _DATED_PART.search(text, at, se)
+    whole = L.one_stage(L.stages_in(text[ss:m.start() if m else se]))
+    if whole:
+        return whole
+    if prev_stage and re.match(r"[\s,,;;]*其中", text[prev_end:at]):
+        return prev_stage
+    prev = L.stages_in(prev_sentence)
+    for m in _PEOPLE.finditer(prev_sentence):
+        if m.group(2) in name and len(prev) == 1:
+            return L.stage_of(m.group(1))
+    return heading_stage or L.taxonomy_stage(name, unit, topic)
