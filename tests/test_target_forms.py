@@ -129,3 +129,31 @@ def test_a_rate_per_head_named_by_the_grant_after_it():
 def test_training_hours_per_teacher_are_a_standard():
     (t,) = targets("新任校长任职资格培训不少于300学时。")
     assert (t.comparator, t.value, t.unit, t.kind) == (">=", 300.0, "学时", "standard")
+
+
+def test_an_opening_with_several_dates_sets_no_scope_for_the_paragraph():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = ("某县消除大班额专项方案\n一、工作目标\n2026年底前,消除超大班额;2027年底前,大班额比例控制在3%以内。"
+            "小学辍学率控制在0.3%以下。\n")
+    ts = {t.value: t for t in extract_targets(text, parse_clauses(text))}
+    assert ts[3.0].deadline.end == "2027-12-31"
+    assert ts[0.3].deadline is None or ts[0.3].deadline.inferred  # no date of its own, none borrowed
+
+
+def test_a_pay_rule_is_a_standard_and_borrows_no_date():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = ("某市特殊教育提升计划(2025—2027年)\n三、保障措施\n(二)落实待遇。到2027年,特殊教育学校生均公用经费达到每生每年7000元。"
+            "特殊教育教师岗位补贴标准为本人基本工资的20%。\n")
+    (pay,) = [t for t in extract_targets(text, parse_clauses(text)) if t.value == 20.0]
+    assert (pay.kind, pay.deadline) == ("standard", None)
+
+
+def test_a_per_pupil_rate_in_an_indicator_table_row():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = ("某县普通高中振兴计划(2024—2026年)\n附件\n主要指标\n序号|指标|2023年|2026年|属性\n"
+            "1|普通高中生均公用经费(元)|1100|1400|约束性\n")
+    (t,) = [t for t in extract_targets(text, parse_clauses(text)) if t.value == 1400.0]
+    assert (t.unit, t.kind, t.deadline.end) == ("元/(生·年)", "standard", "2026-12-31")

@@ -101,6 +101,9 @@ class TableReading:
         return sorted(out, key=lambda t: t.span.start)
 
 
+_PER_PUPIL = re.compile(r"生均[^,。]*(?:经费|拨款|补助|补贴)")
+
+
 def _unit_of(label: str) -> tuple[str, str | None, float]:
     """(indicator, unit, multiplier) of a row label such as 学前三年毛入园率(%) or 在园幼儿(万人)."""
     name = label[_LABEL_NUM.match(label).end():] if _LABEL_NUM.match(label) else label
@@ -196,6 +199,8 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         if u is None:
             continue  # a number without a unit: prefer no fact to a wrong one
         value *= mult if own_unit is None else 1.0
+        rate = u == "元" and _PER_PUPIL.search(name) is not None
+        u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
         stage = L.stage_of(name) or L.taxonomy_stage(name, u, None)
         span = Span(s, e, text[s:e])
         ispan = (label[1], label[1] + len(text[label[1]:label[2]]))
@@ -207,7 +212,7 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
             continue
         dl = Deadline(f"{year:04d}-12-31", f"{year}年", "in_year", None, _header_span(text, col, c.start))
         out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
-                          raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
+                          raw_value=text[s:e].strip(), deadline=dl, kind="standard" if rate else "target", modality=None,
                           cue=cue or "(bare value)", span=span, flags=("table_year_column",) + attrs,
                           indicator_span=ispan))
     return out

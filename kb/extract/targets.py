@@ -68,6 +68,8 @@ _PREFILTER = re.compile(
     r"[0-9]|百分之|分之|一半|所有|全部|二[〇零○]|十[三四五]五|[IVX]\s*级|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
+_PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
+_SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
 _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
 _BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
 _STANDARD = re.compile(r"/\(?[生人]")
@@ -385,10 +387,14 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
         if z.cmp_word in ("保持在", "保持", "稳定在", "维持在"):
             tflags.append("maintain")
         standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
-            or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip()))
+            or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
+            or (unit == "%" and _PAY.search(r.subject) is not None)  # 津贴标准为基本工资的15%: a pay rule
+        own_dl = zy[0][k] if zy else dl
+        if standard and own_dl is not None and _SCOPED.intersection(tflags):
+            own_dl = None  # a standard keeps only a date of its own sentence, never the paragraph's or heading's
         out.append(Target(
             indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
-            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=zy[0][k] if zy else dl,
+            comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=own_dl,
             kind="standard" if standard else "target", modality=mod,
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
             span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
@@ -422,6 +428,9 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
     para = next((d for ss, se in first for d in dls if ss <= d.span[0] < se and d.end
                  and d.kind in ("by", "in_year", "period")
                  and (re.match(r"\s*[,,]", text[d.span[1]:d.span[1] + 2]) or not text[ss:d.span[0]].strip())), None)
+    if para is not None and len({d.end or d.start for ss, se in first for d in dls
+                                 if ss <= d.span[0] < se and (d.end or d.kind == "start")}) > 1:
+        para = None  # 2019年底前…;2020年底前…: an opening with several dates sets no scope for the paragraph
     chain = _chain(doc, body)
     head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
     heading_stage = L.heading_stage(chain)
