@@ -9,7 +9,6 @@ the clause its evidence lies in.
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 from typing import Sequence
 
 from . import families
@@ -27,7 +26,7 @@ def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -
 
 
 def _with_id(t: Target, indicator_id: str | None) -> Target:
-    return t if indicator_id is None else replace(t, indicator_id=indicator_id)
+    return t if indicator_id is None else t.with_indicator_id(indicator_id)
 
 
 class ClauseLocator:
