@@ -33,8 +33,13 @@ _MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
     (re.compile(r"公办(?:幼儿园|园)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P3"),
     (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?:学生|幼儿)?(?:人数|数)?|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
      frozenset({"person"}), "YJ-G5"),
-    (re.compile(r"(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?!以上)"), frozenset({"person"}), "YJ-G4"),
+    (re.compile(r"(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?:[((][^()()]*[))])?$"), frozenset({"person"}), "YJ-G4"),
     (re.compile(r"社会认可(?:程度|度|率)?"), frozenset({"pct"}), "S1"),
+    (re.compile(r"特殊教育[^,;。]*生均公用经费|特教学校[^,;。]*生均公用经费"), frozenset({"money"}), "YJ-G7"),
+    (re.compile(r"民办[^,;。]{0,12}在校生[^,;。]*(?:占|比例)"), frozenset({"pct"}), "CM-MBZB"),
+    (re.compile(r"骨干教师[^,;。]*交流|交流[^,;。]*骨干教师"), frozenset({"pct"}), "YJ-G11b"),
+    (re.compile(r"交流轮岗(?:教师)?[^,;。]*(?:占|比例)"), frozenset({"pct"}), "YJ-G11a"),
+    (re.compile(r"每个[^,;。]{0,8}(?:乡镇|街道|乡)[^,;。]{0,12}公办[^,;。]{0,6}(?:幼儿园|园)"), frozenset({"count"}), "XQ-G3"),
     # places of quality senior high schools given to the junior high schools of the area
     (re.compile(r"(?:优质|示范性?)(?:普通)?高中[^,;。]*招生(?:名额|指标|计划)[^,;。]*分配[^,;。]*初中"), frozenset({"pct"}),
      "YJ-G14"),
@@ -114,6 +119,11 @@ _FAMILY_MEASURES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"办学条件[^,;。]{0,12}?(?:达到|达标|符合)|(?:达到|符合)[^,;。]{0,16}?办学条件[^,;。]{0,6}?标准"), "LF-BZH"),
     (re.compile(r"(?:省|市|自治区)?一级(?:示范性?)?(?:普通)?高中|(?:示范性|优质|特色)(?:普通)?高中"), "LF-GZ"),
     (re.compile(r"财政性教育经费[^,;。]{0,12}?(?:占|比例)"), "LF-JYZC"),
+    (re.compile(r"(?:一级|一类|示范|优质|等级)[^,;。]{0,6}(?:幼儿园|园)[^,;。]*(?:占比|比例)"), "LF-YZY"),
+)
+# …and after the aliases, when none of them named the measure
+_FAMILY_FALLBACK: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^(?!.*(?:改扩建|改建|扩建))[^,;。]*新建[^,;。]{0,12}(?:学校|幼儿园|小学|初中|中学|高中)"), "LF-XJ"),
 )
 #: a change (个百分点, 增长率) is not the level: neither a national indicator nor a family
 _CHANGE = re.compile(r"增长率?|增幅|增速|提高幅度|提升幅度")
@@ -135,6 +145,8 @@ def match_family(phrase: str, unit: str | None = None) -> str | None:
             key = (int(bool(u) and u in fams[i].units), len(alias))
             if best is None or key > best:
                 best, found = key, fams[i].id
+    if found is None:
+        found = next((fid for rx, fid in _FAMILY_FALLBACK if rx.search(norm) and _unit_fits(get_family(fid), unit)), None)
     return found
 
 
@@ -180,7 +192,33 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     national = match_measure(phrase, stage, unit) or match(phrase, stage, unit)
     if national and "残疾" in (phrase or "") and not _names_disability(national):
         national = None
-    return national or match_family(phrase, unit)
+    if national and _counts_a_qualitative_row(national, phrase, unit):
+        national = None
+    if national:
+        return national
+    fam = match_family(phrase, unit)
+    if fam and ("残疾" in (phrase or "") and not _family_names_disability(fam)
+                or "生均" in (phrase or "") and get_family(fam).unit_kind in ("area", "count")):
+        return None  # a disability subgroup's rate, a per-pupil norm: not the family's measure
+    return fam
+
+
+_DONE_COUNT = re.compile(r"完成|移交|整改|治理")
+_GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}(?:幼儿园|园|学校|高中)[^,;。]{0,4}标准")
+
+
+def _counts_a_qualitative_row(indicator_id: str, phrase: str, unit: str | None) -> bool:
+    """A count of finished items (完成…移交 5所) or a multiple (倍) does not measure a qualitative national row."""
+    ind = get(indicator_id)
+    if ind is None or not ind.qualitative:
+        return False
+    return ((unit or "").startswith("倍") or (_unit_class(unit) in ("count", "room") and _DONE_COUNT.search(phrase or "") is not None)
+            or _GRADE.search(phrase or "") is not None)  # …达到市级示范幼儿园标准的比例: a quality grade, not the row
+
+
+def _family_names_disability(family_id: str) -> bool:
+    f = get_family(family_id)
+    return f is not None and any("残疾" in n or "特殊" in n for n in (f.name, *f.aliases[:3]))
 
 
 def _names_disability(indicator_id: str) -> bool:

@@ -345,9 +345,28 @@ def test_local_families(phrase, unit, want):
     # a change of a level is no level; a subgroup the national row does not name gets no national id
     ("普惠性幼儿园覆盖率比2023年提高", "个百分点", None),
     ("一般公共预算教育支出年均增长率", "%", None),
+    ("市级一类幼儿园在园幼儿占比", "%", "LF-YZY"),
+    ("乡镇中心幼儿园达到省级示范幼儿园标准的比例", "%", "LF-YZY"),  # a quality grade, not XQ-G3's network
+    ("新建特殊教育学校", "所", "LF-XJ"),
+    ("新建农村寄宿制学校", "所", "LF-JSZ"),  # the narrower family named by an alias wins
+    ("生均校舍建筑面积", "平方米", None),  # a per-pupil norm, not a construction total
+    ("完成城区小区配套幼儿园移交", "所", None),  # a count of finished items: not the qualitative row
+    ("中小学千兆光纤接入率", "%", "LF-ZH"),
 ])
 def test_families_by_subject_and_measure(phrase, unit, want):
     assert families.classify(phrase, None, unit) == want
+
+
+@pytest.mark.parametrize("phrase, stage, unit, want", [
+    ("义务教育阶段特殊教育学校生均公用经费", "特殊教育", "元/(生·年)", "YJ-G7"),
+    ("民办义务教育学校在校生占义务教育在校生总数的比例", "义务教育", "%", "CM-MBZB"),
+    ("骨干教师比例(占交流轮岗教师总数)", "义务教育", "%", "YJ-G11b"),
+    ("每个街道(乡镇)至少办好公办幼儿园数", "学前", "所", "XQ-G3"),
+    ("每所学生规模1000人以上的学校配备专职心理教师数", None, "名", None),  # 规模 here selects schools
+])
+def test_national_rows_by_subject_and_measure(phrase, stage, unit, want):
+    got = families.classify(phrase, stage, unit)
+    assert got == want or (want is None and (got or "").startswith("LF-")), got
 
 
 def test_a_subgroup_is_not_the_national_row():
