@@ -162,3 +162,15 @@ def test_committee_and_bureau_short_forms_get_their_full_names():
 def test_a_bureau_doing_a_routine_is_its_lead():
     assert units("(五)加强评估。县教育局每年对方案落实情况进行一次评估,结果向社会公布。", COUNTY) == [
         ("某某县教育局", "lead")]
+
+
+def test_a_partner_named_with_huitong_before_a_routine_is_co():
+    assert units("(六)加强监测。县教育局会同县财政局每半年对各校经费使用情况开展一次检查。", COUNTY) == [
+        ("某某县教育局", "lead"), ("某某县财政局", "co")]
+    assert units("(二)组建团队。教育部会同国家卫生健康委组建专家团队。", NATIONAL) == [
+        ("教育部", "lead"), ("国家卫生健康委", "co")]
+
+
+def test_one_unit_in_charge_and_others_assisting_in_a_parenthesis():
+    assert units("(三)推进送教上门。每生每学期送教不少于12次。(县教育局负责,县残联配合)", COUNTY) == [
+        ("某某县教育局", "lead"), ("某某县残疾人联合会", "co")]

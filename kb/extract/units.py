@@ -85,7 +85,8 @@ _PROSE = re.compile(
 # the object of 会同/配合/协助: a unit list up to the verb or preposition that follows it
 _OBJECT = re.compile(
     r"(?P<obj>[^,,;;。]{2,60}?)(?<!、)(?:等(?:部门|单位)|(?=(?:共同|一起|负责|做好|开展|研究|制定|编制|抓好|推进|落实|实施|组织|建立|完善|加强|"
-    r"加大|对|在|向|就|予以|争取|,|,|;|;|$)(?!等(?:部门|单位))))"
+    r"加大|对|在|向|就|予以|争取|组建|统筹|指导|督促|印发|出台|设立|发布|每年|每学年|每学期|每季度|每半年|每月|定期"
+    r"|,|,|;|;|$)(?!等(?:部门|单位))))"
 )
 _AFTER_LEAD = re.compile(
     r"(?P<units>[^,,;;。]{2,80}?)(?:等(?:部门|单位))?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?"
@@ -196,6 +197,10 @@ def _roles(segs: list[_Seg], first_rule: str | None) -> list[_Role]:
         return [(it, "lead" if seg.tail and seg.tail.startswith("牵头") else "co", "x_牵头") for seg, it in flat]
     if flat and all(seg.tail == "负责" and not seg.label for seg, _ in flat):
         return [(it, "lead", "x_负责") for seg, it in flat]  # "(县教育局负责)"
+    if any(seg.tail == "负责" for seg, _ in flat) and all(
+            (seg.tail == "负责" or (seg.tail or "").startswith((*_CO_LABELS, "协助"))) and not seg.label for seg, _ in flat):
+        # "(市教育局负责,市残联配合)": the unit in charge leads, the others assist
+        return [(it, "lead" if seg.tail == "负责" else "co", "x_负责") for seg, it in flat]
     has_lead_label = any(seg.label and seg.label.startswith("牵头") for seg, _ in flat)
     out = []
     for i, (seg, it) in enumerate(flat):
@@ -336,12 +341,21 @@ def _action(text: str, s: int, e: int, region: Region | None, ctx: _State) -> li
     m = _ACTION.match(text, s, e)
     if not m:
         return []
-    name = clean_name(m.group("subj"))
+    a, b = m.span("subj")
+    with_co = _WITH.search(text, a, b)  # 市教委会同市财政局每年…: the partner is co
+    co = _unit_list(text, with_co.end(), b) if with_co else None
+    if with_co and co:
+        b = with_co.start()
+    name = clean_name(text[a:b])
     named = looks_like_unit(name) and not is_collective(name) and has_prefix(name) and is_anchored(name)
     if not named and not department_type(name):  # "各设区市教育行政部门每年选派…": a department type
         return []
-    it = (m.start("subj"), m.end("subj"))
-    return _records(text, [_Seg([it], None, None)], [(it, "lead", "prose_subject")], region, "prose", trim(text, s, e))
+    it = (a, b)
+    segs, roles = [_Seg([it], None, None)], [(it, "lead", "prose_subject")]
+    if with_co and co:
+        segs.append(_Seg(co, None, None))
+        roles += [(x, "co", "prose_subject") for x in co]
+    return _records(text, segs, roles, region, "prose", trim(text, s, e))
 
 
 def _resolve_self(recs: list[Responsibility], ctx: _State) -> list[Responsibility]:
