@@ -18,8 +18,12 @@ from .shapes import clause_bounds
 
 CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _CJK = CJK
-_COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
+_COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床 块 期".split())
 _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
+#: 不低于年度公用经费8%的比例: a comparator and its base written before a share (no 的 between)
+_CMP_BASE = re.compile(r"(不低于|不少于|不超过|不高于)([\u4e00-\u9fff]{2,16})$")
+#: 1个学期的学费额度: an amount measured in time, not a condition on the noun after it
+_TIME_AMOUNT = re.compile(r"\s*的[\u4e00-\u9fff]{0,6}?(?:学费|费用|工资|收入|额度)")
 _BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
 
 
@@ -145,6 +149,10 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
     t0, t1 = last.end, min(ce, next_start)
     of_ratio = re.match(r"\s*的比例", after) is not None
+    om = _CMP_BASE.match(subject) if of_ratio and not z.cmp_word else None
+    if om:  # 按照不低于年度学费收入10%的比例提取…: the comparator and the base stand before the value
+        z = replace(z, cmp_word=om.group(1), base=om.group(2))
+        subject, s1 = "", e1
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
     pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
         and after.lstrip().startswith("的")
@@ -162,7 +170,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
         elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备)", after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
-    if not (pct_share or of_ratio or std or grant) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
+    if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
         return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
