@@ -34,3 +34,19 @@ def test_last_years_results_in_a_one_year_list_are_baselines():
     ts = read(text)
     assert {t.value for t in ts if t.kind == "baseline"} == {2.0, 450.0}
     assert [(t.value, t.deadline.end) for t in ts if t.kind != "baseline"] == [(300.0, "2026-12-31")]
+
+
+def test_report_sections_and_findings_are_baselines():
+    assert baseline_section(["总体情况"]) and baseline_section(["存在的主要问题"]) and baseline_section(["现状"])
+    assert not baseline_section(["整改要求"])
+    text = ("某市教育督导室关于2024年度学前教育普及普惠监测情况的通报\n"
+            "2025年4月,市教育督导室对8个区2024年度普及普惠情况进行了监测,共走访幼儿园64所,回收问卷1.2万份。\n"
+            "一、总体情况\n监测结果显示,全市普惠性幼儿园覆盖率为88.2%,比2023年提高3.1个百分点。\n"
+            "二、整改要求\n到2025年底,全市普惠性幼儿园覆盖率提高到90%以上。\n")
+    ts = read(text)
+    assert [(t.value, t.kind) for t in ts if t.kind != "baseline"] == [(90.0, "target")]
+
+
+def test_a_finding_sentence_outside_a_report_section():
+    text = "某区方案\n(一)现状\n评估结果表明,全区中小学生体质健康达标率为91.5%。\n"
+    assert all(t.kind == "baseline" for t in read(text))

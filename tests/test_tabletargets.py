@@ -34,7 +34,9 @@ def test_box_indicator_table_one_cell_per_line():
     assert (t.indicator, t.comparator, t.unit, t.stage) == ("学前三年毛入园率", ">=", "%", "学前")
     assert (t.deadline.end, t.deadline.text, t.deadline.kind) == ("2025-12-31", "2025年", "in_year")
     assert "table_year_column" in t.flags and "预期性" in t.flags
-    assert text[t.span.start:t.span.end] == "93以上"  # evidence: the cell
+    ev = text[t.span.start:t.span.end]  # evidence: the row, from its label cell through the value cell
+    assert ev.startswith("1.学前三年毛入园率") and ev.endswith("93以上")
+    assert text[t.indicator_span[0]:t.indicator_span[1]] == "1.学前三年毛入园率(%)"
     assert text[t.deadline.span[0]:t.deadline.span[1]] == "2025年"  # the column header
     (b,) = _find(ts, 86.5, "baseline")  # the year before the plan period: a baseline
     assert b.deadline is None
@@ -115,3 +117,14 @@ def test_task_table_one_cell_per_line_two_unit_columns():
     ts = extract_targets(text, clauses)
     (t,) = _find(ts, 22000.0)
     assert t.deadline.end == "2024-08-31" and "deadline_from_table_column:完成时限" in t.flags
+
+
+def test_per_pupil_rate_unit_in_the_row_label():
+    text = _norm("\n".join([
+        "某市学前教育发展提升行动计划(2024—2026年)", "一、主要目标", "到2026年,普及水平进一步提高。",
+        "附件", "主要指标", "序号", "指标", "2023年", "2026年", "属性",
+        "1", "普惠性幼儿园生均公用经费(元/生·年)", "1500", "2000", "约束性"]))
+    ts = _targets(text)
+    (t,) = _find(ts, 2000.0, "standard")
+    assert (t.unit, t.deadline.end) == ("元/(生·年)", "2026-12-31")
+    assert _find(ts, 1500.0, "baseline")

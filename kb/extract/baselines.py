@@ -16,7 +16,8 @@ __all__ = ["baseline_sentence", "baseline_before", "baseline_section"]
 #: a section that reports where the plan starts (一、发展基础, 第一节 “十三五”主要成就, 一、基本情况)
 _BASE_HEADING = re.compile(
     r"发展基础|现实基础|工作基础|基本情况|发展现状|现状(?:分析|与)|(?:主要|取得的|发展|工作)(?:成就|成效|成绩)"
-    r"|面临的(?:形势|挑战|问题)|存在的(?:问题|不足)|工作回顾|回顾")
+    r"|面临的(?:形势|挑战|问题)|存在的(?:主要)?(?:问题|不足)|主要问题|工作回顾|回顾|总体情况|(?:监测|督导|评估|检查)(?:结果|情况)"
+    r"|^(?:基本|发展)?现状$")
 #: …unless the heading also announces what is to be done (基础与目标, 现状与任务)
 _FORWARD = re.compile(r"目标|任务|举措|措施|要求|思路|重点")
 
@@ -24,9 +25,17 @@ _FORWARD = re.compile(r"目标|任务|举措|措施|要求|思路|重点")
 _OPEN = re.compile(
     r"[\s,,]*(?:目前|当前|现阶段|截至|截止|至今|近年来|(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?:(?:底|末)(?!\s*(?:前|以前|之前))|[,,]|全[省市县区州]|我[省市县区]|以来)))")
 #: words of the present or the past in front of a value (in its comma clause)
-_NOW = re.compile(r"尚有|仍有|仍在|仍然|已有|现有|共有|累计有|已达到|已达|已建成|已完成|已累计|还有")
+_NOW = re.compile(r"尚有|仍有|仍在|仍然|已有|现有|共有|累计有|已达到|已达|已建成|已完成|已累计|还有"
+                  r"|共(?:抽查|检查|走访|调查|监测|督查|发放|收回|评估)")
+#: a completed action reported in the past tense (对…进行了监测, 组织了…): a report, not a plan
+_DONE = re.compile(r"(?:进行|开展|组织|实施|完成|举办)了")
+#: a report's account of what was found (监测结果显示, 评估发现)
+_FOUND = re.compile(r"[\s,,]*(?:监测|督导|评估|检查|调查|督查)(?:结果)?(?:显示|表明|发现)")
 #: words of a commitment: a sentence holding them is a plan, not a report
 _PLAN = re.compile(r"到(?:19|20)\d{2}|确保|力争|争取|将|要|计划|目标|预计|达到[^,,;;。]*以上|不低于|不少于|不超过|控制在")
+
+#: commitment words proper (要求 and 现将…通报 are not)
+_COMMIT = re.compile(r"到(?:19|20)\d{2}|确保|力争|争取|计划|目标|预计|不低于|不少于|不超过|控制在|要(?!求)")
 
 
 def baseline_sentence(text: str, ss: int, se: int, first_year: int | None) -> bool:
@@ -37,6 +46,8 @@ def baseline_sentence(text: str, ss: int, se: int, first_year: int | None) -> bo
     plan without a period, followed by 共有/已有/尚有 …; a sentence with
     commitment words (到2025年, 确保, 不低于 …) is never a baseline.
     """
+    if (_FOUND.match(text, ss, se) or _DONE.search(text, ss, se)) and _COMMIT.search(text, ss, se) is None:
+        return True  # 监测结果显示…为71.4% / 对全市…进行了监测,共抽查学校126所
     m = _OPEN.match(text, ss, se)
     if m is None:
         return False

@@ -95,6 +95,8 @@ def parse_number(words: str) -> float | None:
         return None
     if s.startswith("百分之"):
         s = s[3:]
+        if s == "百":  # 百分之百: one hundred per cent
+            s = "一百"
     roman = roman_to_int(re.sub(r"级.*$", "", s))
     if roman is not None:
         return float(roman)

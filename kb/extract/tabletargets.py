@@ -49,7 +49,8 @@ _TASK_COL = re.compile(r"任务|内容|措施|事项|指标|目标|项目|工作
 _NOT_TASK_COL = re.compile(r"单位|部门|领导|责任人|时限|时间|备注|序号")
 _LABEL_NUM = re.compile(r"\s*\d{1,2}\s*[.．、]\s*")
 _LABEL_UNIT = re.compile(r"[(\uff08]\s*([^()\uff08\uff09]{1,6}?)\s*[)\uff09]\s*$")
-_UNIT_WORD = re.compile(r"%|‰|个百分点|[万亿]?(?:元|人次|人|所|个|名|间|台|套|平方米|年|小时|学时|次|项|岁|座|班|张)")
+_UNIT_WORD = re.compile(r"%|‰|个百分点|[万亿]?(?:元|人次|人|所|个|名|间|台|套|平方米|年|小时|学时|次|项|岁|座|班|张)"
+                        r"|元/\(?生·年\)?|元/\(?年·生\)?")  # 生均公用经费(元/生·年)
 _PRE_CMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "不少于": ">=", "不超过": "<=", "约": "~"}
 _SUF_CMP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
 _MULT = {"万": 10_000, "亿": 100_000_000}
@@ -199,10 +200,11 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         if u is None:
             continue  # a number without a unit: prefer no fact to a wrong one
         value *= mult if own_unit is None else 1.0
-        rate = u == "元" and _PER_PUPIL.search(name) is not None
+        rate = u == "元" and _PER_PUPIL.search(name) is not None or u.startswith("元/")
         u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
         stage = L.stage_of(name) or L.taxonomy_stage(name, u, None)
-        span = Span(s, e, text[s:e])
+        a = label[1] if label[1] < s else s  # the row: its label cell through the value cell (an HTML row is cells)
+        span = Span(a, e, text[a:e])
         ispan = (label[1], label[1] + len(text[label[1]:label[2]]))
         if base:
             out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,

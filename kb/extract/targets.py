@@ -40,19 +40,20 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Sequence
 
-from ..models import Clause, Deadline, Span, Target
+from ..models import Clause, Span, Target
 from . import lexicon as L
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .milestones import read_milestone
 from .numbers import Mention, find_values, group_values
-from .items import CMP_END as _CMP_END, HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, ITEM_NEXT as _ITEM_NEXT, zipped_years
+from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, zipped_years
 from .stages import stage_in_sentence
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
+from .framing import Doc, Read, Sent, frame
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
 log = logging.getLogger(__name__)
@@ -67,56 +68,14 @@ _HEADNUM = re.compile(
 _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip most positions at once
     r"(?=[0-9百分一所全二十IVX至不举观组开参])(?:[0-9]|百分之|分之|一半|所有|全部|二[〇零○]|十[三四五]五|[IVX]\s*级"
     r"|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十])")
-_CJK = re.compile(r"[\u4e00-\u9fff“《(]")
-_COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床".split())
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
-_GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
-_BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
 _STANDARD = re.compile(r"/\(?[生人]")
-
-
-@dataclass
-class _Doc:
-    """The document and what every sentence may consult: clause tree, title stage, notice year."""
-
-    text: str
-    clauses: list[Clause]
-    starts: list[int]
-    by_path: dict[tuple[str, ...], list[Clause]]
-    topic: str | None = None  # the stage the plan's title names: a hint for the taxonomy only
-    year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
-    first_year: int | None = None  # the first year of the title's period: earlier years report the past
-    plan: Deadline | None = None  # the title's period (三年分别达到…)
-
-
-@dataclass
-class _Sent:
-    """What the targets of one sentence share while it is read."""
-
-    ss: int
-    se: int
-    dls: list[Deadline]
-    para: Deadline | None
-    head: Deadline | None
-    heading_stage: str | None
-    prev_sentence: str
-    out: list[Target] = field(default_factory=list)
-    prev_noun: str = ""
-    prev_verb: str | None = None
-    prev_cmp: str | None = None  # the comparator word of the previous group (至少办好1所初中和1所中心小学)
-    prev_end: int = -1
-    prev_clause: int = -1
-    prev_stage: str | None = None
-    prev_subject: str = ""
-    sum_noun: str = ""  # the subject of a total broken down after 其中 (新建学校86所,其中小学38所、…)
-    sum_end: int = -1
-    base: bool = False  # a sentence reporting the start situation: its values are baselines
 
 
 # --- small readers ---------------------------------------------------------
 
-def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | None:
+def _stage(doc: Doc, st: Sent, name: str, at: int, unit: str | None) -> str | None:
     """Stage by the first rule that applies (module docstring, step 6; :mod:`kb.extract.stages`)."""
     return stage_in_sentence(doc.text, st.ss, st.se, name, at, unit, st.out, st.prev_stage, st.prev_end,
                              st.prev_sentence, st.heading_stage, doc.topic)
@@ -124,7 +83,7 @@ def _stage(doc: _Doc, st: _Sent, name: str, at: int, unit: str | None) -> str | 
 
 # --- scopes ---------------------------------------------------------------
 
-def _chain(doc: _Doc, pos: int) -> list[Clause]:
+def _chain(doc: Doc, pos: int) -> list[Clause]:
     """The clause holding ``pos`` and its ancestors, nearest first."""
     i = bisect.bisect_right(doc.starts, pos) - 1
     if i < 0:
@@ -138,133 +97,7 @@ def _chain(doc: _Doc, pos: int) -> list[Clause]:
     return chain
 
 
-# --- one value group -------------------------------------------------------
-
-@dataclass
-class _Read:
-    """One value group as read so far: where its clause, subject and trailing noun lie, and how it was cued."""
-
-    g: list[Mention]
-    cs: int  # comma clause start (after an earlier group of the same clause)
-    ce: int
-    z: L.Zone
-    s1: int  # subject bounds after trimming
-    e1: int
-    subject: str
-    t0: int  # trailing noun bounds (after the value and its unit)
-    t1: int
-    trailing: str
-    verbs: list[str]
-    lead: str | None  # an action verb opening the subject (新增学位3万个)
-    inherit: str | None  # the verb of the previous group of the same clause (增加初中学位…、小学学位…)
-    after: str
-    own_stage: str | None
-    flags: list[str]
-    formula: bool  # 按100名学生核定 / 按不低于…的5%安排
-    pct_share: bool  # 85%以上的班额符合…
-    of_ratio: bool  # 10%的比例开展…
-    use_trailing: bool = False
-    past: bool = False  # 已建成35所, 共有…: a fact of the past or present
-
-
-def _frame(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> _Read | None:
-    """Bounds and cues of a value group, or None when it is a condition, a fact or not a commitment."""
-    text = doc.text
-    first, last = g[0], g[-1]
-    cs, ce = clause_bounds(text, st.ss, st.se, first.start, last.end)
-    same_clause = st.prev_clause == cs and st.prev_end <= first.start
-    inherit = None
-    joined = False  # 1所初中和1所中心小学: a second counted item under the same verb and comparator
-    if same_clause:
-        between = text[st.prev_end:first.start]
-        cut = between.rfind("、") + 1 if "、" in between else (len(between) if re.search(r"[和及与]\s*$", between) else 0)
-        cs, inherit = st.prev_end + cut, st.prev_verb
-        joined = cut == len(between) and st.prev_subject.startswith("每") and _CJK.match(between) is not None
-    z = L.read_zone(text, cs, first.start, st.dls)
-    if joined and not z.cmp_word and not z.verbs:
-        z = replace(z, cmp_word=st.prev_cmp)
-    item_end = next_start <= ce and _ITEM_NEXT.fullmatch(text, last.end, next_start) is not None
-    if item_end:
-        ce = last.end  # 新建学校3所、改扩建7所 / 义务教育学位2.8万个、学前学位0.9万个: the value ends its item
-    after = text[last.end:ce]
-    if L.CONDITION.search(after) or z.cmp_word == "不足":
-        return None  # 作为…条件, 不足100名
-    past = z.past or L.PAST_SUBJECT.search(text, cs, z.start) is not None  # 全市共有中小学校120所: a baseline
-    if z.cmp_word == "为" and doc.year and not L.MODALITY.search(text, st.ss, first.start) and any(
-            d.kind == "in_year" and d.span[1] <= first.start and int(d.end[:4]) < doc.year for d in st.dls):
-        return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
-    s1, e1 = L.trim(text, cs, z.start, st.dls)
-    # 按照师生比1:12.5的标准核定编制 / 按每千人40个学位的标准配建: the value is the standard itself
-    by_norm = _BY_NORM.search(text, cs, e1) if L.OF_STANDARD.match(after.lstrip()) else None
-    if by_norm and not (by_norm.end() >= s1 or not text[by_norm.end():s1].strip()):
-        by_norm = None
-    if by_norm and s1 < by_norm.end() < e1:
-        s1 = by_norm.end()
-    subject, own_stage = text[s1:e1], None
-    if joined and not subject:
-        subject = st.prev_subject  # 每个乡镇 governs the second item too
-    sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
-    cw = _CMP_END.search(subject, 0, sm.start()) if sm and sm.start() > 1 and not z.cmp_word else None
-    if cw and L.INDICATOR_HEAD.search(subject, 0, cw.start()):  # 基准定额提高到小学每生每年550元、初中…
-        z = replace(z, cmp_word=cw.group())
-        subject, e1 = subject[:cw.start()] + subject[cw.end():], s1 + cw.start() + (sm.end() - cw.end())
-        sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
-    if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
-                                                     else (same_clause or st.prev_end >= 0) and st.prev_noun):
-        own_stage = L.STAGE_ITEM_MAP[sm.group(1)]  # 生均公用经费小学不低于650元、初中不低于850元
-        # 学校规模小学不超过2000人,初中不超过1500人: the second item keeps the subject without its stage
-        chain = st.sum_noun and _IN_SUM.fullmatch(text, st.sum_end, s1)
-        subject = subject[:sm.start()] or (f"{st.sum_noun}({sm.group(1)})" if chain else "") or re.sub(r"^(?:小学|初中|普通高中|高中)(?=\w{2})", "", re.sub(
-            r"^(?:中小学|小学|初中|高中)生", "学生", st.prev_noun))
-        e1 = s1 + sm.start() if sm.start() > 1 else e1
-    elif same_clause and st.prev_noun and 1 < len(subject) <= 3 and subject[-1] == st.prev_noun[-1] \
-            and len(st.prev_noun) > len(subject):  # 小班不超过25人、中班不超过30人
-        subject = st.prev_noun[:-len(subject)] + subject
-    lead = L.lead_verb(subject)
-    verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
-    t0, t1 = last.end, min(ce, next_start)
-    of_ratio = re.match(r"\s*的比例", after) is not None
-    std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
-    pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
-        and after.lstrip().startswith("的")
-    # 给予每人每月不低于300元的交通和生活补助: a rate per head, named by the grant after it
-    grant = _GRANT.match(after) if last.unit == "元" and z.per and not std else None
-    if std or of_ratio or grant:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
-        t0 += len(after) - len(after.lstrip()) + (std.end() if std else 1 if grant else 3)
-    t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share else " "))
-    trailing = re.split(r"、(?![^(“]*[)”])", text[t0:t1], maxsplit=1)[0].rstrip(" 、和及与。!?!?")
-    formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
-    r = _Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
-              own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
-    if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
-        if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
-            r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
-        elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备)", after)):
-            return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
-    if not (pct_share or of_ratio or std or grant) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
-                                               and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
-        return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
-    count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
-    r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
-        bool(verbs) or not r.subject or of_ratio or pct_share or formula
-        or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
-    bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
-    if bare and "enumerated_count" not in r.flags:
-        if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
-            return None  # a bare number must end its clause: not 十四届60次常委会会议
-        if item_end and not (own_stage or L.VERB_IN.search(subject) or st.sum_noun and _IN_SUM.fullmatch(
-                text, st.sum_end, s1) or re.search(r"其中[\s,,]*$", text[cs:s1])):
-            return None  # 小班25人、中班30人: a bare list is a quoted norm unless it breaks down a total
-        if re.search(r"\d[^、,,]{0,4}、", r.subject):
-            return None  # …、中班30人: the last item of such a list
-        if last.unit == "ratio" and not re.search(r"比|比例$", r.subject):
-            return None
-    if last.unit is None and (z.cmp_word is None or re.match(r"\s*[\u4e00-\u9fff]", after)):
-        return None
-    return r
-
-
-def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
+def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     """The indicator words: the subject, with the counted noun and verb, context and qualifiers when needed."""
     text, subject, verbs, z = doc.text, r.subject, r.verbs, r.z
     if r.formula:
@@ -341,9 +174,9 @@ def _indicator(doc: _Doc, st: _Sent, r: _Read) -> str:
     return ind
 
 
-def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list[Target]:
+def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
-    r = _frame(doc, st, g, next_start)
+    r = frame(doc, st, g, next_start)
     if r is not None and g[-1].unit == "次" and ROUTINE.search(r.trailing or r.subject):
         r = None  # 每半年开展一次专项督导, 每年至少组织1次检查: an administrative routine, not a target
     ind = _indicator(doc, st, r) if r is not None else ""
@@ -414,7 +247,7 @@ def _read_group(doc: _Doc, st: _Sent, g: list[Mention], next_start: int) -> list
 
 # --- sentences, paragraphs, documents --------------------------------------
 
-def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
+def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
     """Append the targets of one line: its scopes first, then sentence by sentence."""
     text = doc.text
     hm = _HEADNUM.match(text, ps, pe)
@@ -439,7 +272,7 @@ def _paragraph(doc: _Doc, ps: int, pe: int, out: list[Target]) -> None:
     prev = ""
     for ss, se in sents:
         sdl = [d for d in dls if ss <= d.span[0] < se]
-        st = _Sent(ss, se, sdl, para if para and para.span[0] < se else None, head, heading_stage, prev)
+        st = Sent(ss, se, sdl, para if para and para.span[0] < se else None, head, heading_stage, prev)
         st.base = in_base_section or baseline_sentence(text, ss, se, doc.first_year)
         prev = text[ss:se]
         cited = L.CITED.search(text, ss, se)
@@ -481,7 +314,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
         by_path.setdefault(tuple(c.path), []).append(c)
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
     fallback = plan_period(text) if cl else None
-    doc = _Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
+    doc = Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
                max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
     out: list[Target] = []
     tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell

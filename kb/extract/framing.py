@@ -1,0 +1,193 @@
+"""The frame of one value group: the clause it sits in, its subject, trailing noun and cues.
+
+:func:`frame` reads back from a group of values (:mod:`kb.extract.numbers`) over comparator
+words, verbs and hedges, and forward over the noun after the unit; it returns None when the
+group is a condition (4000人以上的行政村), a quoted norm (小班25人、中班30人) or not a
+commitment.  :class:`Doc` and :class:`Sent` hold what every sentence and group may consult.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ..models import Clause, Deadline, Target
+from . import lexicon as L
+from .items import CMP_END as _CMP_END, IN_SUM as _IN_SUM, ITEM_NEXT as _ITEM_NEXT
+from .numbers import Mention
+from .shapes import clause_bounds
+
+CJK = re.compile(r"[\u4e00-\u9fff“《(]")
+_CJK = CJK
+_COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床 块 期".split())
+_GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
+#: 不低于年度公用经费8%的比例: a comparator and its base written before a share (no 的 between)
+_CMP_BASE = re.compile(r"(不低于|不少于|不超过|不高于)([\u4e00-\u9fff]{2,16})$")
+#: 1个学期的学费额度: an amount measured in time, not a condition on the noun after it
+_TIME_AMOUNT = re.compile(r"\s*的[\u4e00-\u9fff]{0,6}?(?:学费|费用|工资|收入|额度)")
+_BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
+
+
+@dataclass
+class Doc:
+    """The document and what every sentence may consult: clause tree, title stage, notice year."""
+
+    text: str
+    clauses: list[Clause]
+    starts: list[int]
+    by_path: dict[tuple[str, ...], list[Clause]]
+    topic: str | None = None  # the stage the plan's title names: a hint for the taxonomy only
+    year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
+    first_year: int | None = None  # the first year of the title's period: earlier years report the past
+    plan: Deadline | None = None  # the title's period (三年分别达到…)
+
+
+@dataclass
+class Sent:
+    """What the targets of one sentence share while it is read."""
+
+    ss: int
+    se: int
+    dls: list[Deadline]
+    para: Deadline | None
+    head: Deadline | None
+    heading_stage: str | None
+    prev_sentence: str
+    out: list[Target] = field(default_factory=list)
+    prev_noun: str = ""
+    prev_verb: str | None = None
+    prev_cmp: str | None = None  # the comparator word of the previous group (至少办好1所初中和1所中心小学)
+    prev_end: int = -1
+    prev_clause: int = -1
+    prev_stage: str | None = None
+    prev_subject: str = ""
+    sum_noun: str = ""  # the subject of a total broken down after 其中 (新建学校86所,其中小学38所、…)
+    sum_end: int = -1
+    base: bool = False  # a sentence reporting the start situation: its values are baselines
+
+
+@dataclass
+class Read:
+    """One value group as read so far: where its clause, subject and trailing noun lie, and how it was cued."""
+
+    g: list[Mention]
+    cs: int  # comma clause start (after an earlier group of the same clause)
+    ce: int
+    z: L.Zone
+    s1: int  # subject bounds after trimming
+    e1: int
+    subject: str
+    t0: int  # trailing noun bounds (after the value and its unit)
+    t1: int
+    trailing: str
+    verbs: list[str]
+    lead: str | None  # an action verb opening the subject (新增学位3万个)
+    inherit: str | None  # the verb of the previous group of the same clause (增加初中学位…、小学学位…)
+    after: str
+    own_stage: str | None
+    flags: list[str]
+    formula: bool  # 按100名学生核定 / 按不低于…的5%安排
+    pct_share: bool  # 85%以上的班额符合…
+    of_ratio: bool  # 10%的比例开展…
+    use_trailing: bool = False
+    past: bool = False  # 已建成35所, 共有…: a fact of the past or present
+
+
+def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
+    """Bounds and cues of a value group, or None when it is a condition, a fact or not a commitment."""
+    text = doc.text
+    first, last = g[0], g[-1]
+    cs, ce = clause_bounds(text, st.ss, st.se, first.start, last.end)
+    same_clause = st.prev_clause == cs and st.prev_end <= first.start
+    inherit = None
+    joined = False  # 1所初中和1所中心小学: a second counted item under the same verb and comparator
+    if same_clause:
+        between = text[st.prev_end:first.start]
+        cut = between.rfind("、") + 1 if "、" in between else (len(between) if re.search(r"[和及与]\s*$", between) else 0)
+        cs, inherit = st.prev_end + cut, st.prev_verb
+        joined = cut == len(between) and st.prev_subject.startswith("每") and _CJK.match(between) is not None
+    z = L.read_zone(text, cs, first.start, st.dls)
+    if joined and not z.cmp_word and not z.verbs:
+        z = replace(z, cmp_word=st.prev_cmp)
+    item_end = next_start <= ce and _ITEM_NEXT.fullmatch(text, last.end, next_start) is not None
+    if item_end:
+        ce = last.end  # 新建学校3所、改扩建7所 / 义务教育学位2.8万个、学前学位0.9万个: the value ends its item
+    after = text[last.end:ce]
+    if L.CONDITION.search(after) or z.cmp_word == "不足":
+        return None  # 作为…条件, 不足100名
+    past = z.past or L.PAST_SUBJECT.search(text, cs, z.start) is not None  # 全市共有中小学校120所: a baseline
+    if z.cmp_word == "为" and doc.year and not L.MODALITY.search(text, st.ss, first.start) and any(
+            d.kind == "in_year" and d.span[1] <= first.start and int(d.end[:4]) < doc.year for d in st.dls):
+        return None  # 2021年全市义务教育入学率为99.8% in a plan of 2022: a baseline
+    s1, e1 = L.trim(text, cs, z.start, st.dls)
+    # 按照师生比1:12.5的标准核定编制 / 按每千人40个学位的标准配建: the value is the standard itself
+    by_norm = _BY_NORM.search(text, cs, e1) if L.OF_STANDARD.match(after.lstrip()) else None
+    if by_norm and not (by_norm.end() >= s1 or not text[by_norm.end():s1].strip()):
+        by_norm = None
+    if by_norm and s1 < by_norm.end() < e1:
+        s1 = by_norm.end()
+    subject, own_stage = text[s1:e1], None
+    if joined and not subject:
+        subject = st.prev_subject  # 每个乡镇 governs the second item too
+    sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
+    cw = _CMP_END.search(subject, 0, sm.start()) if sm and sm.start() > 1 and not z.cmp_word else None
+    if cw and L.INDICATOR_HEAD.search(subject, 0, cw.start()):  # 基准定额提高到小学每生每年550元、初中…
+        z = replace(z, cmp_word=cw.group())
+        subject, e1 = subject[:cw.start()] + subject[cw.end():], s1 + cw.start() + (sm.end() - cw.end())
+        sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
+    if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
+                                                     else (same_clause or st.prev_end >= 0) and st.prev_noun):
+        own_stage = L.STAGE_ITEM_MAP[sm.group(1)]  # 生均公用经费小学不低于650元、初中不低于850元
+        # 学校规模小学不超过2000人,初中不超过1500人: the second item keeps the subject without its stage
+        chain = st.sum_noun and _IN_SUM.fullmatch(text, st.sum_end, s1)
+        subject = subject[:sm.start()] or (f"{st.sum_noun}({sm.group(1)})" if chain else "") or re.sub(r"^(?:小学|初中|普通高中|高中)(?=\w{2})", "", re.sub(
+            r"^(?:中小学|小学|初中|高中)生", "学生", st.prev_noun))
+        e1 = s1 + sm.start() if sm.start() > 1 else e1
+    elif same_clause and st.prev_noun and 1 < len(subject) <= 3 and subject[-1] == st.prev_noun[-1] \
+            and len(st.prev_noun) > len(subject):  # 小班不超过25人、中班不超过30人
+        subject = st.prev_noun[:-len(subject)] + subject
+    lead = L.lead_verb(subject)
+    verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
+    t0, t1 = last.end, min(ce, next_start)
+    of_ratio = re.match(r"\s*的比例", after) is not None
+    om = _CMP_BASE.match(subject) if of_ratio and not z.cmp_word else None
+    if om:  # 按照不低于年度学费收入10%的比例提取…: the comparator and the base stand before the value
+        z = replace(z, cmp_word=om.group(1), base=om.group(2))
+        subject, s1 = "", e1
+    std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
+    pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
+        and after.lstrip().startswith("的")
+    # 给予每人每月不低于300元的交通和生活补助: a rate per head, named by the grant after it
+    grant = _GRANT.match(after) if last.unit == "元" and z.per and not std else None
+    if std or of_ratio or grant:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
+        t0 += len(after) - len(after.lstrip()) + (std.end() if std else 1 if grant else 3)
+    t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share else " "))
+    trailing = re.split(r"、(?![^(“]*[)”])", text[t0:t1], maxsplit=1)[0].rstrip(" 、和及与。!?!?")
+    formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
+    r = Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
+              own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
+    if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
+        if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
+            r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
+        elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备)", after)):
+            return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
+    if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
+                                               and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
+        return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
+    count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
+    r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
+        bool(verbs) or not r.subject or of_ratio or pct_share or formula
+        or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
+    bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
+    if bare and "enumerated_count" not in r.flags:
+        if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
+            return None  # a bare number must end its clause: not 十四届60次常委会会议
+        if item_end and not (own_stage or L.VERB_IN.search(subject) or st.sum_noun and _IN_SUM.fullmatch(
+                text, st.sum_end, s1) or re.search(r"其中[\s,,]*$", text[cs:s1])):
+            return None  # 小班25人、中班30人: a bare list is a quoted norm unless it breaks down a total
+        if re.search(r"\d[^、,,]{0,4}、", r.subject):
+            return None  # …、中班30人: the last item of such a list
+        if last.unit == "ratio" and not re.search(r"比|比例$", r.subject):
+            return None
+    if last.unit is None and (z.cmp_word is None or re.match(r"\s*[\u4e00-\u9fff]", after)):
+        return None
+    return r
