@@ -60,15 +60,29 @@ def test_held_out_set_is_measured_and_does_not_regress():
     assert held.fields["unit_assignment"].f1 >= 0.75
 
 
-def test_constructed_real_forms_are_measured_and_do_not_regress():
-    """tests/data/gold-forms.json (development) and gold-forms-heldout.json (held out): constructed documents in
-    the forms real plans take (tests/data/FORMS.md), labelled before the rules were changed.  Issue 11's goals
-    are whole-target and unit F1 >= 0.90 on these; the floors pin what the rules reach so far (whole target
-    .649 / .453, unit assignment .938 / .941 at the end of the stop that added them), a little under it."""
-    for name, whole, units in (("gold-forms.json", 0.62, 0.90), ("gold-forms-heldout.json", 0.42, 0.90)):
+# (gold set, whole-target floor, unit-assignment floor): a little under what the rules reach now.
+# Development sets were each measured once before any rule saw them (blind): forms 2 0.629 / 0.935,
+# forms 3 0.741 / 0.944; the held-out set is never read while writing rules (0.453 / 0.680 when issue 11
+# started, 0.615 / 0.949 when these floors were set).
+FORMS_FLOORS = (("gold-forms.json", 0.92, 0.97), ("gold-forms-2.json", 0.86, 0.97), ("gold-forms-3.json", 0.77, 0.94),
+                ("gold-forms-heldout.json", 0.59, 0.92))
+
+
+@pytest.mark.parametrize("name, whole, units", FORMS_FLOORS)
+def test_constructed_real_forms_are_measured_and_do_not_regress(name, whole, units):
+    """Constructed documents in the forms real plans take (tests/data/FORMS.md), labelled blind to the
+    rules.  Issue 11's goal is whole-target and unit F1 >= 0.90 on new forms; see FORMS_FLOORS."""
+    path = DATA / name
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    report = evaluate(gold, CORPUS, path)
+    assert report.clauses == len(gold["clauses"]), (name, report.missing)
+    assert report.fields["whole_target"].f1 >= whole, (name, report.fields["whole_target"])
+    assert report.fields["unit_assignment"].f1 >= units, (name, report.fields["unit_assignment"])
+
+
+def test_indicator_mapping_is_measured():
+    """Of the targets found, the share whose indicator id (national or local family) is the gold's."""
+    for name, floor in (("gold-forms.json", 0.90), ("gold-forms-2.json", 0.90), ("gold-forms-3.json", 0.85)):
         path = DATA / name
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        report = evaluate(gold, CORPUS, path)
-        assert report.clauses == len(gold["clauses"]), (name, report.missing)
-        assert report.fields["whole_target"].f1 >= whole, name
-        assert report.fields["unit_assignment"].f1 >= units, name
+        report = evaluate(json.loads(path.read_text(encoding="utf-8")), CORPUS, path)
+        assert report.fields["indicator_id"].f1 >= floor, (name, report.fields["indicator_id"])
