@@ -51,3 +51,14 @@ def test_delta_annual_with_written_base_is_not_a_deadline():
 def test_delta_after_share_word():
     rows = _rows("硕士学历教师占比较2023年提高2个百分点。")
     assert rows[0][0] == "硕士学历教师占比提高幅度(较2023年)"
+
+
+def test_indicators_elided_behind_counted_words():
+    ts = ex("2024年,毛入学率达到90%,巩固率达到95%;2025年,两项指标分别达到92%、96%以上。")
+    assert [(t.indicator, t.value) for t in ts[2:]] == [("毛入学率", 92.0), ("巩固率", 96.0)]
+    assert ts[3].comparator == ">=" and "indicator_elided_in_2nd_clause" in ts[2].flags
+
+
+def test_a_group_joining_two_stage_groups_has_no_stage():
+    (t,) = ex("到2026年,建成县中与中职学校课程互选试点学校4所。")
+    assert t.stage is None and t.value == 4.0

@@ -73,6 +73,8 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
 _STANDARD = re.compile(r"/\(?[生人]")
+#: 三项指标 / 上述指标 / 以上三项: the indicators named before, taken back in order
+_COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
 
 
 # --- small readers ---------------------------------------------------------
@@ -200,6 +202,10 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     if zy and all(f == "unzipped" for _, _, f in items):  # 2023年、2024年、2025年分别补充教师400名、450名、500名
         name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", ind) or ind
         items = [(name, None, "years_zipped")] * n
+    if n > 1 and _COUNTED_INDICATORS.fullmatch(ind) and all(f == "unzipped" for _, _, f in items):
+        named = list(dict.fromkeys(t.indicator for t in st.out if t.unit is not None))
+        if len(named) >= n:  # …入园率达到85%,…覆盖率达到76%;2022年,三项指标分别达到87%、80%、50%
+            items = [(nm, None, "indicator_elided_in_2nd_clause") for nm in named[-n:]]
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
