@@ -113,7 +113,7 @@ def test_bare_standard_takes_the_noun_before():
 
 def test_a_value_written_as_the_standard_to_follow_is_a_standard():
     (t,) = targets("各高中按照生师比1:13.5的标准核定教职工编制。")
-    assert (t.indicator, t.value, t.unit, t.kind, t.deadline) == ("生师比", (1.0, 13.5), "ratio", "standard", None)
+    assert (t.indicator, t.value, t.unit, t.kind, t.deadline) == ("教职工编制生师比", (1.0, 13.5), "ratio", "standard", None)
     (t,) = targets("按照保教人员与幼儿比1:12的标准配齐保育员。")
     assert t.indicator == "保教人员与幼儿比" and t.kind == "standard"
     assert targets("按照国家规定的标准配齐教师。") == []  # no value: nothing to read

@@ -17,6 +17,7 @@ from . import lexicon as L
 __all__ = ["stage_in_sentence"]
 
 _DATED_PART = re.compile(r"[;;]\s*(?:到|至|在)?\s*(?:19|20)\d{2}\s*年")
+_JOINED_GROUPS = re.compile(r"(?:县中|普通高中|高中)(?:学校)?[与和及、](?:中职|中等职业)|(?:中职|中等职业)(?:学校)?[与和及、](?:县中|普通高中|高中)")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 
 
@@ -27,7 +28,10 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     own = L.stage_of(name)
     if own:
         m = L.STAGE_RUN.search(name)  # 中小学幼儿园学位总数: several stages side by side → cross-stage
-        return None if m and L.one_stage(L.stages_in(m.group())) is None else own
+        if m and L.one_stage(L.stages_in(m.group())) is None:
+            return None
+        # 县中与中职学校…试点学校: two stage groups joined in the name → cross-stage (gold-forms-3 STAGE)
+        return None if _JOINED_GROUPS.search(name) and L.one_stage(L.stages_in(name)) is None else own
     if L.STAGE_NEUTRAL.search(name):
         return None  # 乡村学校教师…, 新建学校: the subject names no stage, so none is borrowed
     lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, ss, at)]

@@ -48,6 +48,8 @@ from . import lexicon as L
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
 from .milestones import read_milestone
+from .ratios import read_ratio_norm
+from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
 from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, zipped_years
 from .stages import stage_in_sentence
@@ -71,6 +73,8 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
 _STANDARD = re.compile(r"/\(?[生人]")
+#: 三项指标 / 上述指标 / 以上三项: the indicators named before, taken back in order
+_COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
 
 
 # --- small readers ---------------------------------------------------------
@@ -176,6 +180,10 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
 
 def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
+    if g[0].unit == "ratio":
+        ratio = _ratio_norm(doc, st, g)
+        if ratio is not None:
+            return ratio
     r = frame(doc, st, g, next_start)
     if r is not None and g[-1].unit == "次" and ROUTINE.search(r.trailing or r.subject):
         r = None  # 每半年开展一次专项督导, 每年至少组织1次检查: an administrative routine, not a target
@@ -183,6 +191,10 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     if r is None or not ind:
         return []
     text, z, first, last, n = doc.text, r.z, g[0], g[-1], len(g)
+    if last.unit == "个百分点" and any(v in L.DELTA_VERBS for v in r.verbs):  # 比2015年提高20个百分点
+        prev = st.out[-1].indicator if st.out and st.out[-1].unit == "%" else ""
+        annual = "每年" in text[r.cs:first.start] or "年均" in text[r.cs:first.start]
+        ind = delta_name(ind, prev, annual) or ind
     items = L.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
     if len(items) != n and n > 1:
         items = [(ind, None, "unzipped")] * n
@@ -190,6 +202,10 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     if zy and all(f == "unzipped" for _, _, f in items):  # 2023年、2024年、2025年分别补充教师400名、450名、500名
         name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", ind) or ind
         items = [(name, None, "years_zipped")] * n
+    if n > 1 and _COUNTED_INDICATORS.fullmatch(ind) and all(f == "unzipped" for _, _, f in items):
+        named = list(dict.fromkeys(t.indicator for t in st.out if t.unit is not None))
+        if len(named) >= n:  # …入园率达到85%,…覆盖率达到76%;2022年,三项指标分别达到87%、80%、50%
+            items = [(nm, None, "indicator_elided_in_2nd_clause") for nm in named[-n:]]
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
@@ -242,6 +258,30 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     st.prev_end, st.prev_clause = last.end, clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
     if re.match(r"[\s,,]*其中", text[last.end:last.end + 4]):
         st.sum_noun, st.sum_end = r.subject, last.end
+    return out
+
+
+def _ratio_norm(doc: Doc, st: Sent, g: list[Mention]) -> list[Target] | None:
+    """按…师生比…核定: one standard per stage (:mod:`kb.extract.ratios`), or None for other shapes."""
+    text = doc.text
+    cs, ce = clause_bounds(text, st.ss, st.se, g[0].start, g[-1].end)
+    recs = read_ratio_norm(text, cs, ce, g)
+    if not recs:
+        return None
+    dl, _, dflags = deadline_at(g[0].start, st.dls, st.para, st.head, text)
+    if _SCOPED.intersection(dflags):
+        dl = None  # a standard keeps only a date of its own sentence
+    out = []
+    for rec in recs:
+        m = rec.mention
+        flags = (["respectively"] if len(recs) > 1 and "分别" in rec.cue else []) + list(m.flags)
+        out.append(Target(
+            indicator=rec.indicator, stage=rec.stage or _stage(doc, st, rec.indicator, rec.start, "ratio"),
+            comparator="=", value=m.value, unit="ratio", raw_value=m.raw, deadline=dl, kind="standard",
+            modality=None, cue=rec.cue, span=Span(rec.start, rec.end, text[rec.start:rec.end]),
+            raw_unit=m.raw_unit, period=None, flags=tuple(dict.fromkeys(flags)), indicator_span=None))
+    st.prev_stage = out[-1].stage
+    st.prev_end, st.prev_clause = g[-1].end, cs
     return out
 
 
