@@ -56,7 +56,7 @@ def test_held_out_set_is_measured_and_does_not_regress():
     gold = json.loads((DATA / "gold-heldout.json").read_text(encoding="utf-8"))
     held = evaluate(gold, CORPUS)
     assert held.clauses == len(gold["clauses"]) >= 40
-    assert held.fields["whole_target"].f1 >= 0.78
+    assert held.fields["whole_target"].f1 >= 0.81
     assert held.fields["unit_assignment"].f1 >= 0.75
 
 
@@ -64,7 +64,7 @@ def test_held_out_set_is_measured_and_does_not_regress():
 # Development sets were each measured once before any rule saw them (blind): forms 2 0.629 / 0.935,
 # forms 3 0.741 / 0.944; the held-out set is never read while writing rules (0.453 / 0.680 when issue 11
 # started, 0.615 / 0.949 when these floors were set).
-FORMS_FLOORS = (("gold-forms.json", 0.92, 0.97), ("gold-forms-2.json", 0.86, 0.97), ("gold-forms-3.json", 0.77, 0.94),
+FORMS_FLOORS = (("gold-forms.json", 0.92, 0.97), ("gold-forms-2.json", 0.88, 0.97), ("gold-forms-3.json", 0.80, 0.94),
                 ("gold-forms-heldout.json", 0.59, 0.92))
 
 
