@@ -157,3 +157,11 @@ def test_a_per_pupil_rate_in_an_indicator_table_row():
             "1|普通高中生均公用经费(元)|1100|1400|约束性\n")
     (t,) = [t for t in extract_targets(text, parse_clauses(text)) if t.value == 1400.0]
     assert (t.unit, t.kind, t.deadline.end) == ("元/(生·年)", "standard", "2026-12-31")
+
+
+def test_levy_and_allocation_rates_are_standards():
+    ts = targets("严格按照实际缴纳税额的3%足额征收教育费附加,城市维护建设税按2%征收;从土地出让收益中按12%的比例计提农田水利和教育资金。")
+    got = {(t.indicator, t.value, t.kind) for t in ts}
+    assert ("城市维护建设税征收率", 2.0, "standard") in got
+    assert ("土地出让收益计提农田水利和教育资金比例", 12.0, "standard") in got
+    assert all(t.deadline is None for t in ts)

@@ -47,6 +47,7 @@ from ..models import Clause, Span, Target
 from . import lexicon as L
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
+from .levies import levy_targets
 from .milestones import read_milestone
 from .ratios import read_ratio_norm
 from .deltas import delta_name
@@ -320,6 +321,7 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
         for i, g in enumerate(groups):
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
         if not st.base:
+            st.out.extend(levy_targets(text, st.ss, st.se, st.out))
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
