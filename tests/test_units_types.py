@@ -66,8 +66,9 @@ def test_area_word_after_a_collective_stays_in_it():
     text = "扩大学位供给。(牵头单位:县教体局;责任单位:县发改委、各乡(镇)、街道)"
     assert units(text, COUNTY) == [("某某县教育体育局", "lead"), ("某某县发展和改革委员会", "co"),
                                    ("各乡(镇)、街道", "co")]
+    # an organ type (街道办事处) is a unit of its own that shares the 各: two collectives (gold-forms-4 G4-028)
     text = "(三)扩大学位供给。各乡镇人民政府、街道办事处负责辖区学位。"
-    assert units(text, COUNTY) == [("各乡镇人民政府、街道办事处", "lead")]
+    assert units(text, COUNTY) == [("各乡镇人民政府", "lead"), ("街道办事处", "lead")]
 
 
 def test_level_word_list_is_split_again_when_nothing_follows():
@@ -174,3 +175,16 @@ def test_a_partner_named_with_huitong_before_a_routine_is_co():
 def test_one_unit_in_charge_and_others_assisting_in_a_parenthesis():
     assert units("(三)推进送教上门。每生每学期送教不少于12次。(县教育局负责,县残联配合)", COUNTY) == [
         ("某某县教育局", "lead"), ("某某县残疾人联合会", "co")]
+
+
+def test_a_closing_sentence_with_deng_assigns_the_item():
+    text = "(四)实施强师工程。每年招聘教师不少于150名。由县教育局牵头,县人社局、县财政局等负责。"
+    recs = extract_responsibilities(text, [Clause(("四",), "", 0, len(text), "item", text)], COUNTY)
+    assert [(r.unit, r.role) for r in recs] == [("某某县教育局", "lead"), ("某某县人力资源和社会保障局", "co"),
+                                                 ("某某县财政局", "co")]
+    assert all(r.task_span[0] == 0 for r in recs)  # the whole item, not the closing sentence alone
+
+
+def test_the_ge_of_a_collective_is_shared_by_the_next_organ_type():
+    assert units("(二)减轻负担。(牵头单位:县教育局;责任单位:各乡镇人民政府、街道办事处)", COUNTY) == [
+        ("某某县教育局", "lead"), ("各乡镇人民政府", "co"), ("街道办事处", "co")]

@@ -69,7 +69,8 @@ _NOT_A_FIELD = re.compile(r"(?:有关|相关|其他|其它|职能|成员|责任|
 # a bare level or area word of a list that shares the name after it (各设区市、县(市、区)教育行政部门)
 # or before it (各乡(镇)、街道)
 _LEVEL_ONLY = re.compile(r"^(?:各|全)?(?:设区的?)?[省市县区州旗盟](?:[((][^()()]{1,8}[))])?(?:级)?$")
-_AREA_ONLY = re.compile(r"^(?:街道(?:办事处)?|社区|乡镇|乡|镇|场|农场|林场|办事处)(?:[((][^()()]{1,8}[))])?$")
+_GENERIC_ORGAN = re.compile(r"^(?:街道办事处|街道|乡镇人民政府|乡人民政府|镇人民政府|社区居委会|村委会|村民委员会|居委会|中小学校?|幼儿园|学校)$")
+_AREA_ONLY = re.compile(r"^(?:街道|社区|乡镇|乡|镇|场|农场|林场)(?:[((][^()()]{1,8}[))])?$")
 # field words of a shared-suffix list of department types (发展改革、自然资源、住房和城乡建设等部门)
 _FIELD_WORD = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
 
@@ -241,6 +242,8 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
         return dept, True
     if is_collective(name):
         return name, True
+    if inherit and is_collective(clean_name(inherit)) and _GENERIC_ORGAN.match(name):
+        return name, True  # 各镇人民政府、街道办事处: the 各 is shared by the second organ type
     central = central_unit(name) or (central_unit("国家" + name) if _national(region, inherit) else None)
     if central:  # 发展改革委 among ministries is 国家发展改革委
         return central, False

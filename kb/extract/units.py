@@ -106,7 +106,7 @@ _ACTION = re.compile(
 )
 # what may follow the last unit of a sentence that only assigns units ("…,Y、Z配合。")
 _CLOSING = re.compile(
-    r"(?:等(?:部门|单位))?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?(?:牵头|配合|参与|协助|分工负责|负责|落实)?[ \t\u3000]*$"
+    r"(?:等(?:部门|单位)?)?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?(?:牵头|配合|参与|协助|分工负责|负责|落实)?[ \t\u3000]*$"
 )
 # "我厅/我局/我委": the issuing organ speaking of itself
 _SELF = re.compile(r"^我(?:厅|局|委|办|部)$")
@@ -226,7 +226,7 @@ def _records(text: str, segs: list[_Seg], roles: list[_Role], region: Region | N
         for (a, b), name in zip(seg.items, item_names(text, seg.items, seg.after)):
             raw = text[a:b]
             unit, collective = canonical_unit(name, region, anchor)
-            if has_prefix(clean_name(raw)):
+            if has_prefix(clean_name(raw)) or collective:  # a collective (各镇…) lends its 各 to the next organ type
                 anchor = raw
             if not unit or (a, b) not in role_of:
                 continue
