@@ -33,7 +33,8 @@ _MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
     (re.compile(r"公办(?:幼儿园|园)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P3"),
     (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?:学生|幼儿)?(?:人数|数)?|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
      frozenset({"person"}), "YJ-G5"),
-    (re.compile(r"(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?:[((][^()()]*[))])?$"), frozenset({"person"}), "YJ-G4"),
+    (re.compile(r"(?<!生)(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?:[((][^()()]*[))])?$"), frozenset({"person"}), "YJ-G4"),
+    (re.compile(r"教职工与学生比|专任教师与学生比"), frozenset({"ratio"}), "CM-SSB"),
     (re.compile(r"社会认可(?:程度|度|率)?"), frozenset({"pct"}), "S1"),
     (re.compile(r"特殊教育[^,;。]*生均公用经费|特教学校[^,;。]*生均公用经费"), frozenset({"money"}), "YJ-G7"),
     (re.compile(r"民办[^,;。]{0,12}在校生[^,;。]*(?:占|比例)"), frozenset({"pct"}), "CM-MBZB"),
@@ -117,7 +118,7 @@ _FAMILY_MEASURES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:招聘|补充|招录|引进|选聘|招收)[^,;。]{0,12}?教师"), "LF-ZP"),
     (re.compile(r"(?:新增|增加|扩充|提供)[^,;。]{0,10}?学位"), "LF-XW"),
     (re.compile(r"办学条件[^,;。]{0,12}?(?:达到|达标|符合)|(?:达到|符合)[^,;。]{0,16}?办学条件[^,;。]{0,6}?标准"), "LF-BZH"),
-    (re.compile(r"(?:省|市|自治区)?一级(?:示范性?)?(?:普通)?高中|(?:示范性|优质|特色)(?:普通)?高中"), "LF-GZ"),
+    (re.compile(r"(?:省|市|自治区)?一级(?:[一二]等)?(?:示范性?)?(?:普通)?高中|(?:示范性|优质|特色)(?:普通)?高中"), "LF-GZ"),
     (re.compile(r"财政性教育经费[^,;。]{0,12}?(?:占|比例)"), "LF-JYZC"),
     (re.compile(r"(?:一级|一类|示范|优质|等级)[^,;。]{0,6}(?:幼儿园|园)[^,;。]*(?:占比|比例)"), "LF-YZY"),
 )
@@ -197,12 +198,16 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     if national:
         return national
     fam = match_family(phrase, unit)
+    if fam and _FAMILY_EXCLUDE.get(fam) is not None and _FAMILY_EXCLUDE[fam].search(phrase or ""):
+        return None  # 培训经费占…比例, 校外培训机构压减比例: the words of the family, not its measure
     if fam and ("残疾" in (phrase or "") and not _family_names_disability(fam)
                 or "生均" in (phrase or "") and get_family(fam).unit_kind in ("area", "count")):
         return None  # a disability subgroup's rate, a per-pupil norm: not the family's measure
     return fam
 
 
+#: words that show a phrase holding a family's alias measures something else
+_FAMILY_EXCLUDE = {"LF-PX": re.compile(r"经费|资金|机构|压减|用于"), "LF-PXRC": re.compile(r"经费|资金|机构")}
 _DONE_COUNT = re.compile(r"完成|移交|整改|治理")
 _GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}(?:幼儿园|园|学校|高中)[^,;。]{0,4}标准")
 

@@ -352,6 +352,11 @@ def test_local_families(phrase, unit, want):
     ("生均校舍建筑面积", "平方米", None),  # a per-pupil norm, not a construction total
     ("完成城区小区配套幼儿园移交", "所", None),  # a count of finished items: not the qualitative row
     ("中小学千兆光纤接入率", "%", "LF-ZH"),
+    ("每千人口拥有3岁以下婴幼儿托位数", "个/千人", "LF-TO"),  # a family may list a per-head unit
+    ("建成一级一等普通高中", "所", "LF-GZ"),
+    ("教师培训经费占学校年度公用经费的比例", "%", None),  # money for training is no training coverage
+    ("学科类校外培训机构压减比例", "%", None),
+    ("普职比", "ratio", "LF-ZZ"),
 ])
 def test_families_by_subject_and_measure(phrase, unit, want):
     assert families.classify(phrase, None, unit) == want
@@ -363,6 +368,8 @@ def test_families_by_subject_and_measure(phrase, unit, want):
     ("骨干教师比例(占交流轮岗教师总数)", "义务教育", "%", "YJ-G11b"),
     ("每个街道(乡镇)至少办好公办幼儿园数", "学前", "所", "XQ-G3"),
     ("每所学生规模1000人以上的学校配备专职心理教师数", None, "名", None),  # 规模 here selects schools
+    ("中职在校生规模", "职业教育", "人", None),  # enrolment, not the size of one school
+    ("中小学教职工与学生比", "中小学", "ratio", "CM-SSB"),
 ])
 def test_national_rows_by_subject_and_measure(phrase, stage, unit, want):
     got = families.classify(phrase, stage, unit)
