@@ -27,6 +27,7 @@ The text is read paragraph by paragraph (one line each), sentence by sentence
    None for stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before it; the
    sentence's single stage; after 其中 the previous target's; the previous sentence naming the same
    people; the enclosing numbered item's heading; the national indicator's stage; else None;
+   a later 分别/均 item of the same ;-part takes the stage list the item before it was zipped over;
 7. 所有X均建有…/X全部达标 give 100 % shares (:mod:`kb.extract.shapes`); a sentence with a dated
    qualitative end state (通过…评估验收, 达到…标准, 完成…建设/整改, 开园) and no value gives a
    **milestone** (value None), which never runs past ';'.
@@ -179,6 +180,35 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     return ind
 
 
+_PART_BREAK = re.compile(r"[;;。]")
+
+
+def _carried_stage_list(text: str, st: Sent, r, z, ind: str, items: list) -> list:
+    """小学、初中A分别达到…,B分别不低于x、y: a later 分别/均 item of the part takes the stage list the
+    previous item was zipped over, when its own words name no stage (the list governs the whole part)."""
+    n = len(items)
+    if not st.out or L.stage_of(ind) or r.own_stage or not all(f in ("unzipped", "distributed", "") for _, _, f in items):
+        return items
+    adv = "分别" if "分别" in z.advs or "分别" in r.subject else ("均" if "均" in z.advs else "")
+    if not adv or (adv == "分别") != (n > 1):
+        return items
+    last = None
+    for last in L.STAGE_LIST.finditer(text, st.ss, r.s1):
+        pass
+    if last is None or _PART_BREAK.search(text, last.end(), r.s1):
+        return items
+    stages = [L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", last.group()) if p in L.STAGE_ITEM_MAP]
+    k = len(stages)
+    if k < 2 or len(set(stages)) != k or (n > 1 and n != k):
+        return items
+    done = [t.stage for t in st.out if t.span.end > last.end()]
+    if done[-k:] != stages:  # the list must have been zipped by the item before
+        return items
+    if n == 1:  # 均不少于1.2人: one value distributed over each stage of the list
+        return [(items[0][0], s, "distributed") for s in stages]
+    return [(name, s, "respectively") for (name, _, _), s in zip(items, stages)]
+
+
 def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
     if g[0].unit == "ratio":
@@ -207,6 +237,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         named = list(dict.fromkeys(t.indicator for t in st.out if t.unit is not None))
         if len(named) >= n:  # …入园率达到85%,…覆盖率达到76%;2022年,三项指标分别达到87%、80%、50%
             items = [(nm, None, "indicator_elided_in_2nd_clause") for nm in named[-n:]]
+    items = _carried_stage_list(text, st, r, z, ind, items)
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
