@@ -128,3 +128,15 @@ def test_per_pupil_rate_unit_in_the_row_label():
     (t,) = _find(ts, 2000.0, "standard")
     assert (t.unit, t.deadline.end) == ("元/(生·年)", "2026-12-31")
     assert _find(ts, 1500.0, "baseline")
+
+
+def test_stage_column_gives_the_row_stage():
+    text = _norm("\n".join([
+        "青溪县义务教育优质均衡发展实施方案", "一、主要目标", "到2025年，各项指标达到国家标准。",
+        "附件：主要指标推进表", "序号 | 指标 | 学段 | 2022年 | 2025年",
+        "1 | 每百名学生拥有心理健康专职教师数（人） | 初中 | 0.3 | 0.6",
+        "2 | 生均运动场地面积（平方米） | 小学 | 6.5 | 8以上"]))
+    ts = _targets(text)
+    assert [(t.stage, t.value) for t in _find(ts, 0.6)] == [("初中", 0.6)]
+    assert [(t.stage, t.comparator) for t in _find(ts, 8.0)] == [("小学", ">=")]
+    assert all("初中" not in t.indicator and "小学" not in t.indicator for t in ts)

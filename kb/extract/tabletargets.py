@@ -43,6 +43,7 @@ _GOAL_WORDS = re.compile(r"目标|预期|规划")
 _LABEL_COL = re.compile(r"指标|项目|名称|内容")
 _SEQ_COL = re.compile(r"序号|编号|序|号")
 _ATTR_COL = re.compile(r"属性|性质|类型")
+_STAGE_COL = re.compile(r"学段")  # 序号 | 指标 | 学段 | 2022年 | 2025年: the row's stage in its own column
 _UNIT_COL = re.compile(r"^(?:计量)?单位$")
 _DEADLINE_COL = re.compile(r"时限|完成时间|时间节点|完成期限|时间要求|进度安排")
 _TASK_COL = re.compile(r"任务|内容|措施|事项|指标|目标|项目|工作")
@@ -175,9 +176,10 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
     cells = c.cells
     label = next((x for x in cells if _LABEL_COL.search(x[0]) and x[0] not in years), None) or next(
         (x for x in cells if x[0] not in years and not _SEQ_COL.fullmatch(x[0]) and not _ATTR_COL.search(x[0])
-         and not _UNIT_COL.match(x[0])), None)
+         and not _UNIT_COL.match(x[0]) and not _STAGE_COL.search(x[0])), None)
     if label is None:
         return []
+    stage_cell = next((L.one_stage(L.stages_in(text[s:e])) for col, s, e in cells if _STAGE_COL.search(col)), None)
     name, unit, mult = _unit_of(text[label[1]:label[2]])
     if not name or not re.search(r"[\u4e00-\u9fff]", name):
         return []
@@ -202,7 +204,7 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         value *= mult if own_unit is None else 1.0
         rate = u == "元" and _PER_PUPIL.search(name) is not None or u.startswith("元/")
         u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
-        stage = L.stage_of(name) or L.taxonomy_stage(name, u, None)
+        stage = L.stage_of(name) or stage_cell or L.taxonomy_stage(name, u, None)
         a = label[1] if label[1] < s else s  # the row: its label cell through the value cell (an HTML row is cells)
         span = Span(a, e, text[a:e])
         ispan = (label[1], label[1] + len(text[label[1]:label[2]]))
