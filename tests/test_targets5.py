@@ -28,3 +28,31 @@ def test_vocational_school_names_give_vocational_stage():
 def test_senior_high_teachers_are_not_a_vocational_school():
     rows = _rows("全县高中专任教师达到800人。")
     assert [r[1] for r in rows] == ["高中"]
+
+
+def _doc_targets(lines):
+    from kb.extract.targets import extract_targets
+    from kb.normalise import normalise
+    from kb.structure import parse_clauses
+    text = normalise("\n".join(lines)).text
+    return extract_targets(text, parse_clauses(text))
+
+
+def test_label_line_dates_every_inline_enumerated_task_of_the_item():
+    ts = _doc_targets([
+        "青溪县2015年教育工作要点", "一、改善办学条件",
+        "　　加快薄弱学校改造，一是新建教学楼面积1.5万平方米，二是新建学生食堂6个，三是配备课桌椅3000套。",
+        "　　牵头单位：县教育局", "　　完成时限：2015年8月",
+        "二、加强队伍建设", "　　全年招聘教师120名。", "　　完成时限：2015年12月"])
+    got = {t.value: t.deadline.end for t in ts if t.kind == "target"}
+    assert got[15000.0] == got[6.0] == got[3000.0] == "2015-08-31"
+    assert got[120.0] == "2015-12-31"
+
+
+def test_section_with_several_label_lines_lends_none_to_its_opening():
+    ts = _doc_targets([
+        "青溪县2015年教育工作要点", "一、改善办学条件", "　　全县新建教学楼面积1.5万平方米。",
+        "（一）食堂。新建学生食堂6个。", "　　完成时限：2015年6月",
+        "（二）宿舍。新建宿舍床位500个。", "　　完成时限：2015年9月"])
+    got = {t.value: t.deadline.end if t.deadline else None for t in ts if t.kind == "target"}
+    assert got.get(15000.0) != "2015-06-30"

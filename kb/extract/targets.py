@@ -47,7 +47,7 @@ from typing import Sequence
 from ..models import Clause, Span, Target
 from . import lexicon as L
 from .baselines import baseline_before, baseline_section, baseline_sentence
-from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
+from .deadlines import deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period, with_plan_period
 from .levies import levy_targets
 from .milestones import read_milestone
 from .ratios import read_ratio_norm
@@ -339,6 +339,12 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
         para = None  # 2019年底前…;2020年底前…: an opening with several dates sets no scope for the paragraph
     chain = _chain(doc, body)
     head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
+    if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
+        top = chain[-1]
+        i0 = bisect.bisect_right(doc.starts, top.start)
+        nxt = next((doc.clauses[i].start for i in range(i0, len(doc.clauses))
+                    if len(doc.clauses[i].path) <= len(top.path)), len(text))
+        head = label_deadline_in(text, top.start, nxt, only=True)
     heading_stage = L.heading_stage(chain)
     in_base_section = baseline_section(c.heading for c in chain)
     prev = ""
