@@ -56,3 +56,14 @@ def test_section_with_several_label_lines_lends_none_to_its_opening():
         "（二）宿舍。新建宿舍床位500个。", "　　完成时限：2015年9月"])
     got = {t.value: t.deadline.end if t.deadline else None for t in ts if t.kind == "target"}
     assert got.get(15000.0) != "2015-06-30"
+
+
+def test_each_after_two_objects_gives_one_record_per_object():
+    rows = _rows("每所初中建设心理辅导室和劳动实践室各不少于1间。")
+    assert sorted(r[0] for r in rows) == ["每所初中建设劳动实践室", "每所初中建设心理辅导室"]
+    assert all(r[2] == 1.0 and r[3] == "间" and r[1] == "初中" for r in rows)
+
+
+def test_each_without_an_action_verb_is_not_split():
+    rows = _rows("城区和镇区学校各配备校医1名。")
+    assert len(rows) <= 1

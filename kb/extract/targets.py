@@ -53,7 +53,7 @@ from .milestones import read_milestone
 from .ratios import read_ratio_norm
 from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
-from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, zipped_years
+from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipped_years
 from .stages import stage_in_sentence
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
@@ -238,6 +238,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         if len(named) >= n:  # …入园率达到85%,…覆盖率达到76%;2022年,三项指标分别达到87%、80%、50%
             items = [(nm, None, "indicator_elided_in_2nd_clause") for nm in named[-n:]]
     items = _carried_stage_list(text, st, r, z, ind, items)
+    if n == 1 and "各" in z.advs and items == [(ind, None, "")]:  # 建设学科教室和创新实验室各不少于2间
+        items = [(o, None, "distributed") for o in each_object(ind)] or items
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
