@@ -67,3 +67,8 @@ def test_each_after_two_objects_gives_one_record_per_object():
 def test_each_without_an_action_verb_is_not_split():
     rows = _rows("城区和镇区学校各配备校医1名。")
     assert len(rows) <= 1
+
+
+def test_break_through_is_strictly_greater():
+    rows = [(t.indicator, t.comparator, t.value) for t in ex("全县高考本科上线人数力争突破900人。")]
+    assert rows == [("高考本科上线人数", ">", 900.0)]
