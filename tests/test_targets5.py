@@ -72,3 +72,18 @@ def test_each_without_an_action_verb_is_not_split():
 def test_break_through_is_strictly_greater():
     rows = [(t.indicator, t.comparator, t.value) for t in ex("全县高考本科上线人数力争突破900人。")]
     assert rows == [("高考本科上线人数", ">", 900.0)]
+
+
+def test_count_over_several_stage_groups_is_one_total_without_stage():
+    rows = _rows("三年内新建、改扩建中小学和幼儿园18所。")
+    assert [(r[1], r[2]) for r in rows] == [(None, 18.0)]
+
+
+def test_share_over_senior_high_and_vocational_schools_is_one_record():
+    rows = _rows("普通高中与中职学校学籍互转比例不超过当年招生计划的5%。")
+    assert [(r[1], r[2]) for r in rows] == [(None, 5.0)]
+
+
+def test_primary_and_junior_list_still_distributes():
+    rows = _rows("小学、初中入学率达到100%。")
+    assert sorted(r[1] for r in rows) == ["初中", "小学"]

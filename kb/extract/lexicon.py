@@ -147,6 +147,7 @@ STAGE_ITEM = r"(?:中小学|小学|初中|普通高中|高中|幼儿园|学前�
 STAGE_ITEM_MAP = {"中小学": "中小学", "小学": "小学", "初中": "初中", "普通高中": "高中", "高中": "高中",
                   "幼儿园": "学前", "学前教育": "学前", "学前": "学前", "义务教育": "义务教育",
                   "中职": "职业教育", "特殊教育": "特殊教育"}
+_GROUPS = {"中小学", "学前", "职业教育", "特殊教育"}
 STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:学?校)?(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
 STAGE_LIST = re.compile(rf"(?:(?<=其中)|(?<!中)){STAGE_ITEM}(?:\s*[、和与及]\s*{STAGE_ITEM})+")
 
@@ -377,7 +378,8 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
     for m in reversed(list(STAGE_LIST.finditer(text, s1, e1))):
         parts = [p for p in re.split(r"\s*[、和与及]\s*", m.group()) if p]
         head, tail = m.start() == s1, m.end() == e1
-        if len(parts) == n or n == 1 and (dist or head or tail):
+        groups = {STAGE_ITEM_MAP[p] for p in parts}  # 中小学和幼儿园25所, 普通高中与中职学校…: a cross-group total
+        if len(parts) == n or n == 1 and (dist or (head or tail) and not (groups & _GROUPS and len(groups) > 1)):
             rest = (ind.replace(m.group(), "", 1).strip(" 、的") if head or tail else ind) or ind
             stages = [(rest, STAGE_ITEM_MAP[p], flag) for p in parts]
             if n == 1:  # 音乐、美术专用教室1间 per stage: one record per room type too
