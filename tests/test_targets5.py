@@ -87,3 +87,8 @@ def test_share_over_senior_high_and_vocational_schools_is_one_record():
 def test_primary_and_junior_list_still_distributes():
     rows = _rows("小学、初中入学率达到100%。")
     assert sorted(r[1] for r in rows) == ["初中", "小学"]
+
+
+def test_per_school_per_year_floor_unit():
+    (t,) = ex("教学点公用经费按不低于每校每年6万元的标准补足。")
+    assert (t.value, t.unit, t.comparator) == (60000.0, "元/(校·年)", ">=")
