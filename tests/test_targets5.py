@@ -92,3 +92,15 @@ def test_primary_and_junior_list_still_distributes():
 def test_per_school_per_year_floor_unit():
     (t,) = ex("教学点公用经费按不低于每校每年6万元的标准补足。")
     assert (t.value, t.unit, t.comparator) == (60000.0, "元/(校·年)", ">=")
+
+
+def test_label_line_does_not_date_a_funding_standard():
+    ts = _doc_targets([
+        "青溪县2015年教育工作要点", "一、落实资助政策",
+        "　　普通高中国家助学金资助面保持在25%左右，资助标准为每生每年1500元。",
+        "　　牵头单位：县教育局", "　　完成时限：2015年9月"])
+    std = [t for t in ts if t.value == 1500.0]
+    share = [t for t in ts if t.value == 25.0]
+    assert std and std[0].kind == "standard"
+    assert std[0].deadline is None or std[0].deadline.end != "2015-09-30"
+    assert share and share[0].deadline.end == "2015-09-30"

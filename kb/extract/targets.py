@@ -274,7 +274,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
             or (unit == "%" and _PAY.search(r.subject) is not None)  # 津贴标准为基本工资的15%: a pay rule
         own_dl = zy[0][k] if zy else dl
-        if standard and own_dl is not None and _SCOPED.intersection(tflags):
+        if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
+                f.startswith("deadline_from_label:") for f in tflags)):
             own_dl = None  # a standard keeps only a date of its own sentence, never the paragraph's or heading's
         out.append(Target(
             indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
