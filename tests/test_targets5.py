@@ -104,3 +104,13 @@ def test_label_line_does_not_date_a_funding_standard():
     assert std and std[0].kind == "standard"
     assert std[0].deadline is None or std[0].deadline.end != "2015-09-30"
     assert share and share[0].deadline.end == "2015-09-30"
+
+
+def test_measure_word_before_last_percentage_point_unit_borrows_it():
+    rows = _rows("乡村学校中、高级教师岗位比例比城镇学校分别高出4个、2个百分点。")
+    assert [(r[2], r[3]) for r in rows] == [(4.0, "个百分点"), (2.0, "个百分点")]
+
+
+def test_counted_items_keep_their_own_measure_word():
+    rows = _rows("新建食堂4个、运动场2个。")
+    assert all(r[3] == "个" for r in rows)
