@@ -21,6 +21,9 @@ Two shapes of the genre (FORMS.md §2.3):
 Rows printed on one line (``|``, tabs, runs of spaces) are always read cell by
 cell; rows written one cell per line are read cell by cell only when they have
 a deadline column (otherwise every cell line is already a paragraph of its own).
+A task table flattened one cell per line in the body (an HTML ``<table>`` under
+四、进度安排: 序号 / 工作任务 / 完成时限, then rows 1, 2, 3 …) is found here too, when
+the clause parser left it inside its heading; a 学段 column gives a row's stage.
 """
 from __future__ import annotations
 
