@@ -128,3 +128,31 @@ def test_per_pupil_rate_unit_in_the_row_label():
     (t,) = _find(ts, 2000.0, "standard")
     assert (t.unit, t.deadline.end) == ("元/(生·年)", "2026-12-31")
     assert _find(ts, 1500.0, "baseline")
+
+
+def test_stage_column_gives_the_row_stage():
+    text = _norm("\n".join([
+        "青溪县义务教育优质均衡发展实施方案", "一、主要目标", "到2025年，各项指标达到国家标准。",
+        "附件：主要指标推进表", "序号 | 指标 | 学段 | 2022年 | 2025年",
+        "1 | 每百名学生拥有心理健康专职教师数（人） | 初中 | 0.3 | 0.6",
+        "2 | 生均运动场地面积（平方米） | 小学 | 6.5 | 8以上"]))
+    ts = _targets(text)
+    assert [(t.stage, t.value) for t in _find(ts, 0.6)] == [("初中", 0.6)]
+    assert [(t.stage, t.comparator) for t in _find(ts, 8.0)] == [("小学", ">=")]
+    assert all("初中" not in t.indicator and "小学" not in t.indicator for t in ts)
+
+
+def test_body_task_table_one_cell_per_line_dates_its_tasks():
+    text = _norm("\n".join([
+        "青溪县减轻学生负担工作方案", "一、工作目标", "到2023年底，学生负担有效减轻。",
+        "二、进度安排", "序号", "工作任务", "完成时限",
+        "1", "完成全县校外培训机构排查", "2022年10月",
+        "2", "校外培训机构压减比例达到40%以上", "2022年12月",
+        "3", "全县中小学作业公示比例达到100%", "2023年2月",
+        "三、保障措施", "县财政每年安排专项经费不少于50万元。"]))
+    ts = _targets(text)
+    (a,) = _find(ts, 40.0)
+    (b,) = _find(ts, 100.0)
+    assert a.deadline.end == "2022-12-31" and b.deadline.end == "2023-02-28"
+    assert "deadline_from_table_column:完成时限" in a.flags
+    assert not any(t.value in (1.0, 2.0, 3.0) for t in ts)

@@ -32,7 +32,7 @@ from typing import Sequence
 from ..models import Clause, Deadline, Target
 from .numbers import chinese_year
 
-__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "deadline_at", "plan_period", "with_plan_period"]
+__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "label_deadline_in", "deadline_at", "plan_period", "with_plan_period"]
 
 _S = r"[ \t\u3000\xa0]*"
 _YEAR = r"(?<![\d.])(?:19|20)\d{2}(?!\d)|二[〇零○][〇零○一二三四五六七八九]{2}"
@@ -207,7 +207,15 @@ _SCHEDULE = re.compile(r"每|长期|持续|常态|定期|逐年")
 
 def _label_deadline(text: str, c: Clause) -> Deadline | None:
     """The date of a 完成时限 label line inside the item: by the end of that month (schedules give none)."""
-    m = _LABEL_LINE.search(text, c.start, c.end)
+    return label_deadline_in(text, c.start, c.end)
+
+
+def label_deadline_in(text: str, s: int, e: int, only: bool = False) -> Deadline | None:
+    """The first 完成时限 label line in ``text[s:e]`` as a deadline; with ``only``, None unless it is the
+    range's one label line (a section whose sub-items carry labels of their own gives none)."""
+    m = _LABEL_LINE.search(text, s, e)
+    if m is not None and only and _LABEL_LINE.search(text, m.end(), e):
+        return None
     if m is None or _SCHEDULE.search(m.group("v")):
         return None
     ds = [d for d in find_deadlines(text, m.start("v"), m.end("v")) if d.end]

@@ -16,7 +16,7 @@ from ..models import Deadline
 from . import lexicon as L
 from .numbers import parse_number
 
-__all__ = ["CMP_END", "IN_SUM", "HEAD_VERB", "ITEM_NEXT", "zipped_years"]
+__all__ = ["CMP_END", "IN_SUM", "HEAD_VERB", "ITEM_NEXT", "each_object", "zipped_years"]
 
 #: a comparator word closing an indicator, before a stage item (…基准定额提高到小学…)
 CMP_END = re.compile("(?:" + "|".join(sorted((w for w in L.COMPARATOR_CUES if len(w) > 1), key=len, reverse=True)) + ")$")
@@ -51,3 +51,20 @@ def zipped_years(text: str, cs: int, s1: int, e1: int, n: int, respectively: boo
             return [Deadline(end=f"{y}-12-31", text=m.group(), kind="in_year", span=m.span()) for y in range(y1, y2 + 1)], \
                 m.start()
     return None
+
+
+#: 建设学科教室和创新实验室各…, 开展运动会和艺术节各1次: an action verb, then two or three objects
+_EACH_OBJECTS = re.compile(r"(建设|建成|新建|配备|配置|设立|开展|举办|组织|创建|培育)"
+                           r"([\u4e00-\u9fff]{2,10}?)((?:[和与及、][\u4e00-\u9fff]{2,10}?){1,2})$")
+
+
+def each_object(ind: str) -> list[str]:
+    """The indicators of 'verb X和Y各N': one per object with the words before them kept, else []."""
+    m = _EACH_OBJECTS.search(ind)
+    if m is None:
+        return []
+    objs = [m.group(2)] + [x for x in re.split(r"[和与及、]", m.group(3)) if x]
+    if len(objs) < 2 or any(len(o) < 2 for o in objs):
+        return []
+    return [ind[:m.end(1)] + o for o in objs]
+

@@ -28,7 +28,7 @@ COMPARATOR_CUES: dict[str, str] = {
     "不得少于": ">=", "不应低于": ">=", "不应少于": ">=", "至少": ">=", "最少": ">=",
     "最低": ">=", "不低于全国平均水平": ">=",
     # >
-    "超过": ">", "高于": ">", "多于": ">", "大于": ">",
+    "超过": ">", "高于": ">", "多于": ">", "大于": ">", "突破": ">",
     # <=
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "不得超过": "<=",
     "不应超过": "<=", "最多": "<=", "控制在": "<=",
@@ -101,7 +101,7 @@ MONEY_UNITS = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000), "千�
 NOT_UNIT = re.compile(r"\s*(?:年|月|日|号|岁|周岁|时(?!间)|点(?!\d)|届|版|期(?:间)|条例|G\b|号文)")
 
 #: per-unit denominators written before the value: 每生每年500元
-PER_PREFIX = re.compile(r"(每生每年|每人每年|每生每学期|每人每月|每生每月|每生每天|每生每日|每千人|每生|每人|每名学生|每校|每班|每所)\s*$")
+PER_PREFIX = re.compile(r"(每生每年|每人每年|每校每年|每生每学期|每人每月|每生每月|每生每天|每生每日|每千人|每生|每人|每名学生|每校|每班|每所)\s*$")
 
 #: per-unit denominators written after the unit: 700元/年·生
 PER_SUFFIX = re.compile(r"\s*/\s*([年生人班校月](?:\s*[·.・/]\s*[年生人班校月])?)")
@@ -113,7 +113,7 @@ PER_NORMAL = {
 PER_PREFIX_NORMAL = {
     "每生每年": "(生·年)", "每人每年": "(人·年)", "每生每学期": "(生·学期)", "每人每月": "(人·月)",
     "每生每月": "(生·月)", "每生每天": "(生·天)", "每生每日": "(生·天)", "每千人": "千人", "每生": "生", "每人": "人",
-    "每名学生": "生", "每校": "校", "每班": "班",
+    "每名学生": "生", "每校": "校", "每班": "班", "每校每年": "(校·年)",
     "每所": "所",
 }
 
@@ -129,7 +129,7 @@ STAGE_PRIORITY: tuple[tuple[re.Pattern, str], ...] = tuple(
         (r"学前|幼儿园|在园幼儿|入园|幼儿|托幼|保教|[公民]办园|普惠园|中心园", "学前"),
         (r"中小学|中小学生", "中小学"),
         (r"高中阶段|县中", "高中"),
-        (r"中职|中等职业|职业教育|职业院校|职业学校|技工学校|职校", "职业教育"),
+        (r"中职|中等职业|职业教育|职业院校|职业学校|技工学校|职校|职业中专|职教中心", "职业教育"),
     )
 )
 #: positional stage cues: the first one written wins
@@ -147,6 +147,7 @@ STAGE_ITEM = r"(?:中小学|小学|初中|普通高中|高中|幼儿园|学前�
 STAGE_ITEM_MAP = {"中小学": "中小学", "小学": "小学", "初中": "初中", "普通高中": "高中", "高中": "高中",
                   "幼儿园": "学前", "学前教育": "学前", "学前": "学前", "义务教育": "义务教育",
                   "中职": "职业教育", "特殊教育": "特殊教育"}
+_GROUPS = {"中小学", "学前", "职业教育", "特殊教育"}
 STAGE_RUN = re.compile(rf"{STAGE_ITEM}(?:学?校)?(?:\s*[、和与及]?\s*{STAGE_ITEM})+")
 STAGE_LIST = re.compile(rf"(?:(?<=其中)|(?<!中)){STAGE_ITEM}(?:\s*[、和与及]\s*{STAGE_ITEM})+")
 
@@ -377,7 +378,8 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
     for m in reversed(list(STAGE_LIST.finditer(text, s1, e1))):
         parts = [p for p in re.split(r"\s*[、和与及]\s*", m.group()) if p]
         head, tail = m.start() == s1, m.end() == e1
-        if len(parts) == n or n == 1 and (dist or head or tail):
+        groups = {STAGE_ITEM_MAP[p] for p in parts}  # 中小学和幼儿园25所, 普通高中与中职学校…: a cross-group total
+        if len(parts) == n or n == 1 and (dist or (head or tail) and not (groups & _GROUPS and len(groups) > 1)):
             rest = (ind.replace(m.group(), "", 1).strip(" 、的") if head or tail else ind) or ind
             stages = [(rest, STAGE_ITEM_MAP[p], flag) for p in parts]
             if n == 1:  # 音乐、美术专用教室1间 per stage: one record per room type too

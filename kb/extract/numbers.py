@@ -300,4 +300,9 @@ def group_values(text: str, mentions: list[Mention]) -> list[list[Mention]]:
             unit = mn.unit or unit
             if mn.unit is None:
                 mn.unit = unit
+        last = g[-1].unit
+        if last == "个百分点" and len(g) > 1:  # 高出5个、3个百分点: the measure word alone borrows the last unit
+            for mn in g[:-1]:
+                if mn.unit == "个" and text[mn.end - 1:mn.end] == "个":
+                    mn.unit = last
     return groups

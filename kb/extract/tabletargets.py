@@ -21,6 +21,9 @@ Two shapes of the genre (FORMS.md §2.3):
 Rows printed on one line (``|``, tabs, runs of spaces) are always read cell by
 cell; rows written one cell per line are read cell by cell only when they have
 a deadline column (otherwise every cell line is already a paragraph of its own).
+A task table flattened one cell per line in the body (an HTML ``<table>`` under
+四、进度安排: 序号 / 工作任务 / 完成时限, then rows 1, 2, 3 …) is found here too, when
+the clause parser left it inside its heading; a 学段 column gives a row's stage.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ _GOAL_WORDS = re.compile(r"目标|预期|规划")
 _LABEL_COL = re.compile(r"指标|项目|名称|内容")
 _SEQ_COL = re.compile(r"序号|编号|序|号")
 _ATTR_COL = re.compile(r"属性|性质|类型")
+_STAGE_COL = re.compile(r"学段")  # 序号 | 指标 | 学段 | 2022年 | 2025年: the row's stage in its own column
 _UNIT_COL = re.compile(r"^(?:计量)?单位$")
 _DEADLINE_COL = re.compile(r"时限|完成时间|时间节点|完成期限|时间要求|进度安排")
 _TASK_COL = re.compile(r"任务|内容|措施|事项|指标|目标|项目|工作")
@@ -175,9 +179,10 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
     cells = c.cells
     label = next((x for x in cells if _LABEL_COL.search(x[0]) and x[0] not in years), None) or next(
         (x for x in cells if x[0] not in years and not _SEQ_COL.fullmatch(x[0]) and not _ATTR_COL.search(x[0])
-         and not _UNIT_COL.match(x[0])), None)
+         and not _UNIT_COL.match(x[0]) and not _STAGE_COL.search(x[0])), None)
     if label is None:
         return []
+    stage_cell = next((L.one_stage(L.stages_in(text[s:e])) for col, s, e in cells if _STAGE_COL.search(col)), None)
     name, unit, mult = _unit_of(text[label[1]:label[2]])
     if not name or not re.search(r"[\u4e00-\u9fff]", name):
         return []
@@ -202,7 +207,7 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         value *= mult if own_unit is None else 1.0
         rate = u == "元" and _PER_PUPIL.search(name) is not None or u.startswith("元/")
         u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
-        stage = L.stage_of(name) or L.taxonomy_stage(name, u, None)
+        stage = L.stage_of(name) or stage_cell or L.taxonomy_stage(name, u, None)
         a = label[1] if label[1] < s else s  # the row: its label cell through the value cell (an HTML row is cells)
         span = Span(a, e, text[a:e])
         ispan = (label[1], label[1] + len(text[label[1]:label[2]]))
@@ -258,7 +263,44 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
         for col, s, e in c.cells:
             if _TASK_COL.search(col) and not _NOT_TASK_COL.search(col) and e > s:
                 cells.append(ProseCell(s, e, dl, dcol is not None, dcol[0] if dcol else ""))
+    for s, e, cols, dcol in _flat_task_rows(text):
+        if any(a < e and s < b for a, b in rows):
+            continue
+        rows.append((s, e))
+        dl = _column_deadline(text, dcol[1], dcol[2])
+        cells.extend(ProseCell(a, b, dl, True, dcol[0]) for col, a, b in cols
+                     if _TASK_COL.search(col) and not _NOT_TASK_COL.search(col) and b > a)
+    rows.sort()
     return TableReading(tuple(rows), tuple(cells), tuple(targets))
+
+
+#: a task table flattened one cell per line in the body (an HTML <table> under 进度安排): 序号, then
+#: two to four short column names, one of them a deadline column, then rows opening with 1, 2, 3 …
+_FLAT_HEAD = re.compile(r"^[ \t\u3000]*序号[ \t\u3000]*\n((?:[ \t\u3000]*[^\n\d]{2,8}[ \t\u3000]*\n){2,4})", re.M)
+_LINE_RE = re.compile(r"[^\n]*")
+
+
+def _flat_task_rows(text: str) -> Iterator[tuple[int, int, list[tuple[str, int, int]], tuple[str, int, int]]]:
+    """(row start, row end, cells, deadline cell) of the body's one-cell-per-line task tables."""
+    for m in _FLAT_HEAD.finditer(text):
+        names = ["序号"] + [x.strip() for x in m.group(1).splitlines()]
+        if not any(_DEADLINE_COL.search(x) for x in names) or not any(
+                _TASK_COL.search(x) and not _NOT_TASK_COL.search(x) for x in names):
+            continue
+        pos, n = m.end(), 1
+        while True:
+            cells = []
+            for name in names:
+                ln = _LINE_RE.match(text, pos)
+                if pos >= len(text) or not ln.group().strip():
+                    break
+                a = ln.start() + len(ln.group()) - len(ln.group().lstrip())
+                cells.append((name, a, a + len(ln.group().strip())))
+                pos = ln.end() + 1
+            if len(cells) != len(names) or text[cells[0][1]:cells[0][2]] != str(n):
+                break
+            yield cells[0][1], cells[-1][2], cells, next(c for c in cells if _DEADLINE_COL.search(c[0]))
+            n += 1
 
 
 def date_cell_target(t: Target, cell: ProseCell) -> Target:

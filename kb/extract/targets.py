@@ -27,6 +27,7 @@ The text is read paragraph by paragraph (one line each), sentence by sentence
    None for stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before it; the
    sentence's single stage; after 其中 the previous target's; the previous sentence naming the same
    people; the enclosing numbered item's heading; the national indicator's stage; else None;
+   a later 分别/均 item of the same ;-part takes the stage list the item before it was zipped over;
 7. 所有X均建有…/X全部达标 give 100 % shares (:mod:`kb.extract.shapes`); a sentence with a dated
    qualitative end state (通过…评估验收, 达到…标准, 完成…建设/整改, 开园) and no value gives a
    **milestone** (value None), which never runs past ';'.
@@ -46,13 +47,13 @@ from typing import Sequence
 from ..models import Clause, Span, Target
 from . import lexicon as L
 from .baselines import baseline_before, baseline_section, baseline_sentence
-from .deadlines import deadline_at, find_deadlines, heading_deadline, plan_period, with_plan_period
+from .deadlines import deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period, with_plan_period
 from .levies import levy_targets
 from .milestones import read_milestone
 from .ratios import read_ratio_norm
 from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
-from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, zipped_years
+from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipped_years
 from .stages import stage_in_sentence
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
@@ -179,6 +180,35 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     return ind
 
 
+_PART_BREAK = re.compile(r"[;;。]")
+
+
+def _carried_stage_list(text: str, st: Sent, r, z, ind: str, items: list) -> list:
+    """小学、初中A分别达到…,B分别不低于x、y: a later 分别/均 item of the part takes the stage list the
+    previous item was zipped over, when its own words name no stage (the list governs the whole part)."""
+    n = len(items)
+    if not st.out or L.stage_of(ind) or r.own_stage or not all(f in ("unzipped", "distributed", "") for _, _, f in items):
+        return items
+    adv = "分别" if "分别" in z.advs or "分别" in r.subject else ("均" if "均" in z.advs else "")
+    if not adv or (adv == "分别") != (n > 1):
+        return items
+    last = None
+    for last in L.STAGE_LIST.finditer(text, st.ss, r.s1):
+        pass
+    if last is None or _PART_BREAK.search(text, last.end(), r.s1):
+        return items
+    stages = [L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", last.group()) if p in L.STAGE_ITEM_MAP]
+    k = len(stages)
+    if k < 2 or len(set(stages)) != k or (n > 1 and n != k):
+        return items
+    done = [t.stage for t in st.out if t.span.end > last.end()]
+    if done[-k:] != stages:  # the list must have been zipped by the item before
+        return items
+    if n == 1:  # 均不少于1.2人: one value distributed over each stage of the list
+        return [(items[0][0], s, "distributed") for s in stages]
+    return [(name, s, "respectively") for (name, _, _), s in zip(items, stages)]
+
+
 def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
     if g[0].unit == "ratio":
@@ -207,6 +237,9 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         named = list(dict.fromkeys(t.indicator for t in st.out if t.unit is not None))
         if len(named) >= n:  # …入园率达到85%,…覆盖率达到76%;2022年,三项指标分别达到87%、80%、50%
             items = [(nm, None, "indicator_elided_in_2nd_clause") for nm in named[-n:]]
+    items = _carried_stage_list(text, st, r, z, ind, items)
+    if n == 1 and "各" in z.advs and items == [(ind, None, "")]:  # 建设学科教室和创新实验室各不少于2间
+        items = [(o, None, "distributed") for o in each_object(ind)] or items
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
@@ -241,7 +274,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
             or (unit == "%" and _PAY.search(r.subject) is not None)  # 津贴标准为基本工资的15%: a pay rule
         own_dl = zy[0][k] if zy else dl
-        if standard and own_dl is not None and _SCOPED.intersection(tflags):
+        if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
+                f.startswith("deadline_from_label:") for f in tflags)):
             own_dl = None  # a standard keeps only a date of its own sentence, never the paragraph's or heading's
         out.append(Target(
             indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
@@ -308,6 +342,12 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
         para = None  # 2019年底前…;2020年底前…: an opening with several dates sets no scope for the paragraph
     chain = _chain(doc, body)
     head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
+    if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
+        top = chain[-1]
+        i0 = bisect.bisect_right(doc.starts, top.start)
+        nxt = next((doc.clauses[i].start for i in range(i0, len(doc.clauses))
+                    if len(doc.clauses[i].path) <= len(top.path)), len(text))
+        head = label_deadline_in(text, top.start, nxt, only=True)
     heading_stage = L.heading_stage(chain)
     in_base_section = baseline_section(c.heading for c in chain)
     prev = ""
