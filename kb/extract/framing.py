@@ -39,6 +39,7 @@ class Doc:
     year: int | None = None  # the latest year of the notice's dates: earlier "YYYY年…为N" are baselines
     first_year: int | None = None  # the first year of the title's period: earlier years report the past
     plan: Deadline | None = None  # the title's period (三年分别达到…)
+    section_labels: dict[int, Deadline | None] = field(default_factory=dict)  # top clause start → its one 完成时限
 
 
 @dataclass

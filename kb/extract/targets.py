@@ -44,7 +44,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from ..models import Clause, Span, Target
+from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period, with_plan_period
@@ -322,6 +322,16 @@ def _ratio_norm(doc: Doc, st: Sent, g: list[Mention]) -> list[Target] | None:
 
 # --- sentences, paragraphs, documents --------------------------------------
 
+def _section_label(doc: Doc, top: Clause) -> Deadline | None:
+    """The one 完成时限 label line of the section ``top`` opens (read once per section)."""
+    if top.start not in doc.section_labels:
+        i0 = bisect.bisect_right(doc.starts, top.start)
+        nxt = next((doc.clauses[i].start for i in range(i0, len(doc.clauses))
+                    if len(doc.clauses[i].path) <= len(top.path)), len(doc.text))
+        doc.section_labels[top.start] = label_deadline_in(doc.text, top.start, nxt, only=True)
+    return doc.section_labels[top.start]
+
+
 def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
     """Append the targets of one line: its scopes first, then sentence by sentence."""
     text = doc.text
@@ -343,11 +353,7 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
     chain = _chain(doc, body)
     head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
     if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
-        top = chain[-1]
-        i0 = bisect.bisect_right(doc.starts, top.start)
-        nxt = next((doc.clauses[i].start for i in range(i0, len(doc.clauses))
-                    if len(doc.clauses[i].path) <= len(top.path)), len(text))
-        head = label_deadline_in(text, top.start, nxt, only=True)
+        head = _section_label(doc, chain[-1])
     heading_stage = L.heading_stage(chain)
     in_base_section = baseline_section(c.heading for c in chain)
     prev = ""
