@@ -26,7 +26,6 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import replace
-from functools import lru_cache
 from typing import Sequence
 
 from ..models import Clause, Deadline, Target
@@ -242,7 +241,6 @@ def governing_line(text: str, c: Clause) -> Deadline | None:
     return ds[0]
 
 
-@lru_cache(maxsize=4096)  # asked again for every paragraph under the heading
 def heading_deadline(text: str, c: Clause) -> Deadline | None:
     """A stage heading such as "1.2023年目标" or "工作推进阶段(2020年10月—2022年9月)", else a
     governing line of the clause (see :func:`governing_line`; not inferred, so told apart)."""

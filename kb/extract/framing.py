@@ -40,6 +40,7 @@ class Doc:
     first_year: int | None = None  # the first year of the title's period: earlier years report the past
     plan: Deadline | None = None  # the title's period (三年分别达到…)
     section_labels: dict[int, Deadline | None] = field(default_factory=dict)  # top clause start → its one 完成时限
+    headings: dict[int, Deadline | None] = field(default_factory=dict)  # clause start → its heading deadline
 
 
 @dataclass

@@ -322,6 +322,13 @@ def _ratio_norm(doc: Doc, st: Sent, g: list[Mention]) -> list[Target] | None:
 
 # --- sentences, paragraphs, documents --------------------------------------
 
+def _heading(doc: Doc, c: Clause) -> Deadline | None:
+    """The deadline a clause's heading or governing line gives (read once per clause of this document)."""
+    if c.start not in doc.headings:
+        doc.headings[c.start] = heading_deadline(doc.text, c)
+    return doc.headings[c.start]
+
+
 def _section_label(doc: Doc, top: Clause) -> Deadline | None:
     """The one 完成时限 label line of the section ``top`` opens (read once per section)."""
     if top.start not in doc.section_labels:
@@ -351,7 +358,7 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
                                  if ss <= d.span[0] < se and (d.end or d.kind == "start")}) > 1:
         para = None  # 2019年底前…;2020年底前…: an opening with several dates sets no scope for the paragraph
     chain = _chain(doc, body)
-    head = next((d for d in (heading_deadline(text, c) for c in chain) if d is not None), None)
+    head = next((d for d in (_heading(doc, c) for c in chain) if d is not None), None)
     if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
         head = _section_label(doc, chain[-1])
     heading_stage = L.heading_stage(chain)
