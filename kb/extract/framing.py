@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Clause, Deadline, Target
 from . import lexicon as L
+from . import zones as Z
 from .items import CMP_END as _CMP_END, IN_SUM as _IN_SUM, ITEM_NEXT as _ITEM_NEXT
 from .numbers import Mention
 from .shapes import clause_bounds
@@ -74,7 +75,7 @@ class Read:
     g: list[Mention]
     cs: int  # comma clause start (after an earlier group of the same clause)
     ce: int
-    z: L.Zone
+    z: Z.Zone
     s1: int  # subject bounds after trimming
     e1: int
     subject: str
@@ -107,7 +108,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         cut = between.rfind("、") + 1 if "、" in between else (len(between) if re.search(r"[和及与]\s*$", between) else 0)
         cs, inherit = st.prev_end + cut, st.prev_verb
         joined = cut == len(between) and st.prev_subject.startswith("每") and _CJK.match(between) is not None
-    z = L.read_zone(text, cs, first.start, st.dls)
+    z = Z.read_zone(text, cs, first.start, st.dls)
     if joined and not z.cmp_word and not z.verbs:
         z = replace(z, cmp_word=st.prev_cmp)
     item_end = next_start <= ce and _ITEM_NEXT.fullmatch(text, last.end, next_start) is not None

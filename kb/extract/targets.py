@@ -46,6 +46,7 @@ from typing import Sequence
 
 from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
+from . import zones as Z
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period, with_plan_period
 from .levies import levy_targets
@@ -226,7 +227,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         prev = st.out[-1].indicator if st.out and st.out[-1].unit == "%" else ""
         annual = "每年" in text[r.cs:first.start] or "年均" in text[r.cs:first.start]
         ind = delta_name(ind, prev, annual) or ind
-    items = L.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
+    items = Z.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
     if len(items) != n and n > 1:
         items = [(ind, None, "unzipped")] * n
     zy = zipped_years(text, r.cs, r.s1, r.e1, n, "分别" in z.advs or "分别" in r.subject, st.dls, doc.plan)
