@@ -91,7 +91,7 @@ def parse(normalised: str) -> list[Term]:
             continue
         if quoted is None and neg is False and text == "-":
             continue
-        out.append(Term(text if quoted is not None else text, neg, quoted is not None))
+        out.append(Term(text, neg, quoted is not None))
     return out
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import math
 import re
 from dataclasses import replace
 from typing import Sequence
@@ -392,7 +393,7 @@ def _valid(text: str, t: Target) -> bool:
     s = t.span
     values = t.value if isinstance(t.value, tuple) else (t.value,)
     return 0 <= s.start <= s.end <= len(text) and text[s.start:s.end] == s.text and all(
-        v is None or (v == v and abs(v) != float("inf")) for v in values)
+        v is None or math.isfinite(v) for v in values)
 
 
 def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
