@@ -296,13 +296,23 @@ def one_stage(found: set[str]) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
-def taxonomy_stage(name: str, unit: str | None, topic: str | None) -> str | None:
-    """The stage of the national indicator the name matches (YJ-… → 义务教育, XQ-… → 学前)."""
+def _national(name: str, unit: str | None, topic: str | None):
     try:
         from .. import taxonomy
-        ind = taxonomy.get(taxonomy.match(name, None, unit) or taxonomy.match(name, topic, unit) or "")
+        return taxonomy.get(taxonomy.match(name, None, unit) or taxonomy.match(name, topic, unit) or "")
     except Exception:  # the taxonomy is optional here: no stage rather than no target
         return None
+
+
+def national_stages(name: str, unit: str | None, topic: str | None) -> tuple[str, ...]:
+    """The stages the national indicator the name matches is measured for (() when none matches)."""
+    ind = _national(name, unit, topic)
+    return () if ind is None or ind.scheme == "common" else tuple(ind.stages)
+
+
+def taxonomy_stage(name: str, unit: str | None, topic: str | None) -> str | None:
+    """The stage of the national indicator the name matches (YJ-… → 义务教育, XQ-… → 学前)."""
+    ind = _national(name, unit, topic)
     if ind is None or ind.scheme == "common":
         return None
     stages = set(ind.stages)

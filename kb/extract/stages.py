@@ -44,9 +44,16 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     if cues:
         s, e, stage = max(cues, key=lambda c: c[1])
         lst = next((x for x in lists if x[0] <= s < x[1]), None)
-        if lst is None:
-            return stage
-        return L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2]) if p in L.STAGE_ITEM_MAP})
+        if lst is not None:
+            stage = L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2])
+                                 if p in L.STAGE_ITEM_MAP})
+        # a borrowed 小学/初中 never narrows a 义务教育-wide national indicator (初中三年巩固率…,残疾儿童少年
+        # 入学率… is the 义务教育 indicator; …向农村初中倾斜;随迁子女…就读比例 too)
+        if stage in ("小学", "初中"):
+            national = L.national_stages(name, unit, topic)
+            if "义务教育" in national and stage not in national:
+                return "义务教育"
+        return stage
     # a later ;-part opening with its own date (…;到2020年,小学、初中生师比…) is a new scope: its stages stay there
     m = _DATED_PART.search(text, at, se)
     whole = L.one_stage(L.stages_in(text[ss:m.start() if m else se]))
@@ -59,3 +66,4 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
         if m.group(2) in name and len(prev) == 1:
             return L.stage_of(m.group(1))
     return heading_stage or L.taxonomy_stage(name, unit, topic)
+
