@@ -199,8 +199,9 @@ def _show_pred(p: Target) -> str:
     return f"{p.indicator}|{p.comparator}{p.value}{p.unit or ''}|{p.stage}|{d}"
 
 
-def _target_diff(gold: list[dict], pred: list[Target], pairs, whole: int) -> str:
-    """One line per gold/extracted target: which fields differ, what was missed, what is extra."""
+def _target_diff(gold: list[dict], pred: list[Target], pairs, whole: int, id_bad=()) -> str:
+    """One line per gold/extracted target: which fields differ, what was missed, what is extra,
+    and which found targets got another indicator id than the gold gives."""
     lines = [f"targets: gold {len(gold)}, extracted {len(pred)}, whole-correct {whole}"]
     paired_g = {id(g) for g, _ in pairs}
     paired_p = {id(p) for _, p in pairs}
@@ -210,6 +211,8 @@ def _target_diff(gold: list[dict], pred: list[Target], pairs, whole: int) -> str
             lines.append(f"    ~ {','.join(bad)}: gold {_show_gold(g)}  got {_show_pred(p)}")
     lines += [f"    - missed {_show_gold(g)}" for g in gold if id(g) not in paired_g]
     lines += [f"    + extra  {_show_pred(p)}" for p in pred if id(p) not in paired_p]
+    lines += [f"    ≠ id: gold {expected_id(g)} got {p.indicator_id}  ({g.get('indicator')} / {p.indicator})"
+              for g, p in id_bad]
     return "\n".join(lines)
 
 
@@ -370,8 +373,9 @@ def evaluate(gold: dict, corpus_dir: Path | str, gold_path: Path | str | None = 
         mapped = sum(_same_id(expected_id(g), _comparable_id(g, p.indicator_id)) for g, p in pairs)
         report.add(doc, "indicator_id", Counts(mapped, len(pairs), len(pairs)))
         report.add(doc, "whole_target", Counts(whole, len(targets), len(gold_targets)))
-        if whole < max(len(targets), len(gold_targets)):
-            report.errors.append((cid, _target_diff(gold_targets, list(targets), pairs, whole)))
+        id_bad = [(g, p) for g, p in pairs if not _same_id(expected_id(g), _comparable_id(g, p.indicator_id))]
+        if whole < max(len(targets), len(gold_targets)) or id_bad:
+            report.errors.append((cid, _target_diff(gold_targets, list(targets), pairs, whole, id_bad)))
         resp = clause.get("responsibility")
         if "responsibility" in clause:
             g_as = gold_assignments(resp)

@@ -9,6 +9,7 @@ the clause its evidence lies in.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Sequence
 
 from . import families
@@ -19,10 +20,28 @@ from .models import Clause, Region, Responsibility, Target
 
 def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -> tuple[list[Target], list[Responsibility]]:
     targets = [  # a baseline (the situation before the plan) is never compared: it gets no indicator id
-        t if t.kind == "baseline" or t.indicator_id else _with_id(t, families.classify(t.indicator, t.stage, t.unit))
+        t if t.kind == "baseline" or t.indicator_id else _with_id(t, _classify(text, t))
         for t in extract_targets(text, clauses)
     ]
     return targets, extract_responsibilities(text, clauses, region)
+
+
+#: a measure that names no subject (学生参与率, 受益面, 补助标准, 毕业生就业率): the sentence before it does
+_BARE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:率|面|标准|规模|人次)|惠及[\u4e00-\u9fff]{1,3})")
+_SENTENCE_END = re.compile(r"[。;!?\n]")
+
+
+def _classify(text: str, t: Target) -> str | None:
+    """The id of what the target measures; a bare measure is read with the words of its sentence before it
+    (课后服务全覆盖,学生自愿参加率… is the 课后服务 family)."""
+    found = families.classify(t.indicator, t.stage, t.unit)
+    if found is not None or not t.indicator_span or not _BARE.fullmatch(t.indicator):
+        return found
+    start = t.indicator_span[0]
+    head = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 60), start)), default=max(0, start - 60))
+    context = text[head:start].strip(" ,,、")
+    got = families.classify(context + t.indicator, t.stage, t.unit) if context else None
+    return got if got and got.startswith("LF-") else None  # a national row needs its own words
 
 
 def _with_id(t: Target, indicator_id: str | None) -> Target:

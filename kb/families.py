@@ -117,6 +117,9 @@ def _unit_fits(f: Family, unit: str | None) -> bool:
 _FAMILY_MEASURES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:招聘|补充|招录|引进|选聘|招收)[^,;。]{0,12}?教师"), "LF-ZP"),
     (re.compile(r"(?:新增|增加|扩充|提供)[^,;。]{0,10}?学位"), "LF-XW"),
+    # 新建、改扩建公办幼儿园12所: one count of schools built, new or rebuilt — the 新建 family (gold convention)
+    (re.compile(r"新建[、和及与]?(?:改扩建|改建|扩建)[^,;。]{0,10}?(?:学校|幼儿园|小学|初中|中学|高中|园)(?:数)?$"), "LF-XJ"),
+    (re.compile(r"新建|改扩建|扩建"), "LF-XS"),  # in 平方米 only (the family's unit kind): floor space built
     (re.compile(r"办学条件[^,;。]{0,12}?(?:达到|达标|符合)|(?:达到|符合)[^,;。]{0,16}?办学条件[^,;。]{0,6}?标准"), "LF-BZH"),
     (re.compile(r"(?:省|市|自治区)?一级(?:[一二]等)?(?:示范性?)?(?:普通)?高中|(?:示范性|优质|特色)(?:普通)?高中"), "LF-GZ"),
     (re.compile(r"财政性教育经费[^,;。]{0,12}?(?:占|比例)"), "LF-JYZC"),
@@ -191,7 +194,7 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     if unit == "个百分点" or (unit == "%" and _CHANGE.search(phrase or "")):
         return None
     national = match_measure(phrase, stage, unit) or match(phrase, stage, unit)
-    if national and "残疾" in (phrase or "") and not _names_disability(national):
+    if national and "残疾" in (phrase or "") and (not _names_disability(national) or _DISABILITY_KIND.search(phrase)):
         national = None
     if national and _counts_a_qualitative_row(national, phrase, unit):
         national = None
@@ -206,8 +209,12 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     return fam
 
 
+#: one kind of disability (视力残疾儿童少年入学率): a subgroup the national row does not name
+_DISABILITY_KIND = re.compile(r"(?:视力|听力|智力|肢体|言语|精神|多重)残疾")
 #: words that show a phrase holding a family's alias measures something else
-_FAMILY_EXCLUDE = {"LF-PX": re.compile(r"经费|资金|机构|压减|用于"), "LF-PXRC": re.compile(r"经费|资金|机构")}
+_FACILITY = re.compile(r"食堂|宿舍|厕所|浴室|运动场|操场|围墙|床位|(?<!小)规模")  # built, but not a school
+_FAMILY_EXCLUDE = {"LF-PX": re.compile(r"经费|资金|机构|压减|用于"), "LF-PXRC": re.compile(r"经费|资金|机构"),
+                   "LF-XJ": _FACILITY, "LF-GKJ": _FACILITY, "LF-CJ": re.compile(r"评估|认定|验收")}
 _DONE_COUNT = re.compile(r"完成|移交|整改|治理")
 _GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}(?:幼儿园|园|学校|高中)[^,;。]{0,4}标准")
 
