@@ -38,7 +38,7 @@ from .corpus import Corpus, Entry
 from .decode import decode_bytes
 from .facts import extract_facts
 from .models import Clause, Responsibility, Target
-from .normalise import normalise
+from .normalise import fold_lookalikes, normalise
 from .pipeline import process
 
 TARGET_FIELDS = ("indicator", "value", "unit", "comparator", "stage", "deadline")
@@ -339,7 +339,7 @@ def evaluate(gold: dict, corpus_dir: Path | str, gold_path: Path | str | None = 
         if processed is not None:
             text = processed.norm.text
             # A traditional or annotated copy: the span as the normalised text has it (simplified, no pinyin).
-            span = clause.get("span_clean") or clause.get("span_simplified") or clause["span"]
+            span = fold_lookalikes(clause.get("span_clean") or clause.get("span_simplified") or clause["span"])
             start = _locate(text, span, processed.clauses, clause.get("path") or [])
             if start < 0:
                 report.missing.append(cid)

@@ -152,9 +152,14 @@ def detect_script(text: str) -> str:
     return "traditional" if trad >= 3 and trad / cjk >= TRADITIONAL_SHARE else "simplified"
 
 
+def fold_lookalikes(text: str) -> str:
+    """Look-alike punctuation as documents are normalised (1∶20 → 1:20); for text that is already NFKC."""
+    return text.translate(_FOLD)
+
+
 def normalise_query(text: str) -> str:
     """Normalise a short string exactly as documents are normalised (NFKC, t2s when traditional)."""
-    s = unicodedata.normalize("NFKC", text)
+    s = unicodedata.normalize("NFKC", text).translate(_FOLD)
     s = _CONTROL.sub("", s)
     if detect_script(s) == "traditional" or _traditional_chars().search(s):
         s = _ZHE.sub(lambda m: m.group(0).replace("著", "着"), to_simplified(s))
@@ -200,6 +205,8 @@ class Normalised:
 
 # Circled numbers ①–⑳ mark a heading level of their own; NFKC would turn them into digits.
 _KEEP = set(range(0x2460, 0x2474))
+# Look-alikes NFKC leaves alone but plans type for ASCII punctuation: the ratio sign in 1∶20, 5∶5
+_FOLD = {0x2236: ":"}
 
 
 @lru_cache(maxsize=1)
@@ -216,6 +223,7 @@ def _nfkc_unstable() -> re.Pattern:
                 ranges[-1][1] = cp
             else:
                 ranges.append([cp, cp])
+    ranges += [[cp, cp] for cp in _FOLD]
     cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
     controls = _CONTROL.pattern[1:-1]
     return re.compile(f"[{cls}{controls}]+")
@@ -227,10 +235,10 @@ def _nfkc_edits(text: str) -> list[Edit]:
     unstable = _nfkc_unstable()
     pos = 0
     for line in text.splitlines(keepends=True):
-        if not (unicodedata.is_normalized("NFKC", line) and not _CONTROL.search(line)):
+        if not (unicodedata.is_normalized("NFKC", line) and not _CONTROL.search(line)) or "\u2236" in line:
             for m in unstable.finditer(line):
                 old = m.group(0)
-                new = _CONTROL.sub("", unicodedata.normalize("NFKC", old))
+                new = _CONTROL.sub("", unicodedata.normalize("NFKC", old)).translate(_FOLD)
                 if new != old:
                     edits.append(Edit(pos + m.start(), pos + m.end(), new, "nfkc"))
         pos += len(line)

@@ -95,6 +95,10 @@ class Read:
     past: bool = False  # 已建成35所, 共有…: a fact of the past or present
 
 
+#: the rest of a name whose number belongs to it: 24小时值班制度, 5年一周期培训机制
+_REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
+
+
 def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     """Bounds and cues of a value group, or None when it is a condition, a fact or not a commitment."""
     text = doc.text
@@ -117,6 +121,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     after = text[last.end:ce]
     if L.CONDITION.search(after) or z.cmp_word == "不足":
         return None  # 作为…条件, 不足100名
+    if not z.cmp_word and _REGIME.match(after):
+        return None  # 建立24小时值班和巡查制度: the length names the regime
     past = z.past or L.PAST_SUBJECT.search(text, cs, z.start) is not None  # 全市共有中小学校120所: a baseline
     if z.cmp_word == "为" and doc.year and not L.MODALITY.search(text, st.ss, first.start) and any(
             d.kind == "in_year" and d.span[1] <= first.start and int(d.end[:4]) < doc.year for d in st.dls):

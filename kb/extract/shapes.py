@@ -1,6 +1,7 @@
 """Target shapes of real plans that are not a number followed by its unit.
 
 * **universal wording** (:func:`universal_targets`): 所有X均建有…, 全县所有X达到…标准, X全部达标 /
+  全部X达到…标准 (全部 before X with 通过… stays a milestone) /
   全部办成… where X is a set of units (乡镇, 学校, 幼儿园, 县(市、区) …) and the predicate a status
   to reach → one target: the share of X reaching it, 100 %, '=', raw value 所有/全部, flag
   ``universal_quantifier``.  Elimination (消除, 清零), coverage (全覆盖), manner (全面), past
@@ -57,7 +58,8 @@ def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], he
 
 #: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
 _UNIT_SET = r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区)(?:的?(?:办学条件|校舍))?"
-_ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过)")
+_ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过)"
+                        rf"|(?P<all2>全部)(?P<x2>{_UNIT_SET})(?P<adv2>均|都)?(?P<pred2>建有|建成|办成|达到|达标)")
 _ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过)")
 #: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
 _UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
@@ -92,22 +94,25 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
             m = _ALL_AFTER.match(text, s0, cs + len(clause))
         if m is None:
             continue
+        # 全部乡镇中心幼儿园达到…标准: 全部 written before the set reads like 所有 (not with 通过: a milestone)
+        g = "2" if m.groupdict().get("all2") else ""
         obj = text[m.end():cs + len(clause)]
-        if not _UNIVERSAL_OBJECT[m.group("pred")].match(obj):
+        pred = m.group("pred" + g)
+        if not _UNIVERSAL_OBJECT[pred].match(obj):
             continue
-        x = re.sub(r"^(?:全[省市县区])?所有", "", m.group("x"))
-        pred = m.group("pred")
+        x = re.sub(r"^(?:全[省市县区])?所有", "", m.group("x" + g))
         name = f"{x}达标比例" if pred == "达标" else f"{pred}{obj}的{x}比例"
-        xs = m.start("all") if m.group("all") == "所有" else m.start("x")
+        word = m.group("all" + g)
+        first = m.groupdict().get("all") == "所有" or bool(g)
+        xs = m.start("all" + g) if first else m.start("x")
         dl, period, dflags = deadline(xs)
         mod = None
         for mm in L.MODALITY.finditer(text, ss, xs):
             mod = L.MODALITY_MAP.get(mm.group(), mm.group())
-        word = m.group("all")
-        cue = f"所有…{m.group('adv') or ''}{pred}" if word == "所有" else f"{word}{pred}"
+        cue = f"{word}…{m.group('adv' + g) or ''}{pred}" if first else f"{word}{pred}"
         e = cs + len(clause)
         out.append(Target(
             indicator=name, stage=stage(name, xs), comparator="=", value=100.0, unit="%",
             raw_value=word, deadline=dl, kind="target", modality=mod, cue=cue, span=Span(xs, e, text[xs:e]),
-            period=period, flags=("universal_quantifier", *dflags), indicator_span=(m.start("x"), e)))
+            period=period, flags=("universal_quantifier", *dflags), indicator_span=(m.start("x" + g), e)))
     return out

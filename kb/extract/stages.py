@@ -40,6 +40,11 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
              for m in L.STAGE_POSITIONAL.finditer(text, ss, at)]
     # 新建中小学校和幼儿园31所, 新增学位…: the stage words of a cross-stage item lend no stage
     spans = [t.indicator_span for t in taken if t.stage is None and t.indicator_span]
+    # …达到80%,其中初中达到90%;兼职心理辅导员…: a 其中 breakdown speaks for its own ;-part only
+    for q in re.finditer("其中", text[ss:at]):
+        end = text.find(";", ss + q.start(), at)
+        if end != -1:
+            spans.append((ss + q.start(), end))
     cues = [c for c in cues if not any(a <= c[0] < b for a, b in spans)]
     if cues:
         s, e, stage = max(cues, key=lambda c: c[1])

@@ -76,7 +76,13 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
     r"|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十])")
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
-_STANDARD = re.compile(r"/\(?[生人]")
+_STANDARD = re.compile(r"/\(?[生人]|/课时")
+#: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
+_RADIUS = re.compile(r"半径|距离|路程")
+#: a consolidation count (小学调整为36所): the number of schools of that type
+_CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|整合|撤并)(?:到|至|为)?$")
+#: a rate per lesson named in the subject (每课时课酬不低于30元)
+_PER_LESSON = re.compile(r"每(?:课时|节课)")
 #: 三项指标 / 上述指标 / 以上三项: the indicators named before, taken back in order
 _COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
 
@@ -265,6 +271,10 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             unit = f"{unit}/{z.per}"
         if unit == "元" and re.search(r"生均[^,。]*(?:经费|拨款|补助|补贴)", name):
             unit = "元/(生·年)"  # recurring per-pupil funding
+        elif unit == "元" and _PER_LESSON.search(r.subject):
+            unit = "元/课时"
+        if unit in ("所", "个"):
+            name = _CONSOLIDATED.sub(r"\1数", name)
         tflags = r.flags + mn.flags + (["respectively"] if zy else dflags) + ([iflag] if iflag else [])
         if unit == "%" and isinstance(mn.value, float) and mn.value > 100:
             tflags.append("value_over_100")
@@ -274,7 +284,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             tflags.append("maintain")
         standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
-            or (unit == "%" and _PAY.search(r.subject) is not None)  # 津贴标准为基本工资的15%: a pay rule
+            or (unit == "%" and _PAY.search(r.subject) is not None) \
+            or (unit in ("公里", "千米", "米") and _RADIUS.search(r.subject) is not None)  # 津贴标准为基本工资的15%: a pay rule
         own_dl = zy[0][k] if zy else dl
         if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
                 f.startswith("deadline_from_label:") for f in tflags)):

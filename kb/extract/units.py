@@ -85,7 +85,7 @@ _PROSE = re.compile(
 # the object of 会同/配合/协助: a unit list up to the verb or preposition that follows it
 _OBJECT = re.compile(
     r"(?P<obj>[^,,;;。]{2,60}?)(?<!、)(?:等(?:部门|单位)|(?=(?:共同|一起|负责|做好|开展|研究|制定|编制|抓好|推进|落实|实施|组织|建立|完善|加强|"
-    r"加大|对|在|向|就|予以|争取|组建|统筹|指导|督促|印发|出台|设立|发布|每年|每学年|每学期|每季度|每半年|每月|定期"
+    r"加大|对|在|向|就|将|把|予以|争取|组建|统筹|指导|督促|印发|出台|设立|发布|每年|每学年|每学期|每季度|每半年|每月|定期"
     r"|,|,|;|;|$)(?!等(?:部门|单位))))"
 )
 _AFTER_LEAD = re.compile(
@@ -98,6 +98,7 @@ _AFTER_DUTY = re.compile(
     r"(?:做好|负责|落实|配合|抓好|协同|共同)"
 )
 _WITH = re.compile(r"会同")
+_DRAFTED = re.compile(r"(?:研究)?(?:制定|起草|编制|修订|印发|发布|出台)了?《")
 # "县委编办每年核定…": a named unit as the subject of an administrative action
 _ACTION = re.compile(
     r"(?P<subj>[^,,;;。:!?\n、]{2,24}?)(?:每年|每学年|每学期|每两年|每三年|每季度|每半年|每月|定期|及时|统一)"
@@ -296,6 +297,8 @@ def _prose(text: str, s: int, e: int, region: Region | None, ctx: _State) -> lis
         return _action(text, s, e, region, ctx)
     if m.group("cue2") and any(is_collective(n) for n in names):
         return []  # "各地、各学校要将…": an exhortation, not an assignment
+    if m.group("cue2") == "共同" and _DRAFTED.match(text, m.end(), e):
+        return []  # "X、Y、Z共同研究制定了《…》": the plan's co-issuers, not responsibilities
     cue = m.group("cue") or m.group("cue2")
     if cue.startswith("为牵头"):
         cue = "牵头"

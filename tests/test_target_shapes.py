@@ -1,0 +1,68 @@
+"""More target shapes of real plans and regulations, in invented sentences: the ratio sign ∶, per-unit
+norms that a rule sets (standards, no plan-period date), the length of a duty regime, consolidation
+counts (调整为 N 所), 全部 written before its subject, the scope of a stage after 其中, and co-issuers
+who drafted a plan together (not responsibilities)."""
+from kb.facts import extract_facts
+from kb.models import Clause
+from kb.normalise import normalise
+
+
+def facts(text: str):
+    t = normalise(text).text
+    return extract_facts(t, [Clause((), "", 0, len(t), "front", t)], None)
+
+
+def targets(text: str):
+    return [t for t in facts(text)[0] if t.kind != "baseline"]
+
+
+def test_the_ratio_sign_is_a_colon():
+    (a, b) = targets("到2028年,普职招生比例大体保持在6∶4。保育员与幼儿之比达到1∶18。")
+    assert (a.value, a.unit, a.comparator, a.indicator) == ((6.0, 4.0), "ratio", "=", "普职招生比例")
+    assert a.indicator_id == "LF-ZZ"
+    assert (b.value, b.unit, b.stage) == ((1.0, 18.0), "ratio", "学前")
+    assert "师生比1:13" in normalise("到2026年,全县特殊教育学校师生比1∶13。").text
+
+
+def test_per_unit_norms_are_standards_without_the_plan_period():
+    title = "云溪县学前教育提质行动方案(2024—2026年)\n"
+    (t,) = targets(title + "村小兼课教师每课时课酬不低于30元。")
+    assert (t.kind, t.value, t.unit, t.comparator, t.deadline) == ("standard", 30.0, "元/课时", ">=", None)
+    (t,) = targets(title + "新建幼儿园服务半径原则上控制在1公里以内。")
+    assert (t.kind, t.value, t.unit, t.comparator, t.deadline) == ("standard", 1.0, "公里", "<=", None)
+
+
+def test_the_length_of_a_duty_regime_is_no_target():
+    assert targets("各寄宿制学校应当建立24小时值班和巡查制度。") == []
+    (t,) = targets("各寄宿制学校每栋宿舍楼配备生活老师不少于2名。")  # a staffing count still is one
+    assert t.value == 2.0
+
+
+def test_consolidation_counts_name_the_school_type():
+    got = targets("到2028年,全县小学调整为36所,初中调整为8所。")
+    assert [(t.indicator, t.value, t.stage) for t in got] == [("小学数", 36.0, "小学"), ("初中数", 8.0, "初中")]
+
+
+def test_all_written_before_the_subject_is_a_full_share():
+    (t,) = targets("到2027年,全部乡镇中心幼儿园达到省级示范性幼儿园办园标准。")
+    assert (t.value, t.unit, t.comparator, t.stage) == (100.0, "%", "=", "学前")
+    assert t.raw_value == "全部" and "省级示范性幼儿园办园标准" in t.indicator
+    (t,) = targets("到2027年,全部乡镇通过省级学前教育普及普惠督导评估认定。")  # a certification: a milestone
+    assert t.kind == "milestone"
+
+
+def test_a_stage_after_qizhong_stays_in_its_part():
+    got = targets("全县中小学心理健康教师配备率达到80%,其中初中达到90%;兼职心理辅导员持证率不低于50%。")
+    assert [(t.value, t.stage) for t in got][:2] == [(80.0, "中小学"), (90.0, "初中")]
+    assert got[2].value == 50.0 and got[2].stage != "初中"  # the breakdown's stage does not run past ';'
+
+
+def test_co_issuers_who_drafted_a_plan_are_not_leads():
+    _, units = facts("为做好中小学生欺凌防治工作,教育部、公安部、司法部共同研究制定了《中小学生欺凌防治工作方案》,"
+                     "现印发给你们,请结合实际认真贯彻执行。")
+    assert units == []
+
+
+def test_huitong_before_jiang_keeps_the_partner():
+    _, units = facts("县人力资源社会保障局会同县教育局将乡村教师职称评聘纳入年度重点工作。")
+    assert {(u.unit, u.role) for u in units} == {("县人力资源和社会保障局", "lead"), ("县教育局", "co")}
