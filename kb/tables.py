@@ -377,11 +377,36 @@ def split_cells(s: str) -> tuple[str, list[tuple[int, int]]] | None:
     return (sep, spans) if len(spans) >= 2 else None
 
 
+_ONE_SPACE = re.compile(r"[ \u3000\xa0]+")
+
+
+def _single_space_cells(s: str) -> list[tuple[int, int]]:
+    """Spans of the cells of a line whose cells are set apart by single spaces (an ideographic space
+    between cells becomes one space under NFKC): 编号 指标名称 计量单位 2020年 2025年 属性."""
+    spans, pos = [], 0
+    for m in _ONE_SPACE.finditer(s):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(s):
+        spans.append((pos, len(s)))
+    return spans
+
+
 def _header_cells(s: str) -> tuple[str, tuple[str, ...]] | None:
-    """Column names of a separated header line: short cells without sentence marks, one a known column."""
+    """Column names of a separated header line: short cells without sentence marks, one a known column.
+
+    A header set apart by single spaces (separator ``"1"``) must also name a label column and a year
+    column — an indicator table; its rows then need exactly as many cells (prose is never split)."""
     split = split_cells(s)
     if split is None:
-        return None
+        spans = _single_space_cells(s.strip()) if " " in s.strip() else []
+        lead = len(s) - len(s.lstrip())
+        names = tuple(_squash(s[lead + a:lead + b]) for a, b in spans)
+        if len(names) < 4 or not any(_YEAR_COL.fullmatch(n) for n in names) \
+                or not any(_LABEL_COL.search(n) for n in names):
+            return None
+        split = ("1", [(lead + a, lead + b) for a, b in spans])
     sep, spans = split
     names = tuple(_squash(s[a:b]) for a, b in spans)
     if len(names) < 3 or any(not n or len(n) > 12 for n in names):
@@ -426,6 +451,10 @@ def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
                 j += 1
                 continue
             split = split_cells(ln.s)
+            if sep == "1":  # single spaces between cells: a row has exactly the header's cells
+                lead = len(ln.s) - len(ln.s.lstrip())
+                one = [(lead + a, lead + b) for a, b in _single_space_cells(ln.s.strip())]
+                split = ("1", one) if split is None and len(one) == len(columns) else None
             if split is None:
                 break
             spans = split[1]

@@ -156,3 +156,23 @@ def test_body_task_table_one_cell_per_line_dates_its_tasks():
     assert a.deadline.end == "2022-12-31" and b.deadline.end == "2023-02-28"
     assert "deadline_from_table_column:完成时限" in a.flags
     assert not any(t.value in (1.0, 2.0, 3.0) for t in ts)
+
+
+def test_indicator_table_with_ideographic_spaces_between_cells():
+    # each row one line, cells apart by one U+3000 (one space after NFKC); prose with spaces stays prose
+    text = _norm("\n".join([
+        "石湾区基础教育质量提升规划(2021—2025年)", "一、主要目标", "到2025年,基础教育整体水平进入全省前列。",
+        "附表　主要指标",
+        "编号　指标名称　计量单位　2020年　2025年　属性",
+        "1　初中毕业生升学率　％　92.5　97　预期性",
+        "2　学生体质健康达标率　％　89.4　≥94　约束性",
+        "3　小学大班额比例　％　7.5　＜2　约束性",
+        "4　学前教育普惠率　％　—　88　预期性",
+        "二、主要任务", "(一)扩充资源。全区 新建公办幼儿园 6所。"]))
+    ts = _targets(text)
+    got = {(t.indicator, t.comparator, t.value, t.unit, t.kind) for t in ts if t.deadline and t.deadline.text == "2025年"}
+    assert got == {("初中毕业生升学率", "=", 97.0, "%", "target"), ("学生体质健康达标率", ">=", 94.0, "%", "target"),
+                   ("小学大班额比例", "<", 2.0, "%", "target"), ("学前教育普惠率", "=", 88.0, "%", "target")}
+    assert len([t for t in ts if t.kind == "baseline"]) == 3  # the 2020 column; the — cell gives none
+    (t,) = [t for t in ts if t.value == 6.0]
+    assert t.indicator.endswith("公办幼儿园")
