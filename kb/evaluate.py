@@ -135,7 +135,13 @@ def same_indicator(gold: dict, pred: Target) -> bool:
         return a == b
     if a in b or b in a:
         return True
-    return SequenceMatcher(None, a, b).ratio() >= 0.6
+    # gold names write "measure(qualifier)" where plans (and the extractor) write "qualifier + measure"
+    fronted = [_norm_indicator(_QUALIFIER.sub(r"\2\1", x)) for x in (gold.get("indicator") or "", pred.indicator or "")]
+    return max(SequenceMatcher(None, a, b).ratio(), SequenceMatcher(None, fronted[0], fronted[1]).ratio()) >= 0.6
+
+
+#: a trailing bracketed qualifier: 心理教师配备数(规模500人以上的学校)
+_QUALIFIER = re.compile(r"^(.+?)[((]([^()()]+)[))]$")
 
 
 def same_value(g, p) -> bool:
