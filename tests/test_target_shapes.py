@@ -66,3 +66,23 @@ def test_co_issuers_who_drafted_a_plan_are_not_leads():
 def test_huitong_before_jiang_keeps_the_partner():
     _, units = facts("县人力资源社会保障局会同县教育局将乡村教师职称评聘纳入年度重点工作。")
     assert {(u.unit, u.role) for u in units} == {("县人力资源和社会保障局", "lead"), ("县教育局", "co")}
+
+
+def test_a_period_alone_borrows_the_object_of_the_same_verb():
+    a, b = targets("2025—2027年,桐川市每年招聘紧缺学科教师不少于60人,三年合计招聘180人以上。")
+    assert b.value == 180.0 and "紧缺学科教师" in b.indicator and b.indicator_id == "LF-ZP"
+
+
+def test_a_share_written_first_keeps_its_whole_object_list():
+    (t,) = targets("到2026年,三分之二以上的初中建成理化生、科创两类实验室。")
+    assert t.value == 66.67 and t.indicator.startswith("初中建成理化生、科创两类实验室")
+
+
+def test_the_step_of_a_staffing_rule_is_no_value():
+    got = targets("学生不足600人的学校至少设1名专职保健教师,学生每增加900人增设1名。")
+    assert [t.value for t in got] == [1.0, 1.0]
+
+
+def test_a_plain_statement_after_a_baseline_continues_it():
+    got = facts("2022年秋季学期,桐川市课后服务参与率已达到88%,家长满意度为91%。")[0]
+    assert [(t.value, t.kind) for t in got] == [(88.0, "baseline"), (91.0, "baseline")]

@@ -119,6 +119,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     if item_end:
         ce = last.end  # 新建学校3所、改扩建7所 / 义务教育学位2.8万个、学前学位0.9万个: the value ends its item
     after = text[last.end:ce]
+    if L.PER_INCREMENT.search(text, cs, first.start):
+        return None  # 每增加800人(增设1名): the step of a staffing rule
     if L.CONDITION.search(after) or z.cmp_word == "不足":
         return None  # 作为…条件, 不足100名
     if not z.cmp_word and _REGIME.match(after):
@@ -170,7 +172,11 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     if std or of_ratio or grant:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
         t0 += len(after) - len(after.lstrip()) + (std.end() if std else 1 if grant else 3)
     t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share else " "))
-    trailing = re.split(r"、(?![^(“]*[)”])", text[t0:t1], maxsplit=1)[0].rstrip(" 、和及与。!?!?")
+    rest = text[t0:t1]
+    # 四分之三以上的初中配齐物理、化学、生物实验室仪器: after a share written first, a list without values is
+    # one object; elsewhere the words after a value end at its 、 (新建学校3所、改扩建7所)
+    whole = pct_share and not re.search(r"\d", rest)
+    trailing = (rest if whole else re.split(r"、(?![^(“]*[)”])", rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
     formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
     r = Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
               own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)

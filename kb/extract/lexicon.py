@@ -51,7 +51,7 @@ ACTION_VERBS: tuple[str, ...] = (
     "评选", "推荐", "推进", "提高", "提升", "增长", "下降", "降低", "减少", "有", "拥有", "办好",
     "建好", "做优做强", "做强", "改造", "新改扩建", "认定扶持", "奖励", "选派", "交流", "轮岗",
     "落实", "实施", "覆盖", "惠及", "帮扶", "结对", "申报", "创成", "争创", "评为", "命名", "学会",
-    "掌握", "组织", "参加", "培育建设", "重点建设", "递增", "递减",
+    "掌握", "组织", "参加", "培育建设", "重点建设", "递增", "递减", "增设", "设",
 )
 
 #: verbs whose value is a change, not a level ("提高5个百分点")
@@ -208,6 +208,8 @@ OF_STANDARD = re.compile(r"的\s*(?:标准|比例|要求|目标|水平)")
 CITED = re.compile(r"(?<![立随])即(?![时将可使便])|一般为|例如|比如")
 
 #: words before a number that make it an enumeration, an ordinal or a past period
+#: an increment that scales a rule (在校生每增加800人增设1名): a denominator, never a value
+PER_INCREMENT = re.compile(r"每(?:增加|增|超过|多|满)\s*$")
 NOT_VALUE_BEFORE = re.compile(r"(?:等|第|前|近|后|这|该|超|每|按|按照|依|依照|编号|[-—–~～+/])\s*$")
 
 #: milestone verbs: a dated qualitative commitment

@@ -80,6 +80,8 @@ _STANDARD = re.compile(r"/\(?[生人]|/课时")
 #: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
 _RADIUS = re.compile(r"半径|距离|路程")
 #: a consolidation count (小学调整为36所): the number of schools of that type
+#: a subject that is only a span of time (三年, 五年内, 全年): the counted object is the clause's before
+_PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|整合|撤并)(?:到|至|为)?$")
 #: a rate per lesson named in the subject (每课时课酬不低于30元)
 _PER_LESSON = re.compile(r"每(?:课时|节课)")
@@ -138,6 +140,10 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
             r"其中[\s,,]*$", text[st.prev_end:r.s1]):
         ind = r.lead = st.prev_verb  # 新增学位4.2万个,其中义务教育学位2.8万个 → 新增义务教育学位
         ind += subject
+    elif verbs and _PERIOD_ONLY.fullmatch(subject) and (k := st.prev_noun.find(verbs[-1])) >= 0 \
+            and len(st.prev_noun) - k - len(verbs[-1]) >= 2:  # 每年引进教师80人,三年合计引进240人 → 引进教师
+        ind = verbs[-1] + st.prev_noun[k + len(verbs[-1]):]
+        r.flags.append("object_elided")
     else:
         ind = subject + "".join(verbs)
     if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标"):  # …落实生均公用经费,小学、初中分别不低于…
@@ -297,7 +303,9 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
             span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
             flags=tuple(dict.fromkeys(tflags)), indicator_span=ispan))
-    if r.past or st.base or baseline_before(text, r.cs, first.start):  # 目前…为, 2020年底共有, 尚有: the situation now
+    # …占比已达到91%,家长满意度为87%: a plain 为 after a baseline of the same sentence continues the account
+    cont = z.cmp_word in ("为", "是") and not mod and bool(st.out) and st.out[-1].kind == "baseline"
+    if r.past or st.base or cont or baseline_before(text, r.cs, first.start):  # 目前…为, 2020年底共有, 尚有: the situation now
         out = [replace(t, kind="baseline", deadline=None, modality=None, period=None) for t in out]
     st.prev_noun = (r.subject if "indicator_elided" not in r.flags else st.prev_noun) or st.prev_noun
     st.prev_verb = r.verbs[-1] if r.verbs else r.lead
