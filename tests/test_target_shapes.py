@@ -86,3 +86,16 @@ def test_the_step_of_a_staffing_rule_is_no_value():
 def test_a_plain_statement_after_a_baseline_continues_it():
     got = facts("2022年秋季学期,桐川市课后服务参与率已达到88%,家长满意度为91%。")[0]
     assert [(t.value, t.kind) for t in got] == [(88.0, "baseline"), (91.0, "baseline")]
+
+
+def test_a_term_defined_with_a_stage_keeps_it():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+
+    text = normalise("桐川市寄宿制学校管理办法\n第一条 本办法所称寄宿制学校,是指本市义务教育阶段寄宿制学校(以下简称“寄宿制学校”)。\n"
+                     "第二条 寄宿制学校每120名寄宿生配备生活老师不少于2名。\n").text
+    (t,) = extract_targets(text, parse_clauses(text))
+    assert (t.value, t.stage) == (2.0, "义务教育")
+    text = normalise("第二条 寄宿制学校每120名寄宿生配备生活老师不少于2名。\n").text  # no definition: no stage
+    (t,) = extract_targets(text, parse_clauses(text))
+    assert t.stage is None

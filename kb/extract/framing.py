@@ -42,6 +42,7 @@ class Doc:
     plan: Deadline | None = None  # the title's period (三年分别达到…)
     section_labels: dict[int, Deadline | None] = field(default_factory=dict)  # top clause start → its one 完成时限
     headings: dict[int, Deadline | None] = field(default_factory=dict)  # clause start → its heading deadline
+    defined: tuple[tuple[str, str], ...] = ()  # (short term, stage) of 义务教育寄宿制学校(以下简称寄宿制学校)
 
 
 @dataclass

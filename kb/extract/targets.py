@@ -80,6 +80,8 @@ _STANDARD = re.compile(r"/\(?[生人]|/课时")
 #: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
 _RADIUS = re.compile(r"半径|距离|路程")
 #: a consolidation count (小学调整为36所): the number of schools of that type
+#: a defined short term: 本县义务教育阶段寄宿制学校(以下简称“寄宿制学校”)
+_DEFINED = re.compile(r"([^。;,,\n]{2,40}?)[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")
 #: a subject that is only a span of time (三年, 五年内, 全年): the counted object is the clause's before
 _PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|整合|撤并)(?:到|至|为)?$")
@@ -92,7 +94,12 @@ _COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三
 # --- small readers ---------------------------------------------------------
 
 def _stage(doc: Doc, st: Sent, name: str, at: int, unit: str | None) -> str | None:
-    """Stage by the first rule that applies (module docstring, step 6; :mod:`kb.extract.stages`)."""
+    """Stage by the first rule that applies (module docstring, step 6; :mod:`kb.extract.stages`); a term
+    the document defines with a stage (…义务教育阶段寄宿制学校(以下简称寄宿制学校)) keeps that stage."""
+    if doc.defined and not L.stage_of(name):
+        found = next((stage for term, stage in doc.defined if term in name), None)
+        if found:
+            return found
     return stage_in_sentence(doc.text, st.ss, st.se, name, at, unit, st.out, st.prev_stage, st.prev_end,
                              st.prev_sentence, st.heading_stage, doc.topic)
 
@@ -432,6 +439,8 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     fallback = plan_period(text) if cl else None
     doc = Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
                max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
+    doc.defined = tuple((m.group(2), stage) for m in _DEFINED.finditer(text)
+                        if (stage := L.stage_of(m.group(1))) and not L.stage_of(m.group(2)))
     out: list[Target] = []
     tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
     for m in tables.outside(_PARA.finditer(text)):
