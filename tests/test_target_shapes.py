@@ -2,6 +2,8 @@
 norms that a rule sets (standards, no plan-period date), the length of a duty regime, consolidation
 counts (调整为 N 所), 全部 written before its subject, the scope of a stage after 其中, and co-issuers
 who drafted a plan together (not responsibilities)."""
+import pytest
+
 from kb.facts import extract_facts
 from kb.models import Clause
 from kb.normalise import normalise
@@ -99,3 +101,18 @@ def test_a_term_defined_with_a_stage_keeps_it():
     text = normalise("第二条 寄宿制学校每120名寄宿生配备生活老师不少于2名。\n").text  # no definition: no stage
     (t,) = extract_targets(text, parse_clauses(text))
     assert t.stage is None
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("生均公用经费按小学每生每年720元、初中每生每年920元的标准拨付到校。", "生均公用经费"),
+    ("按照小学每生每年720元、初中每生每年920元标准足额拨付义务教育学校公用经费。", "义务教育学校公用经费"),
+    ("县财政按照初中每生每年600元、普通高中每生每年900元的标准发放寄宿生生活补助。", "寄宿生生活补助"),
+])
+def test_per_pupil_rates_by_stage_written_as_the_standard(sentence, name):
+    got = targets(sentence)
+    assert [(t.indicator, t.kind) for t in got] == [(name, "standard")] * 2
+    assert [t.unit for t in got] == ["元/(生·年)"] * 2
+    assert {t.stage for t in got} in ({"小学", "初中"}, {"初中", "高中"})
+    assert [t.value for t in got] in ([720.0, 920.0], [600.0, 900.0])
+    for t in got:
+        assert t.span.text == sentence[t.span.start:t.span.end] and str(int(t.value)) in t.span.text

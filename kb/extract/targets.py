@@ -57,6 +57,7 @@ from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
 from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipped_years
 from .stages import stage_in_sentence
+from .stagerates import stage_rate_targets
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
 from .framing import Doc, Read, Sent, frame
@@ -401,6 +402,9 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
         groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))
         for i, g in enumerate(groups):
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
+        rates, replaced = stage_rate_targets(text, st.ss, st.se, st.out)
+        if rates:
+            st.out = [t for t in st.out if all(t is not r for r in replaced)] + rates
         if not st.base:
             st.out.extend(levy_targets(text, st.ss, st.se, st.out))
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
