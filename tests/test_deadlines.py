@@ -153,7 +153,8 @@ def test_plan_period_from_the_title():
     d = plan_period("某市“十五五”教育事业发展规划\n一、发展基础\n")
     assert d.end == "2030-12-31" and d.text == "十五五"
     assert plan_period("某县关于加强教师队伍建设的实施意见\n一、总体要求\n(2019—2022年)\n") is None
-    # a one-year plan: 某市2024年…工作方案 / …重点工作任务 runs to the end of its year
+    # a one-year plan: 某市2024年…工作方案 / …重点工作任务 runs to the end of its year (a 实施方案 dated by a
+    # year is often a multi-year plan issued that year: test_a_one_year_work_plan_is_its_own_period)
     d = plan_period("桐川市2024年学前教育巩固提升工作方案\n为……制定本方案。\n")
     assert (d.end, d.text, d.kind) == ("2024-12-31", "2024年", "plan_period")
     d = plan_period("云溪县人民政府办公室关于印发云溪县2025年教育重点工作任务的通知\n")
