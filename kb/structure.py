@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple, Sequence
 
 from .models import Clause
-from .tables import Line, Table, find_delimited_tables, find_table, find_year_tables
+from .tables import Line, Table, find_delimited_tables, find_flat_task_tables, find_table, find_year_tables
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +264,7 @@ def _region_openers(lines: Sequence[Line], root: tuple[str, ...]) -> list[_Opene
             return out
         body = rest
     tables = {t.header_index: t for t in find_delimited_tables(body)}
-    for t in find_year_tables(body):
+    for t in (*find_year_tables(body), *find_flat_task_tables(body)):
         tables.setdefault(t.header_index, t)
     sections = _Sections(root)
     skip_to = -1

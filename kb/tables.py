@@ -482,6 +482,45 @@ def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
     return out
 
 
+# --- task tables one cell per line in the body ---------------------------------------------
+
+_FLAT_UNIT_OR_DATE = re.compile(r"牵头|责任|配合|单位|部门|时限|完成时间|时间节点|完成期限")
+
+
+def find_flat_task_tables(lines: Sequence[Line]) -> list[Table]:
+    """Task tables printed one cell per line in the body (an HTML <table> under 五、任务分工): a 序号 line,
+    two to five short column names (one a unit or deadline column), then rows of exactly that many
+    lines, each opening with its number 1, 2, 3 …  Anything looser is left to the prose reader."""
+    out: list[Table] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if _squash(lines[i].s) not in ("序号", "编号"):
+            i += 1
+            continue
+        k = i + 1
+        while k < n and k - i <= 5 and _rownum(lines[k].s) is None and _header_cell(lines[k].s):
+            k += 1
+        columns = tuple(_squash(ln.s) for ln in lines[i:k])
+        if not 3 <= len(columns) <= 6 or not any(_FLAT_UNIT_OR_DATE.search(c) for c in columns[1:]):
+            i += 1
+            continue
+        rows, j, num = [], k, 1
+        while j + len(columns) <= n and _rownum(lines[j].s) == num:
+            cells = tuple((columns[c], lines[j + c].start, lines[j + c].end) for c in range(len(columns)))
+            if any(_rownum(lines[j + c].s) == num + 1 for c in range(1, len(columns))):
+                break  # a row with a missing cell: the table is not what it looks like
+            rows.append(Row(None, str(num), lines[j].start, lines[j + len(columns) - 1].end,
+                            _row_heading(lines[j + 1].s), cells))
+            j += len(columns)
+            num += 1
+        if rows:
+            out.append(Table(i, columns, tuple(rows)))
+            i = j
+        else:
+            i += 1
+    return out
+
+
 # --- indicator tables one cell per line, with year columns ------------------------------
 
 #: A value cell of an indicator table: 92以上, 2以内, 88.6, ≥90, 0, 4.5万, or an empty mark (—, /).

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kb.models import Clause
+from kb.normalise import normalise
 from kb.structure import outline, parse_clauses
 from kb.tables import Line, find_table
 
@@ -395,3 +396,22 @@ def test_box_table_rows_carry_year_cells():
 def test_year_table_needs_values_under_year_columns():
     text = "一、目标\n指标\n2025年\n属性\n新建学校若干\n尽快完成\n预期性\n二、任务\n加强领导。"
     assert not [c for c in parse_clauses(text) if c.kind == "table_row"]
+
+
+def test_a_task_table_one_cell_per_line_in_the_body_becomes_rows():
+    from kb.extract.units import extract_responsibilities
+    from kb.structure import parse_clauses
+
+    text = normalise("\n".join([
+        "云溪县2024年学前教育巩固提升工作方案", "一、工作目标", "全县学前三年毛入园率达到93%以上。", "二、任务分工",
+        "序号", "重点任务", "牵头单位", "责任单位", "完成时限",
+        "1", "新建公办幼儿园2所", "县教育局", "县发展和改革局、县自然资源局", "2024年10月",
+        "2", "招聘幼儿园教师45名", "县人力资源和社会保障局", "县教育局", "2024年8月",
+        "三、保障措施", "各乡镇要加强组织领导。"])).text
+    clauses = parse_clauses(text)
+    rows = [c for c in clauses if c.kind == "table_row"]
+    assert [c.path_str for c in rows] == ["二/1", "二/2"]
+    assert [col for col, _, _ in rows[1].cells] == ["序号", "重点任务", "牵头单位", "责任单位", "完成时限"]
+    units = {(r.unit, r.role) for r in extract_responsibilities(text, clauses, None) if rows[1].start <= r.span.start < rows[1].end}
+    assert units == {("县人力资源和社会保障局", "lead"), ("县教育局", "co")}
+    assert any(c.path_str == "三" for c in clauses)  # the section after the table is a heading again

@@ -22,8 +22,8 @@ Rows printed on one line (``|``, tabs, runs of spaces) are always read cell by
 cell; rows written one cell per line are read cell by cell only when they have
 a deadline column (otherwise every cell line is already a paragraph of its own).
 A task table flattened one cell per line in the body (an HTML ``<table>`` under
-四、进度安排: 序号 / 工作任务 / 完成时限, then rows 1, 2, 3 …) is found here too, when
-the clause parser left it inside its heading; a 学段 column gives a row's stage.
+四、进度安排: 序号 / 工作任务 / 完成时限, then rows 1, 2, 3 …) arrives as table rows too
+(:func:`kb.tables.find_flat_task_tables`); a 学段 column gives a row's stage.
 """
 from __future__ import annotations
 
@@ -263,44 +263,8 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
         for col, s, e in c.cells:
             if _TASK_COL.search(col) and not _NOT_TASK_COL.search(col) and e > s:
                 cells.append(ProseCell(s, e, dl, dcol is not None, dcol[0] if dcol else ""))
-    for s, e, cols, dcol in _flat_task_rows(text):
-        if any(a < e and s < b for a, b in rows):
-            continue
-        rows.append((s, e))
-        dl = _column_deadline(text, dcol[1], dcol[2])
-        cells.extend(ProseCell(a, b, dl, True, dcol[0]) for col, a, b in cols
-                     if _TASK_COL.search(col) and not _NOT_TASK_COL.search(col) and b > a)
     rows.sort()
     return TableReading(tuple(rows), tuple(cells), tuple(targets))
-
-
-#: a task table flattened one cell per line in the body (an HTML <table> under 进度安排): 序号, then
-#: two to four short column names, one of them a deadline column, then rows opening with 1, 2, 3 …
-_FLAT_HEAD = re.compile(r"^[ \t\u3000]*序号[ \t\u3000]*\n((?:[ \t\u3000]*[^\n\d]{2,8}[ \t\u3000]*\n){2,4})", re.M)
-_LINE_RE = re.compile(r"[^\n]*")
-
-
-def _flat_task_rows(text: str) -> Iterator[tuple[int, int, list[tuple[str, int, int]], tuple[str, int, int]]]:
-    """(row start, row end, cells, deadline cell) of the body's one-cell-per-line task tables."""
-    for m in _FLAT_HEAD.finditer(text):
-        names = ["序号"] + [x.strip() for x in m.group(1).splitlines()]
-        if not any(_DEADLINE_COL.search(x) for x in names) or not any(
-                _TASK_COL.search(x) and not _NOT_TASK_COL.search(x) for x in names):
-            continue
-        pos, n = m.end(), 1
-        while True:
-            cells = []
-            for name in names:
-                ln = _LINE_RE.match(text, pos)
-                if pos >= len(text) or not ln.group().strip():
-                    break
-                a = ln.start() + len(ln.group()) - len(ln.group().lstrip())
-                cells.append((name, a, a + len(ln.group().strip())))
-                pos = ln.end() + 1
-            if len(cells) != len(names) or text[cells[0][1]:cells[0][2]] != str(n):
-                break
-            yield cells[0][1], cells[-1][2], cells, next(c for c in cells if _DEADLINE_COL.search(c[0]))
-            n += 1
 
 
 def date_cell_target(t: Target, cell: ProseCell) -> Target:
