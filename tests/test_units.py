@@ -487,3 +487,14 @@ def _timed(text: str, clauses) -> float:
     t = time.perf_counter()
     extract_responsibilities(text, clauses, PUNING)
     return time.perf_counter() - t
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("乡村教师生活补助按每人每月不低于400元发放。(省财政厅会同省教育厅负责)", {("省财政厅", "lead"), ("省教育厅", "co")}),
+    ("此项工作由市级教育行政部门会同机构编制部门负责落实。", {("市级教育行政部门", "lead"), ("机构编制部门", "co")}),
+    ("所需资金由县财政局、各乡镇人民政府负责。", {("县财政局", "lead"), ("各乡镇人民政府", "lead")}),
+])
+def test_huitong_in_brackets_and_a_topic_before_the_unit(sentence, want):
+    from kb.extract.units import extract_responsibilities
+    got = extract_responsibilities(sentence, [Clause((), "", 0, len(sentence), "item", sentence)], None)
+    assert {(r.unit, r.role) for r in got} == want

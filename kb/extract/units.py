@@ -84,7 +84,7 @@ _PROSE = re.compile(
 )
 # the object of 会同/配合/协助: a unit list up to the verb or preposition that follows it
 _OBJECT = re.compile(
-    r"(?P<obj>[^,,;;。]{2,60}?)(?<!、)(?:等(?:部门|单位)|(?=(?:共同|一起|负责|做好|开展|研究|制定|编制|抓好|推进|落实|实施|组织|建立|完善|加强|"
+    r"(?P<obj>[^,,;;。]{2,60}?)(?<!、)(?:等(?:部门|单位)|(?=(?:共同|一起|负责|做好|开展|研究|制定|编制(?!部门|委员会|办)|抓好|推进|落实|实施|组织|建立|完善|加强|"
     r"加大|对|在|向|就|将|把|予以|争取|组建|统筹|指导|督促|印发|出台|设立|发布|每年|每学年|每学期|每季度|每半年|每月|定期"
     r"|,|,|;|;|$)(?!等(?:部门|单位))))"
 )
@@ -254,6 +254,10 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
     may_be_labelled = _LABEL.search(text, o + 1, c) is not None
     if not may_be_labelled and not _bare_paren_placed(text, ls, le, o, c):
         return []  # decided before splitting the parenthetical, which most lines never need
+    if _WITH.search(text, o + 1, c) and not may_be_labelled:  # (财政部会同教育部负责): read like the prose form
+        ts, te = trim(text, ls, o, " \t\u3000")
+        task = (ts, te) if te > ts else prev_task
+        return [replace(r, form="trailing_paren", task_span=task) for r in _prose(text, o + 1, c, region, state)]
     segs = _segments(text, o + 1, c)
     labelled = any(seg.label for seg in segs)
     if not labelled and may_be_labelled and not _bare_paren_placed(text, ls, le, o, c):
@@ -291,7 +295,11 @@ def _prose(text: str, s: int, e: int, region: Region | None, ctx: _State) -> lis
     m = _PROSE.match(text, s, e)
     if not m:
         return _action(text, s, e, region, ctx)
-    subj = list_items(text, m.start("subj"), m.end("subj"))
+    sub_s = m.start("subj")
+    by = text.rfind("由", sub_s, m.end("subj"))
+    if 0 < by - sub_s <= 12:  # 此项工作由X会同Y负责 / 所需资金由X、Y负责: the topic before 由 is no unit
+        sub_s = by + 1
+    subj = list_items(text, sub_s, m.end("subj"))
     names = item_names(text, subj)
     if not _subject_ok(names):
         return _action(text, s, e, region, ctx)
