@@ -40,12 +40,17 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
              for m in L.STAGE_POSITIONAL.finditer(text, ss, at)]
     # 新建中小学校和幼儿园31所, 新增学位…: the stage words of a cross-stage item lend no stage
     spans = [t.indicator_span for t in taken if t.stage is None and t.indicator_span]
+    # …招聘中小学教师120名;组织教师培训…: an earlier item's own school stage stays in its ;-part (特殊教育
+    # is the topic of the sentence: …残疾学生生均公用经费…;对送教上门的残疾学生…补助)
+    part = text.rfind(";", ss, at)
+    done = [t.indicator_span for t in taken if t.indicator_span and t.indicator_span[1] <= part]
     # …达到80%,其中初中达到90%;兼职心理辅导员…: a 其中 breakdown speaks for its own ;-part only
     for q in re.finditer("其中", text[ss:at]):
         end = text.find(";", ss + q.start(), at)
         if end != -1:
             spans.append((ss + q.start(), end))
-    cues = [c for c in cues if not any(a <= c[0] < b for a, b in spans)]
+    cues = [c for c in cues if not any(a <= c[0] < b for a, b in spans)
+            and (c[2] == "特殊教育" or not any(a <= c[0] < b for a, b in done))]
     if cues:
         s, e, stage = max(cues, key=lambda c: c[1])
         lst = next((x for x in lists if x[0] <= s < x[1]), None)
