@@ -116,3 +116,9 @@ def test_per_pupil_rates_by_stage_written_as_the_standard(sentence, name):
     assert [t.value for t in got] in ([720.0, 920.0], [600.0, 900.0])
     for t in got:
         assert t.span.text == sentence[t.span.start:t.span.end] and str(int(t.value)) in t.span.text
+
+
+def test_a_comparison_sign_in_prose_is_a_comparator():
+    (t,) = targets("到2026年,全区义务教育社会认可度≥88%。")
+    assert (t.indicator, t.comparator, t.value) == ("全区义务教育社会认可度", ">=", 88.0) or (
+        t.indicator.endswith("社会认可度") and (t.comparator, t.value) == (">=", 88.0))
