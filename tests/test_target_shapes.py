@@ -122,3 +122,20 @@ def test_a_comparison_sign_in_prose_is_a_comparator():
     (t,) = targets("到2026年,全区义务教育社会认可度≥88%。")
     assert t.indicator.endswith("社会认可度") and "≥" not in t.indicator
     assert (t.comparator, t.value, t.unit) == (">=", 88.0, "%")
+
+
+def test_two_dated_milestones_in_one_sentence():
+    got = targets("2025年通过省级学前教育普及普惠督导评估,2026年通过国家学前教育普及普惠县督导评估认定。")
+    assert [(t.kind, t.deadline.end) for t in got] == [("milestone", "2025-12-31"), ("milestone", "2026-12-31")]
+    assert got[0].indicator == "通过省级学前教育普及普惠督导评估"
+    assert got[1].indicator == "通过国家学前教育普及普惠县督导评估认定"
+
+
+def test_a_milestone_under_a_governing_line():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+
+    text = normalise("桐川县学前教育巩固提升工作方案\n一、工作目标\n到2024年底\n全县普惠性幼儿园覆盖率达到92%以上。"
+                     "顺利通过省级学前教育普及普惠县督导评估。\n二、重点任务\n").text
+    ms = [t for t in extract_targets(text, parse_clauses(text)) if t.kind == "milestone"]
+    assert [(t.indicator, t.deadline.end) for t in ms] == [("通过省级学前教育普及普惠县督导评估", "2024-12-31")]

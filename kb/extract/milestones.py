@@ -1,4 +1,4 @@
-"""Milestones: one dated qualitative end state per sentence (通过…评估验收, 达到…标准, 完成…建设, 开园).
+"""Milestones: a dated qualitative end state (通过…评估验收, 达到…标准, 完成…建设, 开园), one per sentence or per date.
 
 A sentence with a deadline and no value read from the same comma clause may still commit to an
 end state; its words up to the last milestone verb name it (never past a ';').
@@ -13,31 +13,49 @@ from . import lexicon as L
 from .deadlines import deadline_at
 from .shapes import clause_bounds, context_words
 
-__all__ = ["read_milestone"]
+__all__ = ["read_milestones"]
 
 _SEMI = re.compile(r"[;;]")
 
 
-def read_milestone(text: str, ss: int, se: int, dls: Sequence[Deadline], para: Deadline | None,
-                   found: Sequence[Target], brackets: Sequence[tuple[int, int]], topic: str | None,
-                   stage_of: Callable[[str, int], str | None]) -> Target | None:
-    """The milestone of sentence ``[ss, se)``, or None (``found``: the targets already read from it)."""
+def read_milestones(text: str, ss: int, se: int, dls: Sequence[Deadline], para: Deadline | None,
+                    head: Deadline | None, found: Sequence[Target], brackets: Sequence[tuple[int, int]],
+                    topic: str | None, stage_of: Callable[[str, int], str | None]) -> list[Target]:
+    """The milestones of sentence ``[ss, se)`` (``found``: the targets already read from it): one, or one per
+    date when a later clause opens with a date of its own (2024年通过省级评估,2025年通过国家认定)."""
     hits = [m for m in L.MILESTONE.finditer(text, ss, se)
             if not L.inside(m.start(), brackets) and not re.search(r"\d", m.group())]
     if not hits:
-        return None
-    first = hits[0]
-    semi = _SEMI.search(text, first.end(), se)
+        return []
+    semi = _SEMI.search(text, hits[0].end(), se)
     if semi:  # a milestone never runs past ';' into the next part of the sentence
         hits = [h for h in hits if h.start() < semi.start()]
-    dl, _, flags = deadline_at(first.start(), dls, para, None)
-    if dl is None or dl.end is None or dl.kind not in ("by", "in_year", "period"):
+    groups: list[list[re.Match]] = [[hits[0]]]
+    for h in hits[1:]:
+        cs, _ = clause_bounds(text, ss, se, h.start(), h.end())
+        dated = any(d.span and d.end and groups[-1][-1].end() <= cs <= d.span[0] < h.start() for d in dls)
+        groups.append([h]) if dated and cs > groups[-1][-1].end() else groups[-1].append(h)
+    out = []
+    for g in groups:
+        t = _milestone(text, ss, se, g, dls, para, head, found, topic, stage_of)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def _milestone(text: str, ss: int, se: int, hits: list[re.Match], dls: Sequence[Deadline], para: Deadline | None,
+               head: Deadline | None, found: Sequence[Target], topic: str | None,
+               stage_of: Callable[[str, int], str | None]) -> Target | None:
+    first = hits[0]
+    dl, _, flags = deadline_at(first.start(), dls, para, head)
+    if dl is None or dl.end is None or dl.kind not in ("by", "in_year", "period", "stage_year"):
         return None
     cs, ce = clause_bounds(text, ss, se, first.start(), first.end())
     if any(t.span.start < ce and t.span.end > cs for t in found):
         return None
     s, _ = L.trim(text, cs, first.start(), dls)
     s -= 1 if s > cs and text[s - 1] in "与和" else 0  # 确保…与住宅楼项目同步竣工: keep 与
+    s += 2 if text.startswith("顺利", s) else 0
     e = hits[-1].end()
     if e <= s:
         return None

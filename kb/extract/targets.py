@@ -51,7 +51,7 @@ from . import zones as Z
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period, with_plan_period
 from .levies import levy_targets
-from .milestones import read_milestone
+from .milestones import read_milestones
 from .ratios import read_ratio_norm
 from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
@@ -410,11 +410,9 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
-        if (sdl or st.para) and not st.base:
-            ms = read_milestone(text, st.ss, st.se, st.dls, st.para, st.out, brackets, doc.topic,
-                                lambda name, at: _stage(doc, st, name, at, None))
-            if ms is not None:
-                st.out.append(ms)
+        if (sdl or st.para or st.head) and not st.base:
+            st.out.extend(read_milestones(text, st.ss, st.se, st.dls, st.para, st.head, st.out, brackets, doc.topic,
+                                          lambda name, at: _stage(doc, st, name, at, None)))
         out.extend(sorted(st.out, key=lambda t: t.span.start))
 
 
