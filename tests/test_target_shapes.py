@@ -139,3 +139,10 @@ def test_a_milestone_under_a_governing_line():
                      "顺利通过省级学前教育普及普惠县督导评估。\n二、重点任务\n").text
     ms = [t for t in extract_targets(text, parse_clauses(text)) if t.kind == "milestone"]
     assert [(t.indicator, t.deadline.end) for t in ms] == [("通过省级学前教育普及普惠县督导评估", "2024-12-31")]
+
+
+def test_a_rate_per_head_between_an_and_the_standard():
+    (t,) = targets("乡村教师交通补助按照每人每月300元的标准发放。")
+    assert (t.value, t.unit, t.kind) == (300.0, "元/(人·月)", "standard") and t.indicator.startswith("乡村教师交通补助")
+    (t,) = targets("教师参与课后服务按每课时不低于35元的标准给予补助。")
+    assert (t.value, t.unit, t.comparator) == (35.0, "元/课时", ">=") and t.indicator.startswith("教师参与课后服务")

@@ -25,6 +25,8 @@ _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津�
 _CMP_BASE = re.compile(r"(不低于|不少于|不超过|不高于)([\u4e00-\u9fff]{2,16})$")
 #: 1个学期的学费额度: an amount measured in time, not a condition on the noun after it
 _TIME_AMOUNT = re.compile(r"\s*的[\u4e00-\u9fff]{0,6}?(?:学费|费用|工资|收入|额度)")
+#: only a per-unit denominator between 按 and the value (按每课时不低于40元的标准, 按照每人每月400元的标准)
+_PER_ONLY = re.compile(r"\s*每(?:课时|节课|人每月|人每年|生每年|生每学期|生每月|生每天|生)\s*(?:不低于|不少于|不超过|不高于)?\s*")
 _BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
 
 
@@ -133,11 +135,18 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     s1, e1 = L.trim(text, cs, z.start, st.dls)
     # 按照师生比1:12.5的标准核定编制 / 按每千人40个学位的标准配建: the value is the standard itself
     by_norm = _BY_NORM.search(text, cs, e1) if L.OF_STANDARD.match(after.lstrip()) else None
+    per_words = ""
     if by_norm and not (by_norm.end() >= s1 or not text[by_norm.end():s1].strip()):
         by_norm = None
     if by_norm and s1 < by_norm.end() < e1:
-        s1 = by_norm.end()
+        if _PER_ONLY.fullmatch(text, by_norm.end(), e1) and by_norm.start() > s1 + 1:
+            e1 = by_norm.start()  # 教师参与课后服务按每课时不低于40元的标准…: the subject is before 按
+            per_words = text[by_norm.end():z.start].strip()
+        else:
+            s1 = by_norm.end()
     subject, own_stage = text[s1:e1], None
+    if per_words:
+        subject += f"({per_words})"
     if joined and not subject:
         subject = st.prev_subject  # 每个乡镇 governs the second item too
     sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
@@ -184,7 +193,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
         if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
-        elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备)", after)):
+        elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备|发放|给予|执行|落实|下达)", after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
     if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
