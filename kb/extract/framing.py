@@ -28,6 +28,13 @@ _TIME_AMOUNT = re.compile(r"\s*的[\u4e00-\u9fff]{0,6}?(?:学费|费用|工资|�
 #: only a per-unit denominator between 按 and the value (按每课时不低于40元的标准, 按照每人每月400元的标准)
 _PER_ONLY = re.compile(r"\s*每(?:课时|节课|人每月|人每年|生每年|生每学期|生每月|生每天|生)\s*(?:不低于|不少于|不超过|不高于)?\s*")
 _BY_NORM = re.compile(r"(?:按照|按(?!照)|依照|参照|依据)\s*")
+# patterns of every value group, compiled once (re.search(r"…") looks each up in re's cache on every call)
+_STAGE_END = re.compile(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$")
+_OF_RATIO = re.compile(r"\s*的比例")
+_TOP_COMMA = re.compile(r"、(?![^(“]*[)”])")
+_DIGIT = re.compile(r"\d")
+_BY_END = re.compile(r"按照?$")
+_OF = re.compile(r"\s*的")
 
 
 @dataclass
@@ -149,12 +156,12 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         subject += f"({per_words})"
     if joined and not subject:
         subject = st.prev_subject  # 每个乡镇 governs the second item too
-    sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
+    sm = _STAGE_END.search(subject)
     cw = _CMP_END.search(subject, 0, sm.start()) if sm and sm.start() > 1 and not z.cmp_word else None
     if cw and L.INDICATOR_HEAD.search(subject, 0, cw.start()):  # 基准定额提高到小学每生每年550元、初中…
         z = replace(z, cmp_word=cw.group())
         subject, e1 = subject[:cw.start()] + subject[cw.end():], s1 + cw.start() + (sm.end() - cw.end())
-        sm = re.search(rf"(?:原则上|一般)?({L.STAGE_ITEM})生?$", subject)
+        sm = _STAGE_END.search(subject)
     if sm and not L.STAGE_LIST.search(subject) and (L.INDICATOR_HEAD.search(subject[:sm.start()]) if sm.start() > 1
                                                      else (same_clause or st.prev_end >= 0) and st.prev_noun):
         own_stage = L.STAGE_ITEM_MAP[sm.group(1)]  # 生均公用经费小学不低于650元、初中不低于850元
@@ -169,7 +176,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     lead = L.lead_verb(subject)
     verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
     t0, t1 = last.end, min(ce, next_start)
-    of_ratio = re.match(r"\s*的比例", after) is not None
+    of_ratio = _OF_RATIO.match(after) is not None
     om = _CMP_BASE.match(subject) if of_ratio and not z.cmp_word else None
     if om:  # 按照不低于年度学费收入10%的比例提取…: the comparator and the base stand before the value
         z = replace(z, cmp_word=om.group(1), base=om.group(2))
@@ -185,9 +192,9 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     rest = text[t0:t1]
     # 四分之三以上的初中配齐物理、化学、生物实验室仪器: after a share written first, a list without values is
     # one object; elsewhere the words after a value end at its 、 (新建学校3所、改扩建7所)
-    whole = pct_share and not re.search(r"\d", rest)
-    trailing = (rest if whole else re.split(r"、(?![^(“]*[)”])", rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
-    formula = re.search(r"按照?$", subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
+    whole = pct_share and not _DIGIT.search(rest)
+    trailing = (rest if whole else _TOP_COMMA.split(rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
+    formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
     r = Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
               own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
@@ -195,7 +202,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
         elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备|发放|给予|执行|落实|下达)", after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
-    if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (re.match(r"\s*的", after) or not z.verbs and not z.cmp_word
+    if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (_OF.match(after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
         return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS

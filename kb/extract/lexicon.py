@@ -205,7 +205,7 @@ CONDITION = re.compile(r"作为[^,。;,;]{0,30}条件|为[^,。;,;]{0,12}条件|
 OF_STANDARD = re.compile(r"的\s*(?:标准|比例|要求|目标|水平)")
 
 #: the rest of a sentence after these words cites or explains a standard
-CITED = re.compile(r"(?<![立随])即(?![时将可使便])|一般为|例如|比如")
+CITED = re.compile(r"即(?<![立随]即)(?![时将可使便])|一般为|例如|比如")  # literal first: a fast scan
 
 #: words before a number that make it an enumeration, an ordinal or a past period
 #: an increment that scales a rule (在校生每增加800人增设1名): a denominator, never a value

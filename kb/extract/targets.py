@@ -90,6 +90,11 @@ _CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|�
 _PER_LESSON = re.compile(r"每(?:课时|节课)")
 #: 三项指标 / 上述指标 / 以上三项: the indicators named before, taken back in order
 _COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
+# patterns of every value group, compiled once (re.search(r"…") looks each up in re's cache on every call)
+_LIST_ASIDE = re.compile(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$")
+_PROJECT_END = re.compile(r"(?:工作|工程|幼儿园|学校)$")
+_PROJECT_NOUN = re.compile(r"幼儿园|学校|小学|中学|分园|校区")
+_THEN_OF_WHICH = re.compile(r"[\s,,]*其中")
 
 
 # --- small readers ---------------------------------------------------------
@@ -159,12 +164,12 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
         if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
             ind = noun + ind
             r.flags.append("indicator_from_context")
-    ind = re.sub(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$", "", ind)  # “三名工作室”(名校长、名教师、名班主任)
+    ind = _LIST_ASIDE.sub("", ind)  # “三名工作室”(名校长、名教师、名班主任)
     ctx = context_words(text, st.ss, r.cs, st.dls)
     project = ""
     for m in _SEP.finditer(text, st.ss, r.cs):  # the first earlier clause naming a construction project
         words = text[st.ss:m.start()]
-        if re.search(r"(?:工作|工程|幼儿园|学校)$", words) and re.search(r"幼儿园|学校|小学|中学|分园|校区", words):
+        if _PROJECT_END.search(words) and _PROJECT_NOUN.search(words):
             project = context_words(text, st.ss, m.end(), st.dls)
             break
     if not subject and "enumerated_count" not in r.flags:
@@ -320,7 +325,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     st.prev_cmp, st.prev_subject = z.cmp_word, r.subject
     st.prev_stage = out[-1].stage if out else st.prev_stage
     st.prev_end, st.prev_clause = last.end, clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
-    if re.match(r"[\s,,]*其中", text[last.end:last.end + 4]):
+    if _THEN_OF_WHICH.match(text[last.end:last.end + 4]):
         st.sum_noun, st.sum_end = r.subject, last.end
     return out
 

@@ -102,7 +102,7 @@ def central_unit(name: str) -> str | None:
 
 def clean_name(raw: str) -> str:
     """The name without whitespace, line breaks or edge punctuation."""
-    return _WS.sub("", raw or "").strip(_EDGE)
+    return "".join((raw or "").split()).strip(_EDGE)  # = _WS.sub("", raw): split() drops the same \s runs, faster
 
 
 def region_short(name: str) -> str:
