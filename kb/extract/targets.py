@@ -82,7 +82,8 @@ _STANDARD = re.compile(r"/\(?[生人]|/课时")
 _RADIUS = re.compile(r"半径|距离|路程")
 #: a consolidation count (小学调整为36所): the number of schools of that type
 #: a defined short term: 本县义务教育阶段寄宿制学校(以下简称“寄宿制学校”)
-_DEFINED = re.compile(r"([^。;,,\n]{2,40}?)[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")
+_DEFINED = re.compile(r"[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")
+_CLAUSE_START = re.compile(r"[^。;,,\n]{0,40}$")
 #: a subject that is only a span of time (三年, 五年内, 全年): the counted object is the clause's before
 _PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|整合|撤并)(?:到|至|为)?$")
@@ -446,8 +447,9 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     fallback = plan_period(text) if cl else None
     doc = Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
                max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
-    doc.defined = tuple((m.group(2), stage) for m in _DEFINED.finditer(text)
-                        if (stage := L.stage_of(m.group(1))) and not L.stage_of(m.group(2)))
+    doc.defined = tuple((m.group(1), stage) for m in _DEFINED.finditer(text)
+                        if (stage := L.stage_of(_CLAUSE_START.search(text, max(0, m.start() - 40), m.start()).group()))
+                        and not L.stage_of(m.group(1)))
     out: list[Target] = []
     tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
     for m in tables.outside(_PARA.finditer(text)):
