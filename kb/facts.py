@@ -35,8 +35,9 @@ def _classify(text: str, t: Target) -> str | None:
     """The id of what the target measures; a bare measure is read with the words of its sentence before it
     (课后服务全覆盖,学生自愿参加率… is the 课后服务 family)."""
     found = families.classify(t.indicator, t.stage, t.unit)
-    if found is not None or not t.indicator_span or not _BARE.fullmatch(t.indicator):
-        return found
+    short = len(t.indicator) <= 6 and not families.match_measure(t.indicator, t.stage, t.unit)
+    if found is not None or not t.indicator_span or not (_BARE.fullmatch(t.indicator) or short):
+        return found  # …生活补助分三档:一类地区每人每月300元…: a short item name is read with its sentence too
     start = t.indicator_span[0]
     head = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 60), start)), default=max(0, start - 60))
     context = text[head:start].strip(" ,,、")
