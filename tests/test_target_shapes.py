@@ -146,3 +146,16 @@ def test_a_rate_per_head_between_an_and_the_standard():
     assert (t.value, t.unit, t.kind) == (300.0, "元/(人·月)", "standard") and t.indicator.startswith("乡村教师交通补助")
     (t,) = targets("教师参与课后服务按每课时不低于35元的标准给予补助。")
     assert (t.value, t.unit, t.comparator) == (35.0, "元/课时", ">=") and t.indicator.startswith("教师参与课后服务")
+
+
+def test_staffing_rules_per_head_and_by_stage_are_standards():
+    (t,) = targets("到2026年,原则上每60名寄宿生配备1名生活指导教师。")
+    assert (t.kind, t.value, t.deadline) == ("standard", 1.0, None)
+    got = targets("各地核定编制时,对乡村学校按照教职工与学生比小学1:18、初中1:13的标准核定。")
+    assert [(t.value, t.stage, t.kind) for t in got] == [((1.0, 18.0), "小学", "standard"), ((1.0, 13.0), "初中", "standard")]
+
+
+def test_all_units_reaching_a_standard_with_shixian():
+    (t,) = targets("2026年底前,所有乡村学校实现饮用水安全达标。")
+    assert (t.value, t.unit, t.raw_value) == (100.0, "%", "所有") and "饮用水安全达标" in t.indicator
+    assert targets("所有学校实现宽带网络全覆盖。") == []  # coverage words: no 100 % read here

@@ -7,7 +7,8 @@ Shapes (one comma clause):
 * ``教职工编制按照小学1:19、初中1:13.5的师生比核定`` — a stage word before each ratio, the
   object before 按照;
 * ``按照师生比1:12.5核定县中教职工编制`` — the name before a single ratio;
-* ``按照教职工与幼儿比1:7、专任教师与幼儿比1:15的标准核定…`` — each ratio with its own name.
+* ``按照教职工与幼儿比1:7、专任教师与幼儿比1:15的标准核定…`` — each ratio with its own name;
+* ``按照教职工与学生比小学1:19、初中1:13.5的标准核定`` — one name, a stage word before each ratio.
 
 Each record is a ``standard`` with comparator '=' (按…核定).  A ratio with a comparator
 (不低于1:15) is not read here: the general reader keeps it.
@@ -24,7 +25,10 @@ __all__ = ["RatioNorm", "read_ratio_norm"]
 
 #: the name of a staffing ratio
 _NAME = r"(?:师生比|生师比|班师比|(?:教职工|专任教师|保教人员|保育员)与(?:学生|幼儿)之?比)"
-_NAME_BEFORE = re.compile(rf"({_NAME})\s*$")
+_NAME_BEFORE = re.compile(rf"({_NAME})\s*(?:{L.STAGE_ITEM})?\s*$")  # 教职工与学生比小学1:19
+#: …and past earlier ratios of the same list, for a later group (教职工与学生比小学1:19、初中|1:13.5)
+_NAME_LIST_BEFORE = re.compile(
+    rf"({_NAME})(?:\s*{L.STAGE_ITEM}?\s*\d+(?:\.\d+)?\s*:\s*\d+(?:\.\d+)?\s*[、和及与]\s*)+{L.STAGE_ITEM}\s*$")
 #: the name after the ratios, also past later ratios of the same list (小学1:19、初中1:13.5的师生比)
 _NAME_AFTER = re.compile(rf"(?:\s*[、和及与]\s*{L.STAGE_ITEM}?\s*\d+(?:\.\d+)?\s*[:：]\s*\d+(?:\.\d+)?)*\s*的\s*({_NAME}|标准)")
 _BY = re.compile(r"(?:按照|按|依照)\s*")
@@ -74,9 +78,10 @@ def read_ratio_norm(text: str, cs: int, ce: int, g: Sequence[Mention]) -> list[R
     common = after.group(1) if after and after.group(1) != "标准" else None
     for k, m in enumerate(g):
         left = before if k == 0 else between[k - 1].lstrip("、和及与 ")
-        nm = _NAME_BEFORE.search(left)
+        nm = _NAME_BEFORE.search(left) or (_NAME_LIST_BEFORE.search(left) if k == 0 else None)
         sm = _STAGE_BEFORE.search(left)
-        name = nm.group(1) if nm else common
+        # 教职工与学生比小学1:19、初中1:13.5: a later item with only its stage keeps the name before it
+        name = nm.group(1) if nm else (names[-1] if names and sm else common)
         if name is None:
             return None
         names.append(name)

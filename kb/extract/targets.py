@@ -78,6 +78,8 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
 _STANDARD = re.compile(r"/\(?[生人]|/课时")
+#: a staffing rule per N people (原则上每50名寄宿生配备1名生活教师): a standard for every school
+_PER_N = re.compile(r"(?:原则上)?每\s*\d+(?:\.\d+)?\s*(?:名|个|人)")
 #: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
 _RADIUS = re.compile(r"半径|距离|路程")
 #: a consolidation count (小学调整为36所): the number of schools of that type
@@ -305,7 +307,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
             or (unit == "%" and _PAY.search(r.subject) is not None) \
-            or (unit in ("公里", "千米", "米") and _RADIUS.search(r.subject) is not None)  # 津贴标准为基本工资的15%: a pay rule
+            or (unit in ("公里", "千米", "米") and _RADIUS.search(r.subject) is not None) \
+            or _PER_N.match(r.subject) is not None  # 津贴标准为基本工资的15%: a pay rule
         own_dl = zy[0][k] if zy else dl
         if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
                 f.startswith("deadline_from_label:") for f in tflags)):
