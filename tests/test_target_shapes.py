@@ -149,7 +149,7 @@ def test_a_rate_per_head_between_an_and_the_standard():
 
 
 def test_staffing_rules_per_head_and_by_stage_are_standards():
-    (t,) = targets("到2026年,原则上每60名寄宿生配备1名生活指导教师。")
+    (t,) = targets("云溪县乡镇寄宿制学校提升方案(2024—2026年)\n原则上每60名寄宿生配备1名生活指导教师。")
     assert (t.kind, t.value, t.deadline) == ("standard", 1.0, None)
     got = targets("各地核定编制时,对乡村学校按照教职工与学生比小学1:18、初中1:13的标准核定。")
     assert [(t.value, t.stage, t.kind) for t in got] == [((1.0, 18.0), "小学", "standard"), ((1.0, 13.0), "初中", "standard")]
