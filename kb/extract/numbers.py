@@ -111,7 +111,7 @@ def parse_number(words: str) -> float | None:
         if mm:  # decimal arithmetic: 3.03万 is 30300, never 30299.999999999996
             exact *= MULTIPLIERS[mm.group(1)]
         return _finite(float(exact))
-    if s[0] in "百千":  # 不少于百名, 千人: a bare 百/千 is one hundred / one thousand
+    if s[:1] in ("百", "千"):  # 不少于百名, 千人: a bare 百/千 is one hundred / one thousand
         s = "一" + s
     m = _CN.match(s)
     if m:
