@@ -159,3 +159,19 @@ def test_all_units_reaching_a_standard_with_shixian():
     (t,) = targets("2026年底前,所有乡村学校实现饮用水安全达标。")
     assert (t.value, t.unit, t.raw_value) == (100.0, "%", "所有") and "饮用水安全达标" in t.indicator
     assert targets("所有学校实现宽带网络全覆盖。") == []  # coverage words: no 100 % read here
+
+
+def test_a_stage_list_zipped_by_an_earlier_item_lends_no_stage():
+    a, b, c = targets("到2027年,全区寄宿制学校生均宿舍面积小学、初中分别不低于3.2平方米、3.6平方米,"
+                      "独立浴室配备率达到90%以上。")
+    assert [(t.stage, t.value) for t in (a, b)] == [("小学", 3.2), ("初中", 3.6)]
+    assert (c.value, c.comparator, c.stage) == (90.0, ">=", None)
+    # an unzipped stage word still scopes the whole sentence
+    (t, u) = targets("到2027年,全区初中学校实验室配备率达到100%,图书馆开放率达到95%以上。")
+    assert (t.stage, u.stage) == ("初中", "初中")
+
+
+def test_a_stage_after_qizhong_belongs_to_the_breakdown():
+    a, b = targets("到2026年,全市乡村教师研究生学历比例达到8%,其中高中教师达到20%以上。")
+    assert (a.value, a.stage) == (8.0, None)
+    assert (b.value, b.stage) == (20.0, "高中")

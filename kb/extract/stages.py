@@ -2,7 +2,8 @@
 
 First rule that applies: the indicator's own words (several stages side by side → None); None for
 stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before the value (a stage list
-→ its common stage) — not one inside a cross-stage item already read; the sentence's single stage;
+→ its common stage) — not one inside a cross-stage item already read, nor a stage list an earlier item
+was zipped over; the sentence's single stage;
 after 其中 the previous target's; the previous sentence naming the same people; the enclosing
 numbered item's heading; the national indicator's stage; else None.
 """
@@ -40,6 +41,11 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
              for m in L.STAGE_POSITIONAL.finditer(text, ss, at)]
     # 新建中小学校和幼儿园31所, 新增学位…: the stage words of a cross-stage item lend no stage
     spans = [t.indicator_span for t in taken if t.stage is None and t.indicator_span]
+    # 生均宿舍面积小学、初中分别不低于3、3.5平方米,独立食堂覆盖率…: a stage list an earlier item was zipped
+    # over (分别) belongs to that item and lends no stage to the items after it
+    zipped = [(t.indicator_span[0], t.span.end) for t in taken if t.indicator_span
+              and ("respectively" in t.flags or "implicit_respectively" in t.flags) and t.stage]
+    spans += zipped
     # …招聘中小学教师120名;组织教师培训…: an earlier item's own school stage stays in its ;-part (特殊教育
     # is the topic of the sentence: …残疾学生生均公用经费…;对送教上门的残疾学生…补助)
     part = text.rfind(";", ss, at)
@@ -66,7 +72,17 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
         return stage
     # a later ;-part opening with its own date (…;到2020年,小学、初中生师比…) is a new scope: its stages stay there
     m = _DATED_PART.search(text, at, se)
-    whole = L.one_stage(L.stages_in(text[ss:m.start() if m else se]))
+    end = m.start() if m else se
+    masked = list(zipped)  # …nor from the sentence as a whole
+    # …比例达到70%,其中初中教师达到90%: a stage after 其中 is the breakdown's, not the sentence's
+    masked += [(at + q.start(), (lambda k: end if k == -1 else k)(text.find(";", at + q.start(), end)))
+               for q in re.finditer("其中", text[at:end])]
+    rest = text[ss:end]
+    for a, b in masked:
+        a, b = max(a, ss), min(b, end)
+        if a < b:
+            rest = rest[:a - ss] + " " * (b - a) + rest[b - ss:]
+    whole = L.one_stage(L.stages_in(rest))
     if whole:
         return whole
     if prev_stage and re.match(r"[\s,,;;]*其中", text[prev_end:at]):
