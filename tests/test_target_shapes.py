@@ -175,3 +175,11 @@ def test_a_stage_after_qizhong_belongs_to_the_breakdown():
     a, b = targets("到2026年,全市乡村教师研究生学历比例达到8%,其中高中教师达到20%以上。")
     assert (a.value, a.stage) == (8.0, None)
     assert (b.value, b.stage) == (20.0, "高中")
+
+
+def test_stage_words_of_a_later_comma_part_are_its_own():
+    a, b = targets("2026年内,全县新建录播教室40间,中小学校园千兆网络覆盖率达到100%。")
+    assert (a.value, a.stage) == (40.0, None)
+    assert (b.value, b.stage) == (100.0, "中小学")
+    (t,) = targets("到2025年,全州融合教育示范学校达到12所。")  # 融合教育 is special education
+    assert t.stage == "特殊教育"

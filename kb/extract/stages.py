@@ -3,7 +3,7 @@
 First rule that applies: the indicator's own words (several stages side by side → None); None for
 stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before the value (a stage list
 → its common stage) — not one inside a cross-stage item already read, nor a stage list an earlier item
-was zipped over; the sentence's single stage;
+was zipped over; the single stage of the sentence up to the end of the value's comma-part;
 after 其中 the previous target's; the previous sentence naming the same people; the enclosing
 numbered item's heading; the national indicator's stage; else None.
 """
@@ -77,6 +77,9 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     # …比例达到70%,其中初中教师达到90%: a stage after 其中 is the breakdown's, not the sentence's
     masked += [(at + q.start(), (lambda k: end if k == -1 else k)(text.find(";", at + q.start(), end)))
                for q in re.finditer("其中", text[at:end])]
+    # 全年建设智慧教室60间,中小学校园无线网络覆盖率…: the stage words of a later comma-part are its own
+    k = re.search(r"[,,;;]", text[at:end])
+    end = at + k.start() if k else end
     rest = text[ss:end]
     for a, b in masked:
         a, b = max(a, ss), min(b, end)

@@ -25,8 +25,8 @@ The text is read paragraph by paragraph (one line each), sentence by sentence
    stage heading "1.2023年目标" (stage_year).  The plan's goal year is never used;
 6. the **stage**: the zipped item; the indicator's words (several side by side, 中小学幼儿园 → None);
    None for stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before it; the
-   sentence's single stage; after 其中 the previous target's; the previous sentence naming the same
-   people; the enclosing numbered item's heading; the national indicator's stage; else None;
+   single stage of the sentence up to the value's comma-part; after 其中 the previous target's; the
+   previous sentence naming the same people; the enclosing numbered item's heading; the national indicator's stage; else None;
    a later 分别/均 item of the same ;-part takes the stage list the item before it was zipped over;
 7. 所有X均建有…/X全部达标 give 100 % shares (:mod:`kb.extract.shapes`); a sentence with a dated
    qualitative end state (通过…评估验收, 达到…标准, 完成…建设/整改, 开园) and no value gives a
