@@ -183,3 +183,9 @@ def test_stage_words_of_a_later_comma_part_are_its_own():
     assert (b.value, b.stage) == (100.0, "中小学")
     (t,) = targets("到2025年,全州融合教育示范学校达到12所。")  # 融合教育 is special education
     assert t.stage == "特殊教育"
+
+
+def test_every_value_of_a_listed_provision_norm_is_a_standard():
+    title = "湖山县寄宿制学校提升行动方案(2024—2026年)\n"
+    a, b = targets(title + "按照每名寄宿生不少于一个储物柜、每间宿舍配备管理员不少于1名的标准配齐设施。")
+    assert [(t.kind, t.deadline) for t in (a, b)] == [("standard", None), ("standard", None)]

@@ -239,6 +239,16 @@ def _carried_stage_list(text: str, st: Sent, r, z, ind: str, items: list) -> lis
     return [(name, s, "respectively") for (name, _, _), s in zip(items, stages)]
 
 
+_BY = re.compile(r"按照?|依照")
+_OF_NORM = re.compile(r"[^,,;;。按]*?的\s*标准")
+
+
+def _listed_norm(text: str, cs: int, s: int, e: int) -> bool:
+    """按照每生不少于一个床位、每间宿舍居住学生不超过8人的标准配置宿舍: each value of a list that 按照…的标准
+    frames within one comma-part is a provision norm."""
+    return _BY.search(text, cs, s) is not None and _OF_NORM.match(text, e) is not None
+
+
 def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
     if g[0].unit == "ratio":
@@ -308,7 +318,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
             or (unit == "%" and _PAY.search(r.subject) is not None) \
             or (unit in ("公里", "千米", "米") and _RADIUS.search(r.subject) is not None) \
-            or _PER_N.match(r.subject) is not None  # 津贴标准为基本工资的15%: a pay rule
+            or _PER_N.match(r.subject) is not None \
+            or _listed_norm(text, r.cs, first.start, last.end)  # 津贴标准为基本工资的15%: a pay rule
         own_dl = zy[0][k] if zy else dl
         if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
                 f.startswith("deadline_from_label:") for f in tflags)):
