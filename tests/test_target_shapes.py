@@ -189,3 +189,11 @@ def test_every_value_of_a_listed_provision_norm_is_a_standard():
     title = "湖山县寄宿制学校提升行动方案(2024—2026年)\n"
     a, b = targets(title + "按照每名寄宿生不少于一个储物柜、每间宿舍配备管理员不少于1名的标准配齐设施。")
     assert [(t.kind, t.deadline) for t in (a, b)] == [("standard", None), ("standard", None)]
+
+
+def test_items_after_values_listed_stage_by_stage_take_their_common_stage():
+    ts = targets("2024—2026年,新建小学3所、初中1所,改扩建学校11所,新增学位6200个。")
+    assert [(t.value, t.stage) for t in ts] == [(3.0, "小学"), (1.0, "初中"), (11.0, "义务教育"),
+                                                (6200.0, "义务教育")]
+    ts = targets("到2026年,新建中小学5所,改扩建学校8所。")  # 改扩建学校 is no stage-neutral set
+    assert [t.stage for t in ts] == ["中小学", "中小学"]

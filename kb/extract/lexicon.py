@@ -138,8 +138,7 @@ STAGE_POSITIONAL_MAP = {"小学": "小学", "初中": "初中", "初级中学": 
 
 #: school sets that name no stage (乡村学校, 寄宿制学校, 教学点, 城乡学校共同体, 新建学校): a subject
 #: made of them takes no stage from words elsewhere in the sentence or its headings
-STAGE_NEUTRAL = re.compile(r"(?:乡村(?:小规模)?学校|(?:乡镇)?寄宿制学校|教学点|城乡学校共同体"
-                           r"|(?:新建|改扩建|改建|扩建)学校(?!教师|学生))")
+STAGE_NEUTRAL = re.compile(r"(?:乡村(?:小规模)?学校|(?:乡镇)?寄宿制学校|教学点|城乡学校共同体)")
 
 #: a stage word as a list item (小学、初中 / 幼儿园、中小学 …)
 STAGE_ITEM = r"(?:中小学|小学|初中|普通高中|高中|幼儿园|学前教育|学前|义务教育|中职|特殊教育)"

@@ -60,6 +60,16 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     if cues:
         s, e, stage = max(cues, key=lambda c: c[1])
         lst = next((x for x in lists if x[0] <= s < x[1]), None)
+        owner = next((t for t in taken if t.indicator_span and t.indicator_span[0] <= s < t.indicator_span[1]
+                      and t.span.start >= ss), None)
+        if owner is not None and lst is None and stage != "特殊教育":
+            # 新建小学4所、初中2所,改扩建学校15所 / 差异系数小学不高于0.45、初中不高于0.40,社会认可度…: the
+            # later items after values listed stage by stage take the stage those share (小学 + 初中 →
+            # 义务教育), not the last one's
+            run = {t.stage for t in taken if t.span.start >= ss and t.unit == owner.unit and t.stage
+                   and t.indicator_span and L.stage_of(text[t.indicator_span[0]:t.indicator_span[1]])}
+            if len(run) > 1:
+                stage = L.one_stage(run) or stage
         if lst is not None:
             stage = L.one_stage({L.STAGE_ITEM_MAP[p] for p in re.split(r"\s*[、和与及]\s*", lst[2])
                                  if p in L.STAGE_ITEM_MAP})
@@ -77,9 +87,11 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     # …比例达到70%,其中初中教师达到90%: a stage after 其中 is the breakdown's, not the sentence's
     masked += [(at + q.start(), (lambda k: end if k == -1 else k)(text.find(";", at + q.start(), end)))
                for q in re.finditer("其中", text[at:end])]
-    # 全年建设智慧教室60间,中小学校园无线网络覆盖率…: the stage words of a later comma-part are its own
+    # 全年建设智慧教室60间,中小学校园无线网络覆盖率…: the single stage word of a later comma-part is its
+    # own; a stage list there (…;小学、初中校际差异系数分别…) still speaks for the whole sentence
     k = re.search(r"[,,;;]", text[at:end])
-    end = at + k.start() if k else end
+    if k and not L.STAGE_LIST.search(text, at + k.start(), end):
+        end = at + k.start()
     rest = text[ss:end]
     for a, b in masked:
         a, b = max(a, ss), min(b, end)
