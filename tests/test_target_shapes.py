@@ -197,3 +197,16 @@ def test_items_after_values_listed_stage_by_stage_take_their_common_stage():
                                                 (6200.0, "义务教育")]
     ts = targets("到2026年,新建中小学5所,改扩建学校8所。")  # 改扩建学校 is no stage-neutral set
     assert [t.stage for t in ts] == ["中小学", "中小学"]
+
+
+def test_a_milestone_beside_a_count_and_in_a_later_part():
+    ts = targets("到2026年底,全省通过省级学前教育普及普惠督导评估的县(市、区)不少于30个,"
+                 "力争平川县、景泰县率先通过国家督导评估认定。")
+    assert [(t.kind, t.value) for t in ts] == [("target", 30.0), ("milestone", None)]
+    assert ts[1].indicator.startswith("平川县、景泰县") and ts[1].deadline.end == "2026-12-31"
+    ts = targets("2025年,全县学前三年毛入园率达到92%,通过省级学前教育普及普惠督导评估;"
+                 "2026年通过国家督导评估认定。")
+    assert [(t.kind, t.deadline.end) for t in ts] == [("target", "2025-12-31"), ("milestone", "2025-12-31"),
+                                                      ("milestone", "2026-12-31")]
+    (t,) = targets("到2027年,建成全省教育强县。")
+    assert (t.kind, t.indicator) == ("milestone", "建成全省教育强县")

@@ -25,16 +25,19 @@ def read_milestones(text: str, ss: int, se: int, dls: Sequence[Deadline], para: 
     date when a later clause opens with a date of its own (2024年通过省级评估,2025年通过国家认定)."""
     hits = [m for m in L.MILESTONE.finditer(text, ss, se)
             if not L.inside(m.start(), brackets) and not re.search(r"\d", m.group())]
+    # 全市通过省级评估的县不少于4个,力争…率先通过国家认定: a verb in the comma clause of a value is the
+    # value's subject, not a milestone of its own
+    hits = [h for h in hits if not any(t.span.start < ce and t.span.end > cs for t in found
+                                       for cs, ce in [clause_bounds(text, ss, se, h.start(), h.end())])]
     if not hits:
         return []
-    semi = _SEMI.search(text, hits[0].end(), se)
-    if semi:  # a milestone never runs past ';' into the next part of the sentence
-        hits = [h for h in hits if h.start() < semi.start()]
     groups: list[list[re.Match]] = [[hits[0]]]
     for h in hits[1:]:
         cs, _ = clause_bounds(text, ss, se, h.start(), h.end())
         dated = any(d.span and d.end and groups[-1][-1].end() <= cs <= d.span[0] < h.start() for d in dls)
-        groups.append([h]) if dated and cs > groups[-1][-1].end() else groups[-1].append(h)
+        # a milestone never runs past ';': a later ;-part holds a milestone of its own
+        new_part = _SEMI.search(text, groups[-1][-1].end(), h.start()) is not None
+        groups.append([h]) if (dated and cs > groups[-1][-1].end()) or new_part else groups[-1].append(h)
     out = []
     for g in groups:
         t = _milestone(text, ss, se, g, dls, para, head, found, topic, stage_of)
