@@ -210,3 +210,9 @@ def test_a_milestone_beside_a_count_and_in_a_later_part():
                                                       ("milestone", "2026-12-31")]
     (t,) = targets("到2027年,建成全省教育强县。")
     assert (t.kind, t.indicator) == ("milestone", "建成全省教育强县")
+
+
+def test_one_rate_per_group_of_staff_listed_before_it():
+    ts = targets("到2027年,全县幼儿园园长、保育员持证上岗率达到100%。")
+    assert [(t.indicator, t.value, t.stage) for t in ts] == [
+        ("幼儿园园长持证上岗率", 100.0, "学前"), ("幼儿园保育员持证上岗率", 100.0, "学前")]

@@ -26,6 +26,9 @@ _SHARED_NOUN = re.compile(r"([\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2}){1,4
 _SCHOOL_LIST = re.compile(
     r"^((?:小学|初中|高中|[^、,,()的在和及与]{1,10}?(?:学校|校|园))"
     r"(?:(?:、|(?<=[学中])及|(?<=[学中])和)[^、,,()的在和及与]{1,10}?(?:学校|校|园))+)(?=\S)")
+#: groups of staff sharing one rate after them (园长、专任教师持证上岗率)
+_STAFF = r"(?:园长|校长|副校长|专任教师|教师|保育员|班主任|保健医生|保安|书记)"
+_PEOPLE_LIST = re.compile(rf"({_STAFF}(?:、{_STAFF})+)(?=[\u4e00-\u9fff]{{2,8}}(?:率|比例)$)")
 _ROOM_LIST = re.compile(
     r"([\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2}){1,3})(?=[\u4e00-\u9fff]{0,4}(?:室|教室|馆|场|基地|中心))")
 
@@ -136,6 +139,10 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         heads = _SHARED_NOUN.match(ind)
         if heads and "均" in z.advs and INDICATOR_HEAD.search(ind):  # 视力、听力残疾儿童入学率均… → one per kind
             return [(p + ind[heads.end():], None, flag) for p in heads.group(1).split("、")]
+    m = _PEOPLE_LIST.search(ind) if n == 1 else None
+    if m:  # 园长、专任教师持证上岗率(均)达到100%: one rate per group of people (the 均 may be left out)
+        pre, post = ind[:m.start()], ind[m.end():]
+        return [(pre + p + post, None, flag or "distributed") for p in m.group(1).split("、")]
     m = _SCHOOL_LIST.match(subject)
     if m:
         rest = subject[m.end():]
