@@ -71,6 +71,7 @@ class Family(NamedTuple):
     unit_kind: str
     units: tuple[str, ...]
     direction: str
+    measure: re.Pattern | None = None  # words the phrase must hold besides an alias (课后服务 + 覆盖|参与)
 
 
 _UNIT_KIND = {"pct": "percent", "money": "money", "ratio": "ratio", "person": "count", "count": "count",
@@ -83,7 +84,8 @@ def families() -> tuple[Family, ...]:
     """The curated local indicator families, in file order."""
     data = json.loads(resources.files("kb").joinpath("data/indicator_families.json").read_text(encoding="utf-8"))
     return tuple(Family(f["id"], f["name"], tuple(f.get("aliases") or ()), f.get("unit_kind") or "",
-                        tuple(f.get("units") or ()), f.get("direction") or "higher_better")
+                        tuple(f.get("units") or ()), f.get("direction") or "higher_better",
+                        re.compile(f["measure"]) if f.get("measure") else None)
                  for f in data["families"])
 
 
@@ -145,7 +147,7 @@ def match_family(phrase: str, unit: str | None = None) -> str | None:
     best: tuple[int, int] | None = None
     found = None
     for alias, i in _family_aliases():  # a family listing the very unit first (培训…人次), then the longest alias
-        if alias in norm and _unit_fits(fams[i], unit):
+        if alias in norm and _unit_fits(fams[i], unit) and (fams[i].measure is None or fams[i].measure.search(norm)):
             key = (int(bool(u) and u in fams[i].units), len(alias))
             if best is None or key > best:
                 best, found = key, fams[i].id

@@ -51,6 +51,7 @@ _TERM = re.compile(r"[。;!?;!?]|(?<!\d)[::]|[::](?!\d)")
 _ATTACH = re.compile(r"附\s*[件表]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[::]?")
 _ATTACH_LIST = re.compile(r"附\s*件\s*[::]")
 _ATTACH_LIST_NUMBERED = re.compile(r"附\s*件\s*[::]\s*1\s*[.．、]")
+_GLUED_ITEM = re.compile(r"(\d{1,2})[.．](?=\d+(?:\.\d+)?\s*%)")
 _LIST_ITEM = re.compile(r"\d{1,2}\s*[.．、]")
 _BACK = re.compile(
     r"(?:抄\s*送|抄\s*报|分\s*送|报|送|印发日期|发文日期)\s*[::]"
@@ -187,6 +188,14 @@ class _Sections:
     def path(self) -> tuple[str, ...]:
         return self.root + tuple(t for _, t in self.stack)
 
+    def _glued(self, s: str) -> _Head | None:
+        """2.70%以上的学校…: an item number glued to a value, accepted only as the next item after 1., …."""
+        m = _GLUED_ITEM.match(s)
+        if m is None:
+            return None
+        n, loc = int(m.group(1)), self.local.get(6, 0)
+        return _Head(6, n, str(n), _title(s[m.end():])) if loc >= 1 and n == loc + 1 else None
+
     def feed(self, ln: Line) -> _Opener | None:
         """An opener when the line is an accepted heading."""
         if self.listing and _LIST_ITEM.match(ln.s):
@@ -194,7 +203,7 @@ class _Sections:
         self.listing = bool(_ATTACH_LIST.match(ln.s))
         if self.listing:
             return None
-        h = _heading(ln.s)
+        h = _heading(ln.s) or self._glued(ln.s)
         if h is None:
             return None
         if h.rank == 3 and ln.s[:1] != "第":

@@ -216,3 +216,19 @@ def test_one_rate_per_group_of_staff_listed_before_it():
     ts = targets("到2027年,全县幼儿园园长、保育员持证上岗率达到100%。")
     assert [(t.indicator, t.value, t.stage) for t in ts] == [
         ("幼儿园园长持证上岗率", 100.0, "学前"), ("幼儿园保育员持证上岗率", 100.0, "学前")]
+
+
+def test_an_item_number_glued_to_a_share_and_a_count_that_defines_the_units():
+    from kb.structure import parse_clauses
+    text = normalise("一、工作目标\n到2026年:\n1.全区中小学课后服务实现全覆盖。\n"
+                     "2.60%以上的学校开设不少于15门课后服务特色课程。\n3.每个街道至少建成1个实践基地。\n").text
+    clauses = parse_clauses(text)
+    item = next(c for c in clauses if "60%" in c.text)
+    assert item.path == ("一", "2")
+    ts = [t for t in extract_facts(text, clauses, None)[0] if "60" in t.raw_value or "15" in t.raw_value]
+    assert [(t.value, t.unit, t.comparator) for t in ts] == [(60.0, "%", ">=")]  # 15门 names the schools
+    assert "不少于15门" in ts[0].indicator and ts[0].indicator_id is None  # not the 课后服务 coverage family
+    (t,) = targets("到2026年,全区中小学课后服务覆盖率达到100%。")
+    assert t.indicator_id == "LF-KH"
+    # a decimal at the start of a line that is not the next item stays a value
+    assert parse_clauses(normalise("2.5%的经费用于培训。\n").text)[0].path == ()

@@ -76,6 +76,7 @@ class Sent:
     sum_noun: str = ""  # the subject of a total broken down after 其中 (新建学校86所,其中小学38所、…)
     sum_end: int = -1
     base: bool = False  # a sentence reporting the start situation: its values are baselines
+    consumed: int = -1  # values before here belong to a share's definition (70%以上的学校开设不少于20门…)
 
 
 @dataclass
@@ -107,6 +108,10 @@ class Read:
 
 #: the rest of a name whose number belongs to it: 24小时值班制度, 5年一周期培训机制
 _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
+
+
+#: between a share written first and a count in its predicate: no list mark, no other share
+_NESTED_COUNT = re.compile(r"[^、,,;;。%\d]*$")
 
 
 def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
@@ -184,6 +189,10 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
     pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
         and after.lstrip().startswith("的")
+    if pct_share and next_start < ce and _NESTED_COUNT.match(text, last.end, next_start):
+        # 70%以上的学校开设不少于20门特色课程: the count says which units are counted; it is no target
+        t1 = ce
+        st.consumed = ce
     # 给予每人每月不低于300元的交通和生活补助: a rate per head, named by the grant after it
     grant = _GRANT.match(after) if last.unit == "元" and z.per and not std else None
     if std or of_ratio or grant:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator

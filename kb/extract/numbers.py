@@ -217,6 +217,8 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
     """
     out: list[Mention] = []
     skip = -1
+    if 1 < s and text[s - 1] in ".．" and text[s - 2].isdigit():  # 2.70%以上的学校…: the caller skipped item 2.
+        text = text[:s - 1] + " " + text[s:]  # (same length: offsets stay; a rare shape, so the copy is cheap)
     for m in _VALUE.finditer(text, s, e):
         kind = m.lastgroup if m.lastgroup != "mult" else "num"
         vs = m.start(kind)

@@ -388,11 +388,26 @@ def _section_label(doc: Doc, top: Clause) -> Deadline | None:
     return doc.section_labels[top.start]
 
 
+_GLUED_LABEL = re.compile(r"\s*(\d{1,2})[.．](?=\d)")
+
+
+def _glued_label(doc: Doc, ps: int, pe: int) -> int:
+    """Where the words of line ``[ps, pe)`` start: after an item number glued to a value (2.70%以上的学校…)
+    when the clause tree numbers this line as that item, else at ``ps``."""
+    m = _GLUED_LABEL.match(doc.text, ps, pe)
+    if m:
+        i = bisect.bisect_right(doc.starts, m.end()) - 1
+        c = doc.clauses[i] if i >= 0 else None
+        if c is not None and ps <= c.start <= m.end() and c.path and c.path[-1] == m.group(1):
+            return m.end()
+    return ps
+
+
 def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
     """Append the targets of one line: its scopes first, then sentence by sentence."""
     text = doc.text
     hm = _HEADNUM.match(text, ps, pe)
-    body = hm.end() if hm else ps
+    body = hm.end() if hm else _glued_label(doc, ps, pe)
     if not _PREFILTER.search(text, body, pe):
         return
     brackets = L.bracket_ranges(text, ps, pe)
@@ -421,6 +436,8 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
         cited = L.CITED.search(text, ss, se)
         groups = group_values(text, find_values(text, ss, cited.start() if cited else se, masked))
         for i, g in enumerate(groups):
+            if g[0].start < st.consumed:
+                continue
             st.out.extend(_read_group(doc, st, g, groups[i + 1][0].start if i + 1 < len(groups) else se))
         rates, replaced = stage_rate_targets(text, st.ss, st.se, st.out)
         if rates:
