@@ -232,3 +232,12 @@ def test_an_item_number_glued_to_a_share_and_a_count_that_defines_the_units():
     assert t.indicator_id == "LF-KH"
     # a decimal at the start of a line that is not the next item stays a value
     assert parse_clauses(normalise("2.5%的经费用于培训。\n").text)[0].path == ()
+
+
+def test_a_one_year_plan_title_dates_its_targets():
+    title = "平桥区2025年教育民生实事实施方案\n一、工作目标\n"
+    (t,) = targets(title + "全年新增公办幼儿园学位900个。")
+    assert (t.deadline.end, t.deadline.kind) == ("2025-12-31", "plan_period")
+    # a year that opens a multi-year plan is the year of issue, not the period
+    (t,) = targets("平桥区2025年学前教育民生实事三年行动计划\n一、工作目标\n新增公办幼儿园学位900个。")
+    assert t.deadline is None
