@@ -188,3 +188,13 @@ def test_a_closing_sentence_with_deng_assigns_the_item():
 def test_the_ge_of_a_collective_is_shared_by_the_next_organ_type():
     assert units("(二)减轻负担。(牵头单位:县教育局;责任单位:各乡镇人民政府、街道办事处)", COUNTY) == [
         ("某某县教育局", "lead"), ("各乡镇人民政府", "co"), ("街道办事处", "co")]
+
+
+def test_sections_of_the_issuing_bureau():
+    text = ("凤岭县教育局关于印发2025年全县教育工作要点的通知\n凤教〔2025〕3号\n各学校:\n"
+            "一、重点工作\n1.新增公办学位600个。(责任股室:普教股、计财科、办公室)\n"
+            "2.开设大学本科、专科衔接课程。\n凤岭县教育局\n2025年2月10日\n")
+    got = [(r.unit, r.role) for r in records(text, None)]
+    assert ("凤岭县教育局普教股", None) in got and ("凤岭县教育局计财科", None) in got
+    assert ("凤岭县教育局办公室", None) in got
+    assert not any("本科" in u or "专科" in u for u, _ in got)

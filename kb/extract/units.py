@@ -63,7 +63,7 @@ DECLARED = "declared_first_is_lead"
 INHERITED = "inherited_first_is_lead (下同)"
 NOT_DECLARED = "not_declared"
 
-_LABEL_WORDS = r"(?:牵头|责任|配合|协办|协同|参与|主责|主办|承办)(?:单位|部门)"
+_LABEL_WORDS = r"(?:牵头|责任|配合|协办|协同|参与|主责|主办|承办)(?:单位|部门|股室|科室|处室)"
 _LABEL = re.compile(rf"\s*({_LABEL_WORDS})\s*[::]\s*")
 _LINE_LABEL = re.compile(rf"(?:^|(?<=[。;;]))[ \t\u3000]*({_LABEL_WORDS})[ \t\u3000]*[::]", re.M)
 _COLON = re.compile("[:\uff1a]")
@@ -382,6 +382,21 @@ def _resolve_self(recs: list[Responsibility], ctx: _State) -> list[Responsibilit
     return out
 
 
+#: a section of the issuing bureau itself (责任股室:基教股、计财股、办公室)
+_SECTION = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}[股科]|办公室|规划办|督导室|教研室|招生办)$")
+
+
+def _own_sections(recs: list[Responsibility], ctx: _State) -> list[Responsibility]:
+    """基教股 in a bureau's own plan is that bureau's section: 长汀县教育局基教股 (kept as written when the
+    issuer is not one bureau)."""
+    organs = [clean_name(i) for i in ctx.issuers_read()]
+    organ = organs[0] if len(organs) == 1 and re.search(r"[局委厅]$", organs[0]) else None
+    if organ is None:
+        return recs
+    return [replace(r, unit=organ + clean_name(r.unit_raw)) if _SECTION.match(clean_name(r.unit_raw)) else r
+            for r in recs]
+
+
 def _prose_line(text: str, ls: int, le: int, parens: list[tuple[int, int]],
                 region: Region | None, state: _State) -> list[Responsibility]:
     """Prose responsibilities of every sentence of one line (outside parentheses).
@@ -589,6 +604,8 @@ def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Regio
         except Exception:  # a pathological clause must not stop the document
             log.debug("units: clause %s failed", c.path_str, exc_info=True)
     out = _widen_closing_subitem(out, parts)
+    if any(_SECTION.match(clean_name(r.unit_raw)) for r in out):
+        out = _own_sections(out, state)
     seen: set[tuple[int, int]] = set()
     unique = []
     for r in sorted(out, key=lambda r: r.span.start):
