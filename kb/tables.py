@@ -555,6 +555,10 @@ def find_year_tables(lines: Sequence[Line]) -> list[Table]:
         j = i
         while j < n and j - i < 8 and lines[j].s and _header_cell(lines[j].s):
             j += 1
+        # the first row's label (海口市) reads like one more header cell: the header is the longest run
+        # of cells whose next lines fit a row
+        while j - i > 2 and not _fits_first_row(lines, i, j):
+            j -= 1
         columns = tuple(_squash(ln.s) for ln in lines[i:j])
         years = [k for k, c in enumerate(columns) if _YEAR_COL.fullmatch(c)]
         seq = 0 if columns and _SEQ_COL.fullmatch(columns[0]) else None
@@ -583,6 +587,17 @@ def find_year_tables(lines: Sequence[Line]) -> list[Table]:
     return out
 
 
+def _fits_first_row(lines: Sequence[Line], i: int, j: int) -> bool:
+    """Whether header cells ``lines[i:j]`` are followed by one row that fits them."""
+    columns = tuple(_squash(ln.s) for ln in lines[i:j])
+    years = [k for k, c in enumerate(columns) if _YEAR_COL.fullmatch(c)]
+    seq = 0 if _SEQ_COL.fullmatch(columns[0]) else None
+    label = 1 if seq == 0 else 0
+    cells = lines[j:j + len(columns)]
+    return bool(years) and label not in years and len(cells) == len(columns) and all(c.s for c in cells) \
+        and _year_row(cells, columns, years, label, seq)
+
+
 def _year_row(cells: Sequence[Line], columns: tuple[str, ...], years: list[int], label: int,
               seq: int | None) -> bool:
     """Whether lines fit one row: a worded label, a value in every year column, short other cells."""
@@ -596,6 +611,6 @@ def _year_row(cells: Sequence[Line], columns: tuple[str, ...], years: list[int],
             if not VALUE_CELL.fullmatch(ln.s):
                 return False
         elif c not in (label, seq) and (len(_squash(ln.s)) > 12 or _SENTENCE.search(ln.s) or VALUE_CELL.fullmatch(ln.s)
-                                        and not re.search(r"单位", columns[c])):
+                                        and not re.search(r"单位|合计|总计|小计|累计", columns[c])):
             return False
     return True

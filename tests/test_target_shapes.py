@@ -241,3 +241,16 @@ def test_a_one_year_plan_title_dates_its_targets():
     # a year that opens a multi-year plan is the year of issue, not the period
     (t,) = targets("平桥区2025年学前教育民生实事三年行动计划\n一、工作目标\n新增公办幼儿园学位900个。")
     assert t.deadline is None
+
+
+def test_a_table_of_places_by_year_under_a_caption():
+    from kb.structure import parse_clauses
+    text = normalise("云岭州学前教育扩容行动方案(2024—2026年)\n一、目标\n到2026年新增学位1.1万个。\n附件\n"
+                     "云岭州2024—2026年新增普惠性学位分年度安排表\n单位:个\n县市\n2024年\n2025年\n2026年\n合计\n"
+                     "青川县\n1200\n1500\n1800\n4500\n石门县\n2000\n2100\n2400\n6500\n全州合计\n3200\n3600\n4200\n11000\n").text
+    ts = [t for t in extract_facts(text, parse_clauses(text), None)[0] if "table_year_column" in t.flags]
+    got = {(t.indicator, t.value, t.deadline.end) for t in ts}
+    assert ("新增普惠性学位(青川县)", 1500.0, "2025-12-31") in got
+    assert ("新增普惠性学位(石门县)", 6500.0, "2026-12-31") in got  # the 合计 column: the whole window
+    assert ("新增普惠性学位", 11000.0, "2026-12-31") in got  # the total row names no place
+    assert len(ts) == 12 and all(t.unit == "个" and t.kind == "target" for t in ts)

@@ -58,6 +58,14 @@ _UNIT_WORD = re.compile(r"%|‰|个百分点|[万亿]?(?:元|人次|人|所|个|
 _PRE_CMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "不少于": ">=", "不超过": "<=", "约": "~"}
 _SUF_CMP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
 _MULT = {"万": 10_000, "亿": 100_000_000}
+#: a label column of places or schools: the indicator is the table's caption
+_PLACE_COL = re.compile(r"市县|县市|市州|县区|区县|县\(市、区\)|县\(市\)|地区|地市|乡镇|乡镇\(街道\)|学校|学校名称|单位名称")
+_TOTAL_COL = re.compile(r"合计|总计|小计|累计")
+_TOTAL_ROW = re.compile(r"^(?:全省|全市|全县|全区|全州)?(?:合计|总计)$")
+_UNIT_LINE = re.compile(r"(?:计量)?单位\s*[::]\s*([^\s,,;;]{1,6})")
+_CAPTION_END = re.compile(r"(?:分年度|分年|年度|分地区|分市县)?(?:安排|计划|任务|目标|分解|建设|进度)?(?:一览)?表$")
+_CAPTION_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—\-–~～至到]{1,2}\s*(?:19|20)\d{2}\s*年度?|(?:19|20)\d{2}\s*年度?")
+_CAPTION_REGION = re.compile(r"^[\u4e00-\u9fff]{2,7}?(?:省|自治区|自治州|市|县|州|盟|区|旗)(?=[\u4e00-\u9fff]{4,})")
 _SCHEDULE = re.compile(r"每|长期|持续|常态|逐年|定期")
 
 
@@ -175,6 +183,28 @@ def _header_span(text: str, column: str, before: int) -> tuple[int, int] | None:
     return (i, i + len(column)) if i >= 0 else None
 
 
+def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Deadline | None] | None:
+    """(indicator, unit, window) of a table whose rows are places: the caption line above its header
+    (海南省2018—2020年新增公办幼儿园学位分年度安排表) and a 单位:个 line between them."""
+    head = _header_span(text, column, before)
+    if head is None:
+        return None
+    unit = None
+    lines = [ln.strip() for ln in text[max(0, head[0] - 300):head[0]].split("\n") if ln.strip()]
+    for ln in reversed(lines[-3:]):
+        um = _UNIT_LINE.fullmatch(ln)
+        if um:
+            unit = um.group(1)
+            continue
+        if not _CAPTION_END.search(ln) or len(ln) > 60:
+            return None
+        window = next((d for d in find_deadlines(ln, 0, len(ln)) if d.end and d.kind == "period"), None)
+        name = _CAPTION_END.sub("", _CAPTION_PERIOD.sub("", ln))
+        name = _CAPTION_REGION.sub("", name).strip()
+        return (name, unit, window) if len(name) >= 2 else None
+    return None
+
+
 def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[Target]:
     cells = c.cells
     label = next((x for x in cells if _LABEL_COL.search(x[0]) and x[0] not in years), None) or next(
@@ -184,6 +214,17 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         return []
     stage_cell = next((L.one_stage(L.stages_in(text[s:e])) for col, s, e in cells if _STAGE_COL.search(col)), None)
     name, unit, mult = _unit_of(text[label[1]:label[2]])
+    total = None
+    if _PLACE_COL.fullmatch(label[0]):  # rows are places: the caption names the indicator (…学位分年度安排表)
+        cap = _caption(text, label[0], c.start)
+        if cap is None:
+            return []
+        place = name
+        name = cap[0] if _TOTAL_ROW.search(place) else f"{cap[0]}({place})"
+        unit = unit or (cap[1] if cap[1] and _UNIT_WORD.fullmatch(cap[1]) else None)
+        if unit and unit[0] in _MULT and len(unit) > 1:
+            mult, unit = float(_MULT[unit[0]]), unit[1:]
+        total = cap[2] or _last_year(years)
     if not name or not re.search(r"[\u4e00-\u9fff]", name):
         return []
     unit_cell = next((text[s:e].strip() for col, s, e in cells if _UNIT_COL.match(col)), None)
@@ -194,13 +235,13 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
     attrs = tuple(text[s:e].strip() for col, s, e in cells if _ATTR_COL.search(col) and e > s)
     out = []
     for col, s, e in cells:
-        if col not in years or e <= s:
+        if (col not in years and not (total and _TOTAL_COL.fullmatch(col))) or e <= s:
             continue
         got = _cell_value(text[s:e])
         if got is None:
             continue
         cmp, value, own_unit, cue = got
-        year, base = years[col]
+        year, base = years[col] if col in years else (int(total.end[:4]), False)
         u = own_unit or unit
         if u is None:
             continue  # a number without a unit: prefer no fact to a wrong one
@@ -217,12 +258,18 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
                               cue=cue or "(table value)", span=span, flags=("table_year_column",),
                               indicator_span=ispan))
             continue
-        dl = Deadline(f"{year:04d}-12-31", f"{year}年", "in_year", None, _header_span(text, col, c.start))
+        dl = Deadline(f"{year:04d}-12-31", f"{year}年", "in_year", None, _header_span(text, col, c.start)) \
+            if col in years else total  # 合计: the whole window of the caption
         out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
                           raw_value=text[s:e].strip(), deadline=dl, kind="standard" if rate else "target", modality=None,
                           cue=cue or "(bare value)", span=span, flags=("table_year_column",) + attrs,
                           indicator_span=ispan))
     return out
+
+
+def _last_year(years: dict[str, tuple[int, bool]]) -> Deadline:
+    y = max(y for y, _ in years.values())
+    return Deadline(f"{y:04d}-12-31", f"{y}年", "by", None, None)
 
 
 def _column_deadline(text: str, s: int, e: int) -> Deadline | None:
