@@ -254,3 +254,17 @@ def test_a_table_of_places_by_year_under_a_caption():
     assert ("新增普惠性学位(石门县)", 6500.0, "2026-12-31") in got  # the 合计 column: the whole window
     assert ("新增普惠性学位", 11000.0, "2026-12-31") in got  # the total row names no place
     assert len(ts) == 12 and all(t.unit == "个" and t.kind == "target" for t in ts)
+
+
+def test_rates_named_inside_the_subject_and_raised_from_the_current_level():
+    (t,) = targets("支教志愿者每人每月交通补助不低于600元。")
+    assert (t.unit, t.kind, t.value, t.comparator) == ("元/(人·月)", "standard", 600.0, ">=")
+    ts = targets("自2025年3月1日起,小学生均取暖费标准由现行的每生每年60元提高到90元,"
+                 "初中由现行的每生每年70元提高到110元。")
+    got = [(t.indicator, t.stage, t.value, t.unit, t.kind) for t in ts]
+    assert got == [("生均取暖费标准", "小学", 90.0, "元/(生·年)", "standard"),
+                   ("生均取暖费标准", "初中", 110.0, "元/(生·年)", "standard")]
+    assert all(t.deadline is None or t.deadline.end is None for t in ts)
+    from kb.extract.deadlines import find_deadlines
+    (d,) = find_deadlines("自2025年3月1日起执行")
+    assert (d.kind, d.start, d.end) == ("start", "2025-03-01", None)

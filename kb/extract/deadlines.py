@@ -55,7 +55,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?(?!{_S}(?:起|开始)))?"
                rf"(?:{_S}(?P<eom>底|末|年底|年末))?(?:{_S}(?:前|以前|之前))?"),
     ("by_post", rf"{_y('y')}(?:{_S}{_m('m')})?{_S}(?:底|末)?{_S}(?:前|以前|之前)"),
-    ("start", rf"(?:自|从)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?)?{_S}(?:起|开始)"),
+    ("start", rf"(?:自|从)?{_S}{_y('y')}(?:{_S}{_m('m')}(?:{_S}(?P<d>{_DAY}){_S}[日号])?|{_S}(?P<term>秋季|春季)(?:学期)?)?"
+              rf"{_S}(?:起|开始)"),
     ("fyp", r"(?P<pre>到|至)?[“\"]?(?P<fyp>十[一二三四五六]五)[”\"]?(?:{S})(?P<fk>期间|时期|期末|末)".replace("{S}", _S)),
     ("in_year", rf"(?<![比较])(?<!相比)(?<!同比){_y('y')}(?:{_S}{_m('m')}(?:{_S}(?P<d>{_DAY}){_S}[日号])?)?"
                 rf"(?:{_S}(?P<part>上半年|下半年|秋季|春季|年内|内|底|末))?"
@@ -165,7 +166,8 @@ def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
         y, mo = _year(g("y")), _month(g("m")) or {"秋季": 9, "春季": 3}.get(g("term") or "")
         if y is None:
             return None
-        return Deadline(None, words, "start", _start(y, mo), span)
+        day = int(g("d")) if g("d") and g("d").isdigit() and 1 <= int(g("d")) <= 31 else 1  # 自2008年9月1日起
+        return Deadline(None, words, "start", f"{y:04d}-{(mo or 1):02d}-{day:02d}", span)
     if kind == "fyp":
         first = _FIVE_YEAR[g("fyp")]
         if g("fk") in ("期末", "末") or g("pre"):

@@ -77,7 +77,7 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
     r"|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十])")
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
-_STANDARD = re.compile(r"/\(?[生人]|/课时")
+_STANDARD = re.compile(r"/\(?[生人校]|/课时")
 #: a staffing rule per N people (原则上每50名寄宿生配备1名生活教师): a standard for every school
 _PER_N = re.compile(r"(?:原则上)?每\s*\d+(?:\.\d+)?\s*(?:名|个|人)")
 #: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
@@ -168,6 +168,14 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
             ind = noun + ind
             r.flags.append("indicator_from_context")
     ind = _LIST_ASIDE.sub("", ind)  # “三名工作室”(名校长、名教师、名班主任)
+    fm = _FROM_OLD.search(ind)
+    if fm:  # 生均公用经费定额标准由现行的每生每年650元提高到1000元: the words before 由 name the rate
+        ind = ind[:fm.start()]
+        r.own_stage = r.own_stage or L.stage_of(ind)
+        if STAGES_ONLY.fullmatch(ind) or not ind:  # …,初中由现行的…提高到1200元: the rate of the part before
+            ind = st.out[-1].indicator if st.out else ind
+            r.flags.append("indicator_elided")
+        ind = _LEADING_STAGE.sub("", ind) or ind  # 小学生均公用经费… → 生均公用经费… (the stage is read apart)
     ctx = context_words(text, st.ss, r.cs, st.dls)
     project = ""
     for m in _SEP.finditer(text, st.ss, r.cs):  # the first earlier clause naming a construction project
@@ -211,6 +219,8 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
 
 
 _PART_BREAK = re.compile(r"[;;。]")
+_LEADING_STAGE = re.compile(r"^(?:小学|初中|普通高中|高中|义务教育|中小学|幼儿园)(?=\w{3})")
+_FROM_OLD = re.compile(r"由(?:现行|原来|原|目前|现在)的?(?:标准)?(?:每[生人校]每[年月学]\w?)?$|由(?:现行|原来|原|目前|现在)的?[^,,;;。]*$")
 
 
 def _carried_stage_list(text: str, st: Sent, r, z, ind: str, items: list) -> list:
@@ -301,6 +311,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             unit = f"{unit}/千人"
         if z.per and unit and unit not in ("%", "ratio") and "/" not in unit:
             unit = f"{unit}/{z.per}"
+        elif unit == "元" and not z.per and (pr := L.PER_RATE_IN.search(r.subject)):
+            unit = f"元/({pr.group(1)}·{'天' if pr.group(2) == '日' else pr.group(2)})"  # …每人每月生活补助不低于800元
         if unit == "元" and re.search(r"生均[^,。]*(?:经费|拨款|补助|补贴)", name):
             unit = "元/(生·年)"  # recurring per-pupil funding
         elif unit == "元" and _PER_LESSON.search(r.subject):
