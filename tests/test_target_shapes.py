@@ -268,3 +268,16 @@ def test_rates_named_inside_the_subject_and_raised_from_the_current_level():
     from kb.extract.deadlines import find_deadlines
     (d,) = find_deadlines("自2025年3月1日起执行")
     assert (d.kind, d.start, d.end) == ("start", "2025-03-01", None)
+
+
+def test_rules_are_standards_without_the_plan_period():
+    title = "青岭县乡村教师支持计划实施办法(2024—2026年)\n"
+    cases = ["对在乡村学校任教满25年的教师,每人一次性奖励3000元。",
+             "参训教师个人负担部分原则上不超过培训费用的15%。",
+             "乡村学校教职工编制按照城市标准核定,其中初中教职工与学生比为1:13.5。",
+             "乡村学校高级教师岗位比例比城镇学校高出2个百分点。"]
+    for sentence in cases:
+        (t,) = targets(title + sentence)
+        assert (t.kind, t.deadline) == ("standard", None), sentence
+    (t,) = targets(title + "到2026年,乡村学校高级教师岗位比例达到12%。")  # a goal keeps the period
+    assert (t.kind, t.deadline.end) == ("target", "2026-12-31")

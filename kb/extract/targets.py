@@ -253,6 +253,26 @@ _BY = re.compile(r"按照?|依照")
 _OF_NORM = re.compile(r"[^,,;;。按]*?的\s*标准")
 
 
+_ONE_OFF = re.compile(r"一次性")
+_COST_SHARE = re.compile(r"负担|承担|分担")
+_STAFF_RATIO = re.compile(r"教职工与(?:学生|幼儿)")
+_ESTABLISHMENT = re.compile(r"编制|核定|核编")
+_ABOVE_REFERENCE = re.compile(r"比(?:城镇|城区|县城|城市|同类|当地)[\u4e00-\u9fff]{0,6}(?:分别)?高出?$")
+
+
+def _rule_shaped(sentence: str, subject: str, unit: str | None) -> bool:
+    """Rules rather than goals: a one-off grant (每人一次性奖励2000元), a cost share (个人负担…不超过20%),
+    a staffing ratio of an establishment sentence (编制…核定,其中小学教职工与学生比为1:19), a margin over a
+    reference group (乡村学校…岗位比例比城镇学校高出3个百分点)."""
+    if (unit or "").startswith("元") and _ONE_OFF.search(subject):
+        return True
+    if unit == "%" and _COST_SHARE.search(subject):
+        return True
+    if unit == "ratio" and _STAFF_RATIO.search(sentence) and _ESTABLISHMENT.search(sentence):
+        return True
+    return unit == "个百分点" and _ABOVE_REFERENCE.search(subject) is not None
+
+
 def _listed_norm(text: str, cs: int, s: int, e: int) -> bool:
     """按照每生不少于一个床位、每间宿舍居住学生不超过8人的标准配置宿舍: each value of a list that 按照…的标准
     frames within one comma-part is a provision norm."""
@@ -331,7 +351,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             or (unit == "%" and _PAY.search(r.subject) is not None) \
             or (unit in ("公里", "千米", "米") and _RADIUS.search(r.subject) is not None) \
             or _PER_N.match(r.subject) is not None \
-            or _listed_norm(text, r.cs, first.start, last.end)  # 津贴标准为基本工资的15%: a pay rule
+            or _listed_norm(text, r.cs, first.start, last.end) \
+            or _rule_shaped(text[st.ss:st.se], r.subject, unit)  # 津贴标准为基本工资的15%: a pay rule
         own_dl = zy[0][k] if zy else dl
         if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
                 f.startswith("deadline_from_label:") for f in tflags)):
