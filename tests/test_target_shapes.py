@@ -281,3 +281,15 @@ def test_rules_are_standards_without_the_plan_period():
         assert (t.kind, t.deadline) == ("standard", None), sentence
     (t,) = targets(title + "到2026年,乡村学校高级教师岗位比例达到12%。")  # a goal keeps the period
     assert (t.kind, t.deadline.end) == ("target", "2026-12-31")
+
+
+def test_the_time_norm_of_after_school_care():
+    title = "柳川区义务教育课后服务提质方案(2024—2026年)\n"
+    ts = targets(title + "各校每周5天开展课后服务,每天不少于2小时,结束时间不早于17:30。")
+    got = [(t.indicator, t.value, t.unit, t.comparator, t.period, t.deadline) for t in ts]
+    assert got == [("课后服务天数", 5.0, "天", "=", "weekly", None),
+                   ("课后服务每天时长", 2.0, "小时", ">=", "daily", None)]
+    ts = targets(title + "延时服务每周5天、每天1.5小时。")
+    assert [(t.value, t.unit, t.comparator) for t in ts] == [(5.0, "天", "="), (1.5, "小时", "=")]
+    # without a service named, a week's days are no service norm
+    assert all("课后服务" not in t.indicator for t in targets(title + "每周安排体育课3天,每天不少于1小时。"))

@@ -57,6 +57,7 @@ from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
 from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipped_years
 from .stages import stage_in_sentence
+from .servicetime import service_time_targets
 from .stagerates import stage_rate_targets
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
@@ -475,6 +476,11 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
         rates, replaced = stage_rate_targets(text, st.ss, st.se, st.out)
         if rates:
             st.out = [t for t in st.out if all(t is not r for r in replaced)] + rates
+        norms, replaced = service_time_targets(text, st.ss, st.se, st.out,
+                                               lambda name, at: _stage(doc, st, name, at, None))
+        if norms:
+            st.out = sorted([t for t in st.out if all(t is not r for r in replaced)] + norms,
+                            key=lambda t: t.span.start)
         if not st.base:
             st.out.extend(levy_targets(text, st.ss, st.se, st.out))
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
