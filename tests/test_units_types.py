@@ -198,3 +198,9 @@ def test_sections_of_the_issuing_bureau():
     assert ("凤岭县教育局普教股", None) in got and ("凤岭县教育局计财科", None) in got
     assert ("凤岭县教育局办公室", None) in got
     assert not any("本科" in u or "专科" in u for u, _ in got)
+
+
+def test_two_labels_apart_by_a_space_only():
+    got = units("劝返学生巩固率达到95%以上。(牵头单位:县教育局\u3000责任单位:各乡(镇)人民政府、县人社局)", COUNTY)
+    assert ("某某县教育局", "lead") in got and ("某某县人力资源和社会保障局", "co") in got
+    assert not any("责任单位" in u for u, _ in got)

@@ -151,11 +151,24 @@ class _State:
         return self.issuers
 
 
+_SPACED_LABEL = re.compile(rf"[ \t\u3000]+(?={_LABEL_WORDS}\s*[::])")
+
+
+def _label_parts(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Comma groups of a unit list; a label after a space also opens one (牵头单位:X 责任单位:Y)."""
+    out = []
+    for a, b in split_top(text, s, e, ",,;;"):
+        cuts = [m.start() for m in _SPACED_LABEL.finditer(text, a, b)]
+        for x, y in zip([a] + cuts, cuts + [b]):
+            out.append((x, y))
+    return out
+
+
 def _segments(text: str, s: int, e: int) -> list[_Seg]:
     """A unit list split into comma groups, with labels, rule phrases and verbs."""
     out: list[_Seg] = []
     label = None
-    for a, b in split_top(text, s, e, ",,;;"):
+    for a, b in _label_parts(text, s, e):
         m = _LABEL.match(text, a, b)
         if m:
             label, a = m.group(1), m.end()
