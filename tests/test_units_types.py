@@ -204,3 +204,9 @@ def test_two_labels_apart_by_a_space_only():
     got = units("劝返学生巩固率达到95%以上。(牵头单位:县教育局\u3000责任单位:各乡(镇)人民政府、县人社局)", COUNTY)
     assert ("某某县教育局", "lead") in got and ("某某县人力资源和社会保障局", "co") in got
     assert not any("责任单位" in u for u, _ in got)
+
+
+def test_a_note_after_the_unit_list_inside_the_parenthesis():
+    got = units("编制学前教育布局规划。(责任单位:省教育厅、省财政厅,各市县政府。以下各项均需各市县政府落实,不再列出)",
+                PROVINCE)
+    assert ("甘肃省教育厅", None) in got and ("甘肃省财政厅", None) in got

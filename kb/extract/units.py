@@ -261,6 +261,9 @@ def _bare_paren_placed(text: str, ls: int, le: int, o: int, c: int) -> bool:
     return not _MEMBER_START.match(text, ls, o)
 
 
+_PAREN_NOTE = re.compile(r"[。;;]\s*(?=[^。]*(?:以下|下同|不再列出|不再一一列出))")
+
+
 def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[int, int] | None,
                  region: Region | None, state: _State) -> list[Responsibility]:
     """The units of the parenthetical text[o:c+1] on the line [ls, le), if it is a unit list."""
@@ -271,7 +274,8 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
         ts, te = trim(text, ls, o, " \t\u3000")
         task = (ts, te) if te > ts else prev_task
         return [replace(r, form="trailing_paren", task_span=task) for r in _prose(text, o + 1, c, region, state)]
-    segs = _segments(text, o + 1, c)
+    note = _PAREN_NOTE.search(text, o + 1, c)  # (责任单位:X、Y。以下各项均需各市县政府落实,不再列出)
+    segs = _segments(text, o + 1, note.start() if note else c)
     labelled = any(seg.label for seg in segs)
     if not labelled and may_be_labelled and not _bare_paren_placed(text, ls, le, o, c):
         return []
