@@ -72,6 +72,7 @@ class Family(NamedTuple):
     units: tuple[str, ...]
     direction: str
     measure: re.Pattern | None = None  # words the phrase must hold besides an alias (课后服务 + 覆盖|参与)
+    per_unit: bool = True  # whether a rate (元/(校·年)) may measure it: a sum invested may not be one
 
 
 _UNIT_KIND = {"pct": "percent", "money": "money", "ratio": "ratio", "person": "count", "count": "count",
@@ -85,7 +86,7 @@ def families() -> tuple[Family, ...]:
     data = json.loads(resources.files("kb").joinpath("data/indicator_families.json").read_text(encoding="utf-8"))
     return tuple(Family(f["id"], f["name"], tuple(f.get("aliases") or ()), f.get("unit_kind") or "",
                         tuple(f.get("units") or ()), f.get("direction") or "higher_better",
-                        re.compile(f["measure"]) if f.get("measure") else None)
+                        re.compile(f["measure"]) if f.get("measure") else None, f.get("per_unit", True))
                  for f in data["families"])
 
 
@@ -102,6 +103,8 @@ def _unit_fits(f: Family, unit: str | None) -> bool:
         return True
     u = unicodedata.normalize("NFKC", unit)
     base = u.split("/")[0]
+    if "/" in u and not f.per_unit:
+        return False
     if u in f.units:
         return True
     if "/" in u and f.unit_kind == "count":  # a rate per head (座/千人, 个/班) is a standard, not a count to reach

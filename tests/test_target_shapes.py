@@ -293,3 +293,13 @@ def test_the_time_norm_of_after_school_care():
     assert [(t.value, t.unit, t.comparator) for t in ts] == [(5.0, "天", "="), (1.5, "小时", "=")]
     # without a service named, a week's days are no service norm
     assert all("课后服务" not in t.indicator for t in targets(title + "每周安排体育课3天,每天不少于1小时。"))
+
+
+def test_family_ids_need_their_measure_words():
+    from kb.families import match_family
+    assert match_family("学校建设总投资", "元") == "LF-TR"
+    assert match_family("新校区投入使用", None) is None  # 投入使用 is no money put in
+    assert match_family("每校每年基本经费", "元/(校·年)") is None  # a rate is no sum invested
+    assert match_family("课后服务收费标准", "元") is None
+    assert match_family("乡村教师生活补助", "元/(人·月)") == "LF-BZ"
+    assert match_family("家庭经济困难寄宿生生活补助标准", "元/(生·年)") is None  # pupils, not teachers
