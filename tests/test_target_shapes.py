@@ -303,3 +303,12 @@ def test_family_ids_need_their_measure_words():
     assert match_family("课后服务收费标准", "元") is None
     assert match_family("乡村教师生活补助", "元/(人·月)") == "LF-BZ"
     assert match_family("家庭经济困难寄宿生生活补助标准", "元/(生·年)") is None  # pupils, not teachers
+
+
+def test_more_family_words():
+    from kb.families import match_family
+    assert match_family("改造提升农村幼儿园", "所") == "LF-GKJ"
+    assert match_family("人工智能教育实验校", "所") == "LF-CJ"
+    assert match_family("每所示范校建设录播教室", "间") is None
+    assert match_family("寄宿制学校消防应急疏散演练", "次") is None
+    assert match_family("达到省定办学基本标准的寄宿制学校比例", "%") == "LF-BZH"
