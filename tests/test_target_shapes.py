@@ -312,3 +312,10 @@ def test_more_family_words():
     assert match_family("每所示范校建设录播教室", "间") is None
     assert match_family("寄宿制学校消防应急疏散演练", "次") is None
     assert match_family("达到省定办学基本标准的寄宿制学校比例", "%") == "LF-BZH"
+
+
+def test_pairs_and_cost_splits_between_governments():
+    (t,) = targets("到2026年,城乡结对学校达到15对。")
+    assert (t.value, t.unit) == (15.0, "对")
+    assert targets("县级财政按不低于省级补助标准的40%予以配套。") == []
+    assert targets("所需资金由市财政承担60%、县区财政承担40%。") == []

@@ -254,6 +254,7 @@ _BY = re.compile(r"按照?|依照")
 _OF_NORM = re.compile(r"[^,,;;。按]*?的\s*标准")
 
 
+_MATCHING = re.compile(r"财政[^,,;;。]{0,30}(?:配套|承担|分担)|(?:配套|分担)[^,,;;。]{0,6}比例")
 _ONE_OFF = re.compile(r"一次性")
 _COST_SHARE = re.compile(r"负担|承担|分担")
 _STAFF_RATIO = re.compile(r"教职工与(?:学生|幼儿)")
@@ -292,6 +293,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     ind = _indicator(doc, st, r) if r is not None else ""
     if r is None or not ind:
         return []
+    if g[-1].unit in ("%", "ratio") and _MATCHING.search(doc.text, r.cs, r.ce):
+        return []  # 市县财政按不低于省级补助标准的50%予以配套: a split of costs between governments, no goal
     text, z, first, last, n = doc.text, r.z, g[0], g[-1], len(g)
     if last.unit == "个百分点" and any(v in L.DELTA_VERBS for v in r.verbs):  # 比2015年提高20个百分点
         prev = st.out[-1].indicator if st.out and st.out[-1].unit == "%" else ""
