@@ -319,3 +319,10 @@ def test_pairs_and_cost_splits_between_governments():
     assert (t.value, t.unit) == (15.0, "对")
     assert targets("县级财政按不低于省级补助标准的40%予以配套。") == []
     assert targets("所需资金由市财政承担60%、县区财政承担40%。") == []
+
+
+def test_a_school_name_lends_no_stage():
+    ts = targets("2026年,完成城东第三小学迁建工程和河口镇中心小学扩建工程,项目总投资1.2亿元。")
+    assert [(t.value, t.stage) for t in ts if t.value] == [(120000000.0, None)]
+    (t,) = targets("2026年,全县小学建设项目总投资1.2亿元。")  # a stage word that is no name still counts
+    assert t.stage == "小学"

@@ -19,6 +19,8 @@ __all__ = ["stage_in_sentence"]
 
 _DATED_PART = re.compile(r"[;;]\s*(?:到|至|在)?\s*(?:19|20)\d{2}\s*年")
 _JOINED_GROUPS = re.compile(r"(?:县中|普通高中|高中)(?:学校)?[与和及、](?:中职|中等职业)|(?:中职|中等职业)(?:学校)?[与和及、](?:县中|普通高中|高中)")
+_SCHOOL_NAME = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:小学|初级中学|中学|高级中学|幼儿园)"
+                          r"|[\u4e00-\u9fff]{1,4}(?:镇|乡|街道)中心(?:小学|幼儿园)|实验(?:小学|初中|幼儿园)")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
 
 
@@ -46,6 +48,9 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     zipped = [(t.indicator_span[0], t.span.end) for t in taken if t.indicator_span
               and ("respectively" in t.flags or "implicit_respectively" in t.flags) and t.stage]
     spans += zipped
+    # 完成杨村第九小学新建工程…,项目总投资3.46亿元: a school's proper name lends no stage to other items
+    named = [m.span() for m in _SCHOOL_NAME.finditer(text, ss, se) if not (m.start() <= at <= m.end())]
+    spans += named
     # …招聘中小学教师120名;组织教师培训…: an earlier item's own school stage stays in its ;-part (特殊教育
     # is the topic of the sentence: …残疾学生生均公用经费…;对送教上门的残疾学生…补助)
     part = text.rfind(";", ss, at)
@@ -83,7 +88,7 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     # a later ;-part opening with its own date (…;到2020年,小学、初中生师比…) is a new scope: its stages stay there
     m = _DATED_PART.search(text, at, se)
     end = m.start() if m else se
-    masked = list(zipped)  # …nor from the sentence as a whole
+    masked = list(zipped) + named  # …nor from the sentence as a whole
     # …比例达到70%,其中初中教师达到90%: a stage after 其中 is the breakdown's, not the sentence's
     masked += [(at + q.start(), (lambda k: end if k == -1 else k)(text.find(";", at + q.start(), end)))
                for q in re.finditer("其中", text[at:end])]
