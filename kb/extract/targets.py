@@ -32,8 +32,8 @@ The text is read paragraph by paragraph (one line each), sentence by sentence
    qualitative end state (通过…评估验收, 达到…标准, 完成…建设/整改, 开园) and no value gives a
    **milestone** (value None), which never runs past ';'.
 
-``kind`` follows the gold conventions: "standard" for per-unit rules
-(元/(生·年) rates, 千人学位数…的标准, 按…核定, caps written 凡…), "milestone"
+``kind`` follows the gold conventions: "standard" for rules (:mod:`kb.extract.standards`:
+元/(生·年) rates, 千人学位数…的标准, 按…核定, caps written 凡…), "milestone"
 as above, else "target" (dated or not).
 """
 from __future__ import annotations
@@ -59,6 +59,7 @@ from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipp
 from .stages import stage_in_sentence
 from .servicetime import service_time_targets
 from .stagerates import stage_rate_targets
+from .standards import is_cost_split, is_standard
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
 from .tabletargets import read_tables
 from .framing import Doc, Read, Sent, frame
@@ -76,13 +77,7 @@ _HEADNUM = re.compile(
 _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip most positions at once
     r"(?=[0-9百分一所全二十IVX至不举观组开参])(?:[0-9]|百分之|分之|一半|所有|全部|二[〇零○]|十[三四五]五|[IVX]\s*级"
     r"|(?:至少|不少于|不低于|不超过|举办|观看|组织|开展|参加)(?:办好|建成|建有|[有建设办])?[一二两三四五六七八九十])")
-_PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
-_STANDARD = re.compile(r"/\(?[生人校]|/课时")
-#: a staffing rule per N people (原则上每50名寄宿生配备1名生活教师): a standard for every school
-_PER_N = re.compile(r"(?:原则上)?每\s*\d+(?:\.\d+)?\s*(?:名|个|人)")
-#: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
-_RADIUS = re.compile(r"半径|距离|路程")
 #: a consolidation count (小学调整为36所): the number of schools of that type
 #: a defined short term: 本县义务教育阶段寄宿制学校(以下简称“寄宿制学校”)
 _DEFINED = re.compile(r"[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")
@@ -250,37 +245,6 @@ def _carried_stage_list(text: str, st: Sent, r, z, ind: str, items: list) -> lis
     return [(name, s, "respectively") for (name, _, _), s in zip(items, stages)]
 
 
-_BY = re.compile(r"按照?|依照")
-_OF_NORM = re.compile(r"[^,,;;。按]*?的\s*标准")
-
-
-_MATCHING = re.compile(r"财政[^,,;;。]{0,30}(?:配套|承担|分担)|(?:配套|分担)[^,,;;。]{0,6}比例")
-_ONE_OFF = re.compile(r"一次性")
-_COST_SHARE = re.compile(r"负担|承担|分担")
-_STAFF_RATIO = re.compile(r"教职工与(?:学生|幼儿)")
-_ESTABLISHMENT = re.compile(r"编制|核定|核编")
-_ABOVE_REFERENCE = re.compile(r"比(?:城镇|城区|县城|城市|同类|当地)[\u4e00-\u9fff]{0,6}(?:分别)?高出?$")
-
-
-def _rule_shaped(sentence: str, subject: str, unit: str | None) -> bool:
-    """Rules rather than goals: a one-off grant (每人一次性奖励2000元), a cost share (个人负担…不超过20%),
-    a staffing ratio of an establishment sentence (编制…核定,其中小学教职工与学生比为1:19), a margin over a
-    reference group (乡村学校…岗位比例比城镇学校高出3个百分点)."""
-    if (unit or "").startswith("元") and _ONE_OFF.search(subject):
-        return True
-    if unit == "%" and _COST_SHARE.search(subject):
-        return True
-    if unit == "ratio" and _STAFF_RATIO.search(sentence) and _ESTABLISHMENT.search(sentence):
-        return True
-    return unit == "个百分点" and _ABOVE_REFERENCE.search(subject) is not None
-
-
-def _listed_norm(text: str, cs: int, s: int, e: int) -> bool:
-    """按照每生不少于一个床位、每间宿舍居住学生不超过8人的标准配置宿舍: each value of a list that 按照…的标准
-    frames within one comma-part is a provision norm."""
-    return _BY.search(text, cs, s) is not None and _OF_NORM.match(text, e) is not None
-
-
 def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[Target]:
     """The targets of one value group (one per zipped or distributed item)."""
     if g[0].unit == "ratio":
@@ -293,7 +257,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     ind = _indicator(doc, st, r) if r is not None else ""
     if r is None or not ind:
         return []
-    if g[-1].unit in ("%", "ratio") and _MATCHING.search(doc.text, r.cs, r.ce):
+    if g[-1].unit in ("%", "ratio") and is_cost_split(doc.text, r.cs, r.ce):
         return []  # 市县财政按不低于省级补助标准的50%予以配套: a split of costs between governments, no goal
     text, z, first, last, n = doc.text, r.z, g[0], g[-1], len(g)
     if last.unit == "个百分点" and any(v in L.DELTA_VERBS for v in r.verbs):  # 比2015年提高20个百分点
@@ -350,13 +314,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             tflags.append("delta")
         if z.cmp_word in ("保持在", "保持", "稳定在", "维持在"):
             tflags.append("maintain")
-        standard = r.formula and not z.cmp_word or bool(_STANDARD.search(unit or "")) or unit in ("学时", "课时", "学分") \
-            or r.subject.startswith("凡") or bool(L.OF_STANDARD.match(r.after.lstrip())) \
-            or (unit == "%" and _PAY.search(r.subject) is not None) \
-            or (unit in ("公里", "千米", "米") and _RADIUS.search(r.subject) is not None) \
-            or _PER_N.match(r.subject) is not None \
-            or _listed_norm(text, r.cs, first.start, last.end) \
-            or _rule_shaped(text[st.ss:st.se], r.subject, unit)  # 津贴标准为基本工资的15%: a pay rule
+        standard = r.formula and not z.cmp_word or is_standard(text, st.ss, st.se, r.cs, r.subject, r.after,
+                                                                first.start, last.end, unit)
         own_dl = zy[0][k] if zy else dl
         if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
                 f.startswith("deadline_from_label:") for f in tflags)):

@@ -1,0 +1,68 @@
+"""Whether a value is a standard (a rule every school, pupil or teacher is held to) rather than a goal.
+
+A standard keeps only a date of its own sentence (never the plan period, a heading's or a paragraph's);
+a goal falls back to them.  Standards: per-head and per-lesson rates (元/(生·年), 元/课时), hours of
+training (学时, 课时, 学分), 凡… rules, …的标准/比例/要求 after the value, pay rules (津贴为基本工资的15%),
+siting norms (服务半径不超过N公里), staffing per N people (每50名寄宿生配备1名), every value of a list
+framed by 按照…的标准, one-off grants, cost shares, staffing ratios of an establishment sentence and
+margins over a reference group.  A split of costs between governments is neither (no record at all).
+"""
+from __future__ import annotations
+
+import re
+
+from . import lexicon as L
+
+__all__ = ["is_standard", "is_cost_split"]
+
+_RATE_UNIT = re.compile(r"/\(?[生人校]|/课时")
+_PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
+#: a staffing rule per N people (原则上每50名寄宿生配备1名生活教师): a standard for every school
+_PER_N = re.compile(r"(?:原则上)?每\s*\d+(?:\.\d+)?\s*(?:名|个|人)")
+#: a siting norm (服务半径、上学距离…不超过N公里): a rule for every school, not a level to reach
+_RADIUS = re.compile(r"半径|距离|路程")
+_BY = re.compile(r"按照?|依照")
+_OF_NORM = re.compile(r"[^,,;;。按]*?的\s*标准")
+_MATCHING = re.compile(r"财政[^,,;;。]{0,30}(?:配套|承担|分担)|(?:配套|分担)[^,,;;。]{0,6}比例")
+_ONE_OFF = re.compile(r"一次性")
+_COST_SHARE = re.compile(r"负担|承担|分担")
+_STAFF_RATIO = re.compile(r"教职工与(?:学生|幼儿)")
+_ESTABLISHMENT = re.compile(r"编制|核定|核编")
+_ABOVE_REFERENCE = re.compile(r"比(?:城镇|城区|县城|城市|同类|当地)[\u4e00-\u9fff]{0,6}(?:分别)?高出?$")
+
+
+def is_standard(text: str, ss: int, se: int, cs: int, subject: str, after: str, vs: int, ve: int,
+                unit: str | None) -> bool:
+    """Whether the value ``text[vs:ve]`` of sentence ``[ss, se)`` (comma-part from ``cs``; ``subject`` the
+    words naming it, ``after`` the words after it) states a standard."""
+    return bool(_RATE_UNIT.search(unit or "")) or unit in ("学时", "课时", "学分") \
+        or subject.startswith("凡") or bool(L.OF_STANDARD.match(after.lstrip())) \
+        or (unit == "%" and _PAY.search(subject) is not None) \
+        or (unit in ("公里", "千米", "米") and _RADIUS.search(subject) is not None) \
+        or _PER_N.match(subject) is not None \
+        or _listed_norm(text, cs, vs, ve) \
+        or _rule_shaped(text[ss:se], subject, unit)  # 津贴标准为基本工资的15%: a pay rule
+
+
+def is_cost_split(text: str, cs: int, ce: int) -> bool:
+    """市县财政按不低于省级补助标准的50%予以配套 / 由市财政承担70%: how governments share a cost, no goal."""
+    return _MATCHING.search(text, cs, ce) is not None
+
+
+def _rule_shaped(sentence: str, subject: str, unit: str | None) -> bool:
+    """Rules rather than goals: a one-off grant (每人一次性奖励2000元), a cost share (个人负担…不超过20%),
+    a staffing ratio of an establishment sentence (编制…核定,其中小学教职工与学生比为1:19), a margin over a
+    reference group (乡村学校…岗位比例比城镇学校高出3个百分点)."""
+    if (unit or "").startswith("元") and _ONE_OFF.search(subject):
+        return True
+    if unit == "%" and _COST_SHARE.search(subject):
+        return True
+    if unit == "ratio" and _STAFF_RATIO.search(sentence) and _ESTABLISHMENT.search(sentence):
+        return True
+    return unit == "个百分点" and _ABOVE_REFERENCE.search(subject) is not None
+
+
+def _listed_norm(text: str, cs: int, s: int, e: int) -> bool:
+    """按照每生不少于一个床位、每间宿舍居住学生不超过8人的标准配置宿舍: each value of a list that 按照…的标准
+    frames within one comma-part is a provision norm."""
+    return _BY.search(text, cs, s) is not None and _OF_NORM.match(text, e) is not None
