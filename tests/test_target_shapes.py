@@ -326,3 +326,8 @@ def test_a_school_name_lends_no_stage():
     assert [(t.value, t.stage) for t in ts if t.value] == [(120000000.0, None)]
     (t,) = targets("2026年,全县小学建设项目总投资1.2亿元。")  # a stage word that is no name still counts
     assert t.stage == "小学"
+
+
+def test_a_count_of_the_units_an_action_is_carried_out_on():
+    (t,) = targets("2026年,对45所乡村学校实施厕所提升改造。")
+    assert (t.indicator, t.value, t.unit, t.deadline.end) == ("实施厕所提升改造的乡村学校数", 45.0, "所", "2026-12-31")

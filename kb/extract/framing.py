@@ -7,6 +7,7 @@ commitment.  :class:`Doc` and :class:`Sent` hold what every sentence and group m
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -232,3 +233,18 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     if last.unit is None and (z.cmp_word is None or re.match(r"\s*[\u4e00-\u9fff]", after)):
         return None
     return r
+
+
+_GLUED_LABEL = re.compile(r"\s*(\d{1,2})[.．](?=\d)")
+
+
+def glued_label(doc: Doc, ps: int, pe: int) -> int:
+    """Where the words of line ``[ps, pe)`` start: after an item number glued to a value (2.70%以上的学校…)
+    when the clause tree numbers this line as that item, else at ``ps``."""
+    m = _GLUED_LABEL.match(doc.text, ps, pe)
+    if m:
+        i = bisect.bisect_right(doc.starts, m.end()) - 1
+        c = doc.clauses[i] if i >= 0 else None
+        if c is not None and ps <= c.start <= m.end() and c.path and c.path[-1] == m.group(1):
+            return m.end()
+    return ps

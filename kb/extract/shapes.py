@@ -18,7 +18,8 @@ from typing import Callable, Sequence
 from ..models import Deadline, Span, Target
 from . import lexicon as L
 
-__all__ = ["ROUTINE", "STAGES_ONLY", "SET_NOUN_END", "clause_bounds", "context_words", "universal_targets"]
+__all__ = ["ROUTINE", "STAGES_ONLY", "SET_NOUN_END", "clause_bounds", "context_words", "object_count_targets",
+           "universal_targets"]
 
 #: administrative routines counted in 次 (the gold's FREQUENCIES decision: not targets)
 ROUTINE = re.compile(r"督导|督查|检查|巡查|会议|例会|调度|通报|汇报|考核|评估|研判|专题研究|监测")
@@ -116,4 +117,29 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
             indicator=name, stage=stage(name, xs), comparator="=", value=100.0, unit="%",
             raw_value=word, deadline=dl, kind="target", modality=mod, cue=cue, span=Span(xs, e, text[xs:e]),
             period=period, flags=("universal_quantifier", *dflags), indicator_span=(m.start("x" + g), e)))
+    return out
+
+
+#: 对30所农村幼儿园实施户外活动场地提升改造: a count of the units an action is carried out on
+_OBJECT_COUNT = re.compile(
+    r"对(?:全[省市县区])?\s*(?P<v>\d+)\s*(?P<u>所|个|间|座)\s*(?P<x>[\u4e00-\u9fff()()、]{2,14}?)"
+    r"(?P<verb>实施|进行|开展|完成)(?P<obj>[\u4e00-\u9fff“”]{2,20})(?=[,,;;。]|$)")
+
+
+def object_count_targets(text: str, ss: int, se: int, taken: Sequence[Target], deadline: Callable,
+                         stage: Callable[[str, int], str | None]) -> list[Target]:
+    """对N所X实施Y: one count target, named 实施Y的X数 (the value reader leaves such a bare count alone)."""
+    out: list[Target] = []
+    if "对" not in text[ss:se]:
+        return out
+    for m in _OBJECT_COUNT.finditer(text, ss, se):
+        if any(t.span.start < m.end() and t.span.end > m.start() for t in taken):
+            continue
+        name = f"{m.group('verb')}{m.group('obj')}的{m.group('x')}数"
+        dl, period, dflags = deadline(m.start())
+        out.append(Target(
+            indicator=name, stage=stage(m.group("x"), m.start("x")), comparator="=", value=float(m.group("v")),
+            unit=m.group("u"), raw_value=m.group("v") + m.group("u"), deadline=dl, kind="target", modality=None,
+            cue="对…" + m.group("verb"), span=Span(m.start(), m.end(), m.group()), period=period,
+            flags=("object_count", *dflags), indicator_span=(m.start("x"), m.end())))
     return out

@@ -60,9 +60,9 @@ from .stages import stage_in_sentence
 from .servicetime import service_time_targets
 from .stagerates import stage_rate_targets
 from .standards import is_cost_split, is_standard
-from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, universal_targets
+from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, object_count_targets, universal_targets
 from .tabletargets import read_tables
-from .framing import Doc, Read, Sent, frame
+from .framing import Doc, Read, Sent, frame, glued_label
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
 log = logging.getLogger(__name__)
@@ -384,26 +384,11 @@ def _section_label(doc: Doc, top: Clause) -> Deadline | None:
     return doc.section_labels[top.start]
 
 
-_GLUED_LABEL = re.compile(r"\s*(\d{1,2})[.．](?=\d)")
-
-
-def _glued_label(doc: Doc, ps: int, pe: int) -> int:
-    """Where the words of line ``[ps, pe)`` start: after an item number glued to a value (2.70%以上的学校…)
-    when the clause tree numbers this line as that item, else at ``ps``."""
-    m = _GLUED_LABEL.match(doc.text, ps, pe)
-    if m:
-        i = bisect.bisect_right(doc.starts, m.end()) - 1
-        c = doc.clauses[i] if i >= 0 else None
-        if c is not None and ps <= c.start <= m.end() and c.path and c.path[-1] == m.group(1):
-            return m.end()
-    return ps
-
-
 def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
     """Append the targets of one line: its scopes first, then sentence by sentence."""
     text = doc.text
     hm = _HEADNUM.match(text, ps, pe)
-    body = hm.end() if hm else _glued_label(doc, ps, pe)
+    body = hm.end() if hm else glued_label(doc, ps, pe)
     if not _PREFILTER.search(text, body, pe):
         return
     brackets = L.bracket_ranges(text, ps, pe)
@@ -448,6 +433,8 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
+            st.out.extend(object_count_targets(text, st.ss, st.se, st.out, reader,
+                                               lambda name, at: _stage(doc, st, name, at, "所")))
         if (sdl or st.para or st.head) and not st.base:
             st.out.extend(read_milestones(text, st.ss, st.se, st.dls, st.para, st.head, st.out, brackets, doc.topic,
                                           lambda name, at: _stage(doc, st, name, at, None)))
