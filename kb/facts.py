@@ -34,6 +34,8 @@ _SENTENCE_END = re.compile(r"[。;!?\n]")
 def _classify(text: str, t: Target) -> str | None:
     """The id of what the target measures; a bare measure is read with the words of its sentence before it
     (课后服务全覆盖,学生自愿参加率… is the 课后服务 family)."""
+    if t.kind == "milestone":
+        return None  # an end state to reach (通过…评估, 建成…投入使用) measures no indicator (gold convention)
     found = families.classify(t.indicator, t.stage, t.unit)
     short = len(t.indicator) <= 6 and not families.match_measure(t.indicator, t.stage, t.unit)
     if found is not None or not t.indicator_span or not (_BARE.fullmatch(t.indicator) or short):

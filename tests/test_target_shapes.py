@@ -331,3 +331,14 @@ def test_a_school_name_lends_no_stage():
 def test_a_count_of_the_units_an_action_is_carried_out_on():
     (t,) = targets("2026年,对45所乡村学校实施厕所提升改造。")
     assert (t.indicator, t.value, t.unit, t.deadline.end) == ("实施厕所提升改造的乡村学校数", 45.0, "所", "2026-12-31")
+
+
+def test_a_milestone_in_a_task_table_cell_is_dated_by_its_row():
+    from kb.structure import parse_clauses
+    text = normalise("云岭县义务教育优质均衡发展实施方案\n一、目标\n到2026年通过国家督导评估认定。\n附件\n重点任务分解表\n"
+                     "序号|工作任务|牵头单位|完成时限\n1|新增学位1200个|县教育局|2025年8月\n"
+                     "2|通过云南省义务教育优质均衡发展督导评估|县教育局|2025年12月\n").text
+    ts = [t for t in extract_facts(text, parse_clauses(text), None)[0] if t.kind == "milestone"]
+    cell = next(t for t in ts if "云南省" in t.indicator)
+    assert (cell.deadline.end, cell.indicator_id) == ("2025-12-31", None)
+    assert all(t.indicator_id is None for t in ts)  # an end state measures no indicator

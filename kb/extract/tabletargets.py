@@ -99,7 +99,7 @@ class TableReading:
                 continue
             yield m
 
-    def merge(self, out: list[Target], read: Callable[[int, int, list[Target]], None]) -> list[Target]:
+    def merge(self, out: list[Target], read: Callable[[int, int, list[Target], Deadline | None], None]) -> list[Target]:
         """``out`` with the targets of the task cells (read as prose by ``read``) and of the year columns."""
         if not self.rows:
             return out
@@ -107,7 +107,7 @@ class TableReading:
         for cell in self.cells:
             part: list[Target] = []
             try:
-                read(cell.start, cell.end, part)
+                read(cell.start, cell.end, part, cell.deadline)
             except Exception:  # a pathological cell must not stop the document
                 log.debug("target extraction failed on a table cell at %d", cell.start, exc_info=True)
             out.extend(date_cell_target(t, cell) for t in part)

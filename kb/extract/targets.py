@@ -384,12 +384,12 @@ def _section_label(doc: Doc, top: Clause) -> Deadline | None:
     return doc.section_labels[top.start]
 
 
-def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
-    """Append the targets of one line: its scopes first, then sentence by sentence."""
+def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | None = None) -> None:
+    """Append the targets of one line (or task cell, dated ``cell``): its scopes first, then sentence by sentence."""
     text = doc.text
     hm = _HEADNUM.match(text, ps, pe)
     body = hm.end() if hm else glued_label(doc, ps, pe)
-    if not _PREFILTER.search(text, body, pe):
+    if cell is None and not _PREFILTER.search(text, body, pe):
         return
     brackets = L.bracket_ranges(text, ps, pe)
     masked = brackets + [m.span() for m in L.PROTECTED.finditer(text, body, pe)]
@@ -406,6 +406,7 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target]) -> None:
     head = next((d for d in (_heading(doc, c) for c in chain) if d is not None), None)
     if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
         head = _section_label(doc, chain[-1])
+    head = replace(cell, span=None) if cell else head  # 通过…督导评估 | 2024年12月: the cell dates a milestone
     heading_stage = L.heading_stage(chain)
     in_base_section = baseline_section(c.heading for c in chain)
     prev = ""
@@ -476,7 +477,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
             _paragraph(doc, m.start(), m.end(), out)
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
-    out = tables.merge(out, lambda s, e, part: _paragraph(doc, s, e, part))
+    out = tables.merge(out, lambda s, e, part, dl: _paragraph(doc, s, e, part, dl))
     return [with_plan_period(t, fallback) for t in out if _valid(text, t)]
 
 
