@@ -342,3 +342,10 @@ def test_a_milestone_in_a_task_table_cell_is_dated_by_its_row():
     cell = next(t for t in ts if "云南省" in t.indicator)
     assert (cell.deadline.end, cell.indicator_id) == ("2025-12-31", None)
     assert all(t.indicator_id is None for t in ts)  # an end state measures no indicator
+
+
+def test_routine_checks_and_rates_that_select_units_are_no_targets():
+    assert targets("每学期开展校园欺凌隐患排查3次。") == []
+    assert targets("每学年开展一次家长满意度测评,满意度低于85%的幼儿园限期整改。") == []
+    (t,) = targets("到2026年,85%以上的学校建成标准化食堂。")  # a share written first still is one
+    assert (t.value, t.comparator) == (85.0, ">=")

@@ -111,6 +111,7 @@ class Read:
 _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
 
 
+_RATE_END = re.compile(r"(?:率|度|比例|占比)$")
 #: between a share written first and a count in its predicate: no list mark, no other share
 _NESTED_COUNT = re.compile(r"[^、,,;;。%\d]*$")
 
@@ -190,6 +191,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
     pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
         and after.lstrip().startswith("的")
+    if pct_share and _RATE_END.search(subject):
+        return None  # 满意度低于80%的学校限期整改: a rate that selects units is a condition, not a share
     if pct_share and next_start < ce and _NESTED_COUNT.match(text, last.end, next_start):
         # 70%以上的学校开设不少于20门特色课程: the count says which units are counted; it is no target
         t1 = ce

@@ -22,7 +22,7 @@ __all__ = ["ROUTINE", "STAGES_ONLY", "SET_NOUN_END", "clause_bounds", "context_w
            "universal_targets"]
 
 #: administrative routines counted in 次 (the gold's FREQUENCIES decision: not targets)
-ROUTINE = re.compile(r"督导|督查|检查|巡查|会议|例会|调度|通报|汇报|考核|评估|研判|专题研究|监测")
+ROUTINE = re.compile(r"督导|督查|检查|巡查|会议|例会|调度|通报|汇报|考核|评估|研判|专题研究|监测|排查|自评|测评|比对|摸排|核查")
 #: a subject made only of stage words (小学、初中)
 STAGES_ONLY = re.compile(rf"{L.STAGE_ITEM}(?:\s*[、和与及]\s*{L.STAGE_ITEM})*")
 #: a subject naming a set of units: a percentage written after it is the share of them (…的县(市、区)达到80%)
