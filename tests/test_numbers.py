@@ -137,3 +137,12 @@ def test_value_after_an_ascii_comma_is_read():
     assert [m.value for m in find_values(text, 0, len(text), [])] == [75]
     text = "共计3,500人"
     assert [m.value for m in find_values(text, 0, len(text), [])] == [3500]
+
+
+def test_tenths_written_with_cheng():
+    from kb.extract.numbers import fraction_percent
+    assert fraction_percent("七成") == 70.0
+    from kb.extract.targets import extract_targets_from_sentence
+    (t,) = extract_targets_from_sentence("新招聘教师中乡村学校不低于六成")
+    assert (t.value, t.unit, t.comparator) == (60.0, "%", ">=")
+    assert all(t.unit != "%" for t in extract_targets_from_sentence("建成7所学校,完成八成任务"))

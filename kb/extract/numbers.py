@@ -132,6 +132,9 @@ def fraction_percent(words: str) -> float | None:
     s = (words or "").strip()
     if s == "一半":
         return 50.0
+    tenth = re.fullmatch(r"([一二三四五六七八九])成", s)  # 不低于七成 → 70 %
+    if tenth:
+        return float(_cn_value(tenth.group(1)) * 10)
     m = re.fullmatch(r"([一二两三四五六七八九十])分之([一二三四五六七八九])", s)
     if m is None:
         return None
@@ -169,7 +172,8 @@ _VALUE = re.compile(
     r"|(?P<roman>(?<![A-Za-z])(?:VIII|VII|VI|IV|IX|XII|XI|X|V|III|II|I)(?=\s*级))"
     # fraction words: 三分之二以上的乡镇, 超过一半, 达到一半以上 (一半 only beside a comparator)
     r"|(?P<frac>(?<![百千万\d])[一二两三四五六七八九十]分之[一二三四五六七八九](?![十百千])"
-    r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右)))"
+    r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右))"
+    r"|(?<=[过到足于])[一二三四五六七八九]成(?![为功长员立绩果型熟])|[一二三四五六七八九]成(?=\s*(?:以上|以下|左右)))"
     r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
     # 新建学校三所、改扩建学校七所: a count of schools written in words right after the school noun
