@@ -349,3 +349,13 @@ def test_routine_checks_and_rates_that_select_units_are_no_targets():
     assert targets("每学年开展一次家长满意度测评,满意度低于85%的幼儿园限期整改。") == []
     (t,) = targets("到2026年,85%以上的学校建成标准化食堂。")  # a share written first still is one
     assert (t.value, t.comparator) == (85.0, ">=")
+
+
+def test_a_frequency_or_duration_per_day_or_term_is_periodic():
+    title = "石川县特殊教育提升计划(2024—2026年)\n"
+    (t,) = targets(title + "对重度残疾儿童每生每学期送教不少于12次。")
+    assert (t.period, t.deadline) == ("per_semester", None)
+    (t,) = targets(title + "普通高中学生每天校内体育活动时间不少于1小时。")
+    assert (t.period, t.deadline) == ("daily", None)
+    (t,) = targets(title + "新建资源教室12间。")  # a count to reach keeps the plan period
+    assert t.deadline.end == "2026-12-31"

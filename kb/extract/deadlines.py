@@ -31,7 +31,8 @@ from typing import Sequence
 from ..models import Clause, Deadline, Target
 from .numbers import chinese_year
 
-__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "label_deadline_in", "deadline_at", "plan_period", "with_plan_period"]
+__all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "label_deadline_in", "deadline_at", "plan_period", "with_plan_period",
+           "as_recurring"]
 
 _S = r"[ \t\u3000\xa0]*"
 _YEAR = r"(?<![\d.])(?:19|20)\d{2}(?!\d)|二[〇零○][〇零○一二三四五六七八九]{2}"
@@ -397,3 +398,17 @@ def with_plan_period(t: Target, fallback: Deadline | None) -> Target:
     if fallback is None or t.deadline is not None or t.kind != "target" or t.period is not None:
         return t
     return replace(t, deadline=fallback, flags=t.flags + ("deadline_plan_period",))
+
+
+_RECURRING = re.compile(r"每(?:生|人|校|班|所学校)?每?(学年|学期|年度|年|季度|月|周|天|日)")
+_FREQUENCY_UNITS = frozenset({"次", "小时", "分钟", "天", "课时", "学时", "节"})
+
+
+def as_recurring(t: Target) -> Target:
+    """普通高中学生每天校内体育活动时间不少于1小时 / 每生每学期送教16次: a frequency or duration named per day,
+    term or year is periodic (it takes no plan-period date)."""
+    if t.period is not None or t.kind != "target" or t.unit not in _FREQUENCY_UNITS:
+        return t
+    m = _RECURRING.search(t.indicator)
+    label = period_label("每" + m.group(1)) if m else None
+    return replace(t, period=label) if label else t

@@ -49,7 +49,8 @@ from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
 from . import zones as Z
 from .baselines import baseline_before, baseline_section, baseline_sentence
-from .deadlines import deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period, with_plan_period
+from .deadlines import (as_recurring, deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period,
+                        with_plan_period)
 from .levies import levy_targets
 from .milestones import read_milestones
 from .ratios import read_ratio_norm
@@ -478,7 +479,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
     out = tables.merge(out, lambda s, e, part, dl: _paragraph(doc, s, e, part, dl))
-    return [with_plan_period(t, fallback) for t in out if _valid(text, t)]
+    return [with_plan_period(as_recurring(t), fallback) for t in out if _valid(text, t)]
 
 
 def extract_targets_from_sentence(sentence: str) -> list[Target]:
