@@ -359,3 +359,13 @@ def test_a_frequency_or_duration_per_day_or_term_is_periodic():
     assert (t.period, t.deadline) == ("daily", None)
     (t,) = targets(title + "新建资源教室12间。")  # a count to reach keeps the plan period
     assert t.deadline.end == "2026-12-31"
+
+
+def test_item_names_without_the_stages_their_values_were_zipped_over():
+    ts = targets("体育场馆面积小学、初中、高中生均分别不少于6平方米、8平方米、9平方米,"
+                 "生均教学仪器设备值小学不少于2000元、初中和高中不少于3000元。")
+    assert {t.indicator for t in ts[:3]} == {"生均体育场馆面积"}
+    assert [(t.indicator, t.stage) for t in ts[3:]] == [
+        ("生均教学仪器设备值", "小学"), ("生均教学仪器设备值", "初中"), ("生均教学仪器设备值", "高中")]
+    ts = targets("新建小学2所、初中1所。")  # 新建小学 is an object, not a measure and a stage
+    assert ts[0].indicator.startswith("新建小学")

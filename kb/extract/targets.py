@@ -290,6 +290,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     word = z.cmp_word or (r.verbs[-1] if r.verbs else r.lead)
     cue = adv + ("按" if r.formula or (z.base and "按" in text[r.cs:z.start]) else "") + (word or "")
     out = []
+    prev = next((t.indicator for t in reversed(st.out) if t.span.start >= r.cs - 40), None) if st.out else None
     for k, (name, stage, iflag) in enumerate(items):
         mn = g[k] if n > 1 else first
         base_cmp = L.COMPARATOR_CUES.get(z.cmp_word) if z.cmp_word else None
@@ -321,8 +322,9 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         if standard and own_dl is not None and (_SCOPED.intersection(tflags) or any(
                 f.startswith("deadline_from_label:") for f in tflags)):
             own_dl = None  # a standard keeps only a date of its own sentence, never the paragraph's or heading's
+        stg = stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit)
         out.append(Target(
-            indicator=name, stage=stage or r.own_stage or _stage(doc, st, name, min(span_s, r.s1), unit),
+            indicator=Z.tidy_stage_name(name, z.advs, prev) if stg else name, stage=stg,
             comparator=cmp, value=mn.value, unit=unit, raw_value=mn.raw, deadline=own_dl,
             kind="standard" if standard else "target", modality=mod,
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",

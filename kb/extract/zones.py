@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..models import Deadline
 from .lexicon import (ACTION_VERBS, ADVERBS, COMPARATOR_CUES, INDICATOR_HEAD, LEVEL_LIST, PAST, PER_PREFIX,
-                      PER_PREFIX_NORMAL, STAGE_ITEM_MAP, STAGE_GROUPS, STAGE_LIST, split_items, stage_of)
+                      PER_PREFIX_NORMAL, STAGE_ITEM, STAGE_ITEM_MAP, STAGE_GROUPS, STAGE_LIST, split_items, stage_of)
 
 
 _ZONE_WORDS = {**{w: "adv" for w in ADVERBS}, **{w: "verb" for w in ACTION_VERBS},
@@ -148,3 +148,23 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         rest = subject[m.end():]
         return [(f"{rest}({p})", stage_of(p) or stage_of(rest), flag) for p in re.split(r"、|及|和", m.group(1))]
     return [(ind, None, "")]
+
+
+_TRAILING_STAGE = re.compile(r"(?:小学|初中|普通高中|高中)$")
+STAGES_ONLY_RE = re.compile(rf"{STAGE_ITEM}(?:\s*[、和与及]\s*{STAGE_ITEM})*")
+_PER_PUPIL_LIST = re.compile(rf"{STAGE_LIST.pattern}生$")
+
+
+def tidy_stage_name(name: str, advs: Sequence[str], prev: str | None) -> str:
+    """An item name without the stage words its values were zipped over: 生均图书小学 → 生均图书;
+    校园占地面积小学、初中、高中生均分别… → 生均校园占地面积; an item named only by stages (…、初中和高中不少于
+    9平方米) takes the previous item's name."""
+    if prev and STAGES_ONLY_RE.fullmatch(name):
+        return _TRAILING_STAGE.sub("", prev) if len(prev) > 4 else prev
+    m = _PER_PUPIL_LIST.search(name)
+    if m and "均" in advs and m.start() >= 2:
+        return ("" if name.startswith("生均") else "生均") + name[:m.start()]
+    rest = _TRAILING_STAGE.sub("", name)
+    if rest != name and len(rest) >= 2 and (rest.startswith("生均") or INDICATOR_HEAD.search(rest)):
+        return rest  # 生均图书小学 / 班额小学: the measure before the stage word (not 新建小学, 新建公办幼儿园)
+    return name
