@@ -10,6 +10,7 @@ numbered item's heading; the national indicator's stage; else None.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from ..models import Target
@@ -22,6 +23,12 @@ _JOINED_GROUPS = re.compile(r"(?:县中|普通高中|高中)(?:学校)?[与和�
 _SCHOOL_NAME = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:小学|初级中学|中学|高级中学|幼儿园)"
                           r"|[\u4e00-\u9fff]{1,4}(?:镇|乡|街道)中心(?:小学|幼儿园)|实验(?:小学|初中|幼儿园)")
 _PEOPLE = re.compile(r"(中小学|小学|初中|高中|幼儿园|义务教育)(教师|学生|校长|园长)")
+
+
+@lru_cache(maxsize=256)
+def _school_names(text: str, ss: int, se: int) -> tuple[tuple[int, int], ...]:
+    """Spans of schools' proper names in a sentence (read once per sentence: a str's hash is cached)."""
+    return tuple(m.span() for m in _SCHOOL_NAME.finditer(text, ss, se))
 
 
 def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str | None, taken: Sequence[Target],
@@ -49,7 +56,7 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
               and ("respectively" in t.flags or "implicit_respectively" in t.flags) and t.stage]
     spans += zipped
     # 完成杨村第九小学新建工程…,项目总投资3.46亿元: a school's proper name lends no stage to other items
-    named = [m.span() for m in _SCHOOL_NAME.finditer(text, ss, se) if not (m.start() <= at <= m.end())]
+    named = [(a, b) for a, b in _school_names(text, ss, se) if not a <= at <= b]
     spans += named
     # …招聘中小学教师120名;组织教师培训…: an earlier item's own school stage stays in its ;-part (特殊教育
     # is the topic of the sentence: …残疾学生生均公用经费…;对送教上门的残疾学生…补助)
@@ -98,7 +105,7 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     if k and not L.STAGE_LIST.search(text, at + k.start(), end):
         end = at + k.start()
     rest = text[ss:end]
-    for a, b in masked:
+    for a, b in masked if masked else ():
         a, b = max(a, ss), min(b, end)
         if a < b:
             rest = rest[:a - ss] + " " * (b - a) + rest[b - ss:]

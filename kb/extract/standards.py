@@ -41,7 +41,7 @@ def is_standard(text: str, ss: int, se: int, cs: int, subject: str, after: str, 
         or (unit in ("公里", "千米", "米") and _RADIUS.search(subject) is not None) \
         or _PER_N.match(subject) is not None \
         or _listed_norm(text, cs, vs, ve) \
-        or _rule_shaped(text[ss:se], subject, unit)  # 津贴标准为基本工资的15%: a pay rule
+        or _rule_shaped(text, ss, se, subject, unit)  # 津贴标准为基本工资的15%: a pay rule
 
 
 def is_cost_split(text: str, cs: int, ce: int) -> bool:
@@ -49,7 +49,7 @@ def is_cost_split(text: str, cs: int, ce: int) -> bool:
     return _MATCHING.search(text, cs, ce) is not None
 
 
-def _rule_shaped(sentence: str, subject: str, unit: str | None) -> bool:
+def _rule_shaped(text: str, ss: int, se: int, subject: str, unit: str | None) -> bool:
     """Rules rather than goals: a one-off grant (每人一次性奖励2000元), a cost share (个人负担…不超过20%),
     a staffing ratio of an establishment sentence (编制…核定,其中小学教职工与学生比为1:19), a margin over a
     reference group (乡村学校…岗位比例比城镇学校高出3个百分点)."""
@@ -57,7 +57,7 @@ def _rule_shaped(sentence: str, subject: str, unit: str | None) -> bool:
         return True
     if unit == "%" and _COST_SHARE.search(subject):
         return True
-    if unit == "ratio" and _STAFF_RATIO.search(sentence) and _ESTABLISHMENT.search(sentence):
+    if unit == "ratio" and _STAFF_RATIO.search(text, ss, se) and _ESTABLISHMENT.search(text, ss, se):
         return True
     return unit == "个百分点" and _ABOVE_REFERENCE.search(subject) is not None
 

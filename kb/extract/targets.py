@@ -165,7 +165,7 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
             ind = noun + ind
             r.flags.append("indicator_from_context")
     ind = _LIST_ASIDE.sub("", ind)  # “三名工作室”(名校长、名教师、名班主任)
-    fm = _FROM_OLD.search(ind)
+    fm = _FROM_OLD.search(ind) if "由" in ind else None
     if fm:  # 生均公用经费定额标准由现行的每生每年650元提高到1000元: the words before 由 name the rate
         ind = ind[:fm.start()]
         r.own_stage = r.own_stage or L.stage_of(ind)
@@ -290,7 +290,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     word = z.cmp_word or (r.verbs[-1] if r.verbs else r.lead)
     cue = adv + ("按" if r.formula or (z.base and "按" in text[r.cs:z.start]) else "") + (word or "")
     out = []
-    prev = next((t.indicator for t in reversed(st.out) if t.span.start >= r.cs - 40), None) if st.out else None
+    prev = st.out[-1].indicator if st.out and st.out[-1].span.start >= r.cs - 40 else None
     for k, (name, stage, iflag) in enumerate(items):
         mn = g[k] if n > 1 else first
         base_cmp = L.COMPARATOR_CUES.get(z.cmp_word) if z.cmp_word else None
@@ -427,8 +427,8 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | N
         rates, replaced = stage_rate_targets(text, st.ss, st.se, st.out)
         if rates:
             st.out = [t for t in st.out if all(t is not r for r in replaced)] + rates
-        norms, replaced = service_time_targets(text, st.ss, st.se, st.out,
-                                               lambda name, at: _stage(doc, st, name, at, None))
+        norms, replaced = service_time_targets(text, st.ss, st.se, st.out, lambda name, at: _stage(
+            doc, st, name, at, None)) if text.find("每周", st.ss, st.se) != -1 else ((), ())
         if norms:
             st.out = sorted([t for t in st.out if all(t is not r for r in replaced)] + norms,
                             key=lambda t: t.span.start)
@@ -437,8 +437,9 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | N
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
-            st.out.extend(object_count_targets(text, st.ss, st.se, st.out, reader,
-                                               lambda name, at: _stage(doc, st, name, at, "所")))
+            if text.find("对", st.ss, st.se) != -1:
+                st.out.extend(object_count_targets(text, st.ss, st.se, st.out, reader,
+                                                   lambda name, at: _stage(doc, st, name, at, "所")))
         if (sdl or st.para or st.head) and not st.base:
             st.out.extend(read_milestones(text, st.ss, st.se, st.dls, st.para, st.head, st.out, brackets, doc.topic,
                                           lambda name, at: _stage(doc, st, name, at, None)))
