@@ -138,7 +138,7 @@ STAGE_POSITIONAL = re.compile(r"(?:(?<=其中)|(?<!中))小学(?!化)|初中|初
 STAGE_POSITIONAL_MAP = {"小学": "小学", "初中": "初中", "初级中学": "初中", "普通高中": "高中", "高中": "高中",
                         "普高": "高中", "县中": "高中"}
 
-#: school sets that name no stage (乡村学校, 寄宿制学校, 教学点, 城乡学校共同体, 新建学校): a subject
+#: school sets that name no stage (乡村学校, 寄宿制学校, 教学点, 城乡学校共同体): a subject
 #: made of them takes no stage from words elsewhere in the sentence or its headings
 STAGE_NEUTRAL = re.compile(r"(?:乡村(?:小规模)?学校|(?:乡镇)?寄宿制学校|教学点|城乡学校共同体)")
 

@@ -1,7 +1,7 @@
 """The stage of a target read from its sentence (module docstring of :mod:`kb.extract.targets`, step 6).
 
 First rule that applies: the indicator's own words (several stages side by side → None); None for
-stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before the value (a stage list
+stage-neutral school sets (乡村学校, 寄宿制学校); the nearest stage word before the value (a stage list
 → its common stage) — not one inside a cross-stage item already read, nor a stage list an earlier item
 was zipped over; the single stage of the sentence up to the end of the value's comma-part;
 after 其中 the previous target's; the previous sentence naming the same people; the enclosing
@@ -43,7 +43,7 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
         # 县中与中职学校…试点学校: two stage groups joined in the name → cross-stage (gold-forms-3 STAGE)
         return None if _JOINED_GROUPS.search(name) and L.one_stage(L.stages_in(name)) is None else own
     if L.STAGE_NEUTRAL.search(name):
-        return None  # 乡村学校教师…, 新建学校: the subject names no stage, so none is borrowed
+        return None  # 乡村学校教师…, 寄宿制学校: the subject names no stage, so none is borrowed
     lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, ss, at)]
     cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, ss, at)]
     cues += [(m.start(), m.end(), L.STAGE_POSITIONAL_MAP[m.group()])
@@ -97,15 +97,16 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     end = m.start() if m else se
     masked = list(zipped) + named  # …nor from the sentence as a whole
     # …比例达到70%,其中初中教师达到90%: a stage after 其中 is the breakdown's, not the sentence's
-    masked += [(at + q.start(), (lambda k: end if k == -1 else k)(text.find(";", at + q.start(), end)))
-               for q in re.finditer("其中", text[at:end])]
+    for q in re.finditer("其中", text[at:end]):
+        semi = text.find(";", at + q.start(), end)
+        masked.append((at + q.start(), end if semi == -1 else semi))
     # 全年建设智慧教室60间,中小学校园无线网络覆盖率…: the single stage word of a later comma-part is its
     # own; a stage list there (…;小学、初中校际差异系数分别…) still speaks for the whole sentence
     k = re.search(r"[,,;;]", text[at:end])
     if k and not L.STAGE_LIST.search(text, at + k.start(), end):
         end = at + k.start()
     rest = text[ss:end]
-    for a, b in masked if masked else ():
+    for a, b in masked:
         a, b = max(a, ss), min(b, end)
         if a < b:
             rest = rest[:a - ss] + " " * (b - a) + rest[b - ss:]

@@ -24,7 +24,7 @@ The text is read paragraph by paragraph (one line each), sentence by sentence
    start; 每年/每学期 → ``period``); else a "到2025年," in the paragraph's first sentence; else a
    stage heading "1.2023年目标" (stage_year).  The plan's goal year is never used;
 6. the **stage**: the zipped item; the indicator's words (several side by side, 中小学幼儿园 → None);
-   None for stage-neutral school sets (乡村学校, 新建学校); the nearest stage word before it; the
+   None for stage-neutral school sets (乡村学校, 寄宿制学校); the nearest stage word before it; the
    single stage of the sentence up to the value's comma-part; after 其中 the previous target's; the
    previous sentence naming the same people; the enclosing numbered item's heading; the national indicator's stage; else None;
    a later 分别/均 item of the same ;-part takes the stage list the item before it was zipped over;
