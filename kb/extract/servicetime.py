@@ -24,7 +24,7 @@ _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 def service_time_targets(text: str, ss: int, se: int, taken: Sequence[Target],
                          stage_of: Callable[[str, int], str | None]) -> tuple[list[Target], list[Target]]:
     """(the day and hour norms of sentence ``text[ss:se]``, the records of ``taken`` they replace)."""
-    if "每周" not in text[ss:se] or _SERVICE.search(text, ss, se) is None:
+    if text.find("每周", ss, se) == -1 or _SERVICE.search(text, ss, se) is None:
         return [], []
     days = _DAYS.search(text, ss, se)
     if days is None:

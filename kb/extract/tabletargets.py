@@ -198,7 +198,8 @@ def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Dead
             continue
         if not _CAPTION_END.search(ln) or len(ln) > 60:
             return None
-        window = next((d for d in find_deadlines(ln, 0, len(ln)) if d.end and d.kind == "period"), None)
+        at = text.rfind(ln, 0, head[0])  # the caption's offsets in the document, for the window's evidence
+        window = next((d for d in find_deadlines(text, at, at + len(ln)) if d.end and d.kind == "period"), None)
         name = _CAPTION_END.sub("", _CAPTION_PERIOD.sub("", ln))
         name = _CAPTION_REGION.sub("", name).strip()
         return (name, unit, window) if len(name) >= 2 else None
