@@ -369,3 +369,8 @@ def test_item_names_without_the_stages_their_values_were_zipped_over():
         ("生均教学仪器设备值", "小学"), ("生均教学仪器设备值", "初中"), ("生均教学仪器设备值", "高中")]
     ts = targets("新建小学2所、初中1所。")  # 新建小学 is an object, not a measure and a stage
     assert ts[0].indicator.startswith("新建小学")
+
+
+def test_all_schools_of_a_kind_reaching_a_level():
+    (t,) = targets("到2026年,县域普通高中全部达到省一级三等以上办学水平。")
+    assert (t.value, t.unit, t.stage, t.indicator) == (100.0, "%", "高中", "达到省一级三等以上办学水平的县域普通高中比例")

@@ -58,12 +58,13 @@ def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], he
 
 
 #: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
-_UNIT_SET = r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区)(?:的?(?:办学条件|校舍))?"
+_UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区|高中|中学|小学|初中)"
+             r"(?:的?(?:办学条件|校舍))?")
 _ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过|实现)"
                         rf"|(?P<all2>全部)(?P<x2>{_UNIT_SET})(?P<adv2>均|都)?(?P<pred2>建有|建成|办成|达到|达标)")
 _ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过|实现)")
 #: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
-_UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
+_UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求|水平|等级)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
                      "建有": re.compile(r"[^\d]{2,20}$"), "建成": re.compile(r"[^\d]{2,20}$"),
                      "办成": re.compile(r"[^\d]{2,24}$"), "达标": re.compile(r"$"),
                      "实现": re.compile(r"[^\d]{2,20}达标$")}  # 所有乡镇寄宿制学校实现饮水安全达标
