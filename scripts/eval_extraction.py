@@ -129,4 +129,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the report piped into head: stop quietly
+        sys.stderr.close()
+        sys.exit(0)
