@@ -43,9 +43,27 @@ def write_index_generation(directory: Path, kb_generation: str | None) -> IndexG
     """Write the generation file of a finished index directory: last, and atomically."""
     gen = IndexGeneration(new_generation(), kb_generation)
     part = Path(directory) / (GENERATION_FILE + ".part")
-    part.write_text(f"{gen.build}\n{gen.kb or ''}\n", encoding="ascii")
+    with open(part, "w", encoding="ascii") as f:
+        f.write(f"{gen.build}\n{gen.kb or ''}\n")
+        f.flush()
+        os.fsync(f.fileno())  # on disk before the rename makes it the index's word (a power cut keeps one or the other)
     os.replace(part, Path(directory) / GENERATION_FILE)
+    _fsync_dir(Path(directory))
     return gen
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename inside ``directory`` durable (a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_index_generation(directory: Path | str) -> IndexGeneration | None:

@@ -333,3 +333,15 @@ def test_lock_and_recovery_rules(tmp_path: Path) -> None:
     (index / "generation").write_text("0123abcd", encoding="ascii")
     assert kbgen.read_index_generation(index) == kbgen.IndexGeneration("0123abcd", None)
     assert kbgen.reconcile_index(db, index, None) == "current"
+
+
+def test_the_generation_file_reaches_the_disk_before_it_counts(tmp_path, monkeypatch):
+    import os as _os
+    from kb import generations
+    synced = []
+    real = _os.fsync
+    monkeypatch.setattr(generations.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    gen = generations.write_index_generation(tmp_path, "kb-1")
+    assert len(synced) >= 2  # the file's bytes, then the directory entry of the rename
+    assert generations.read_index_generation(tmp_path) == gen
+    assert not list(tmp_path.glob("*.part"))
