@@ -43,7 +43,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .testhooks import pause_point
 from .decode import DecodeError, decode_bytes, is_blank
@@ -217,6 +217,20 @@ class Corpus:
         with self.lock():  # another policykb writing the corpus waits its turn
             self._sweep()
             self._commit_locked(files, entry, self.entries() if self.exists() else [])
+
+    def commit_update(self, doc_id: str, change: Callable[[Entry], tuple[dict[str, bytes], Entry]]) -> Entry:
+        """Change document ``doc_id`` as it stands in the manifest now: ``change(entry)`` names the files to
+        write and the new entry, under the corpus lock, so two writers of one document (a new version and a
+        second source fetched at once) never pick the same file name or lose each other's record."""
+        with self.lock():
+            self._sweep()
+            entries = self.entries() if self.exists() else []
+            current = next((e for e in entries if e.id == doc_id), None)
+            if current is None:
+                raise CorpusError(f"{doc_id} is not in the corpus")
+            files, updated = change(current)
+            self._commit_locked(files, updated, entries)
+            return updated
 
     def _commit_locked(self, files: dict[str, bytes], entry: Entry, entries: list[Entry]) -> None:
         referenced = referenced_files(entries)

@@ -387,3 +387,28 @@ def test_remove_then_rebuild_the_document_page_is_404(tmp_path):
     assert client.get(f"/documents/{keep['id']}").status_code == 200
     assert client.get("/api/search?q=普惠性幼儿园").get_json()["total"] == 0
     assert client.get("/api/search?q=巩固率").get_json()["total"] >= 1
+
+
+def test_two_fetchers_holding_the_same_entry_both_keep_their_version(corpus_with_one):
+    """A new version (or second source) is named and recorded from the manifest as it stands under the lock:
+    a fetcher holding a stale entry neither collides with nor drops the version another one just added."""
+    from types import SimpleNamespace
+
+    from kb.corpus import Corpus
+    from kb.scrape import archive
+    corpus = Corpus(corpus_with_one[0])
+    (stale,) = corpus.entries()
+    for k in (1, 2):
+        body = f"<html><body><p>第{k}版 全县学前三年毛入园率达到9{k}%。</p></body></html>".encode()
+        resp = SimpleNamespace(content=body, url=f"http://127.0.0.1/p{k}.html", final_url=f"http://127.0.0.1/p{k}.html",
+                               fetched_at="2026-12-03T08:00:00", status=200)
+        side = {"sha256": hashlib.sha256(body).hexdigest()}
+        archive.add_version(corpus, stale, resp, side, media_type="text/html", encoding="utf-8", extra={})
+    (now,) = corpus.entries()
+    assert [v["file"] for v in now.extra["versions"]][-1].endswith(".v2.html") and now.file.endswith(".v3.html")
+    assert len(now.extra["versions"]) == 2  # the original copy and the first new version, none lost
+    src = SimpleNamespace(content=b"<p>another</p>", url="http://127.0.0.1/s.html", final_url="http://127.0.0.1/s.html",
+                          fetched_at="2026-12-03T08:01:00", status=200)
+    updated, shown = archive.add_source(corpus, stale, src, {"sha256": hashlib.sha256(b"<p>another</p>").hexdigest()},
+                                        media_type="text/html", encoding="utf-8", site=None, official=False, extra={})
+    assert not shown and len(updated.extra["versions"]) == 2 and updated.extra["sources"][-1]["file"].endswith(".s2.html")

@@ -97,21 +97,27 @@ def _current(entry: Entry) -> dict:
 
 def add_version(corpus: Corpus, entry: Entry, resp, side: dict, *, media_type: str, encoding: str,
                 extra: dict) -> Entry:
-    """The page changed: its new bytes become the document's displayed copy; the old ones stay."""
-    old = copy.deepcopy(entry.extra)
-    versions = list(old.get("versions", []))
+    """The page changed: its new bytes become the document's displayed copy; the old ones stay.
+
+    The version's name and record are chosen under the corpus lock from the manifest as it stands then
+    (``entry`` only names the document), so concurrent fetches never collide or drop a version."""
     ext = extension(media_type, extra.get("kind"))
-    n = _free(corpus, f"{entry.id}.v", ext, 2 + len(versions))
-    rel, side_rel = f"raw/{entry.id}.v{n}{ext}", f"raw/{entry.id}.v{n}.json"
-    versions.append(_current(entry))
-    new_extra = {**old, **extra, "versions": versions, "sidecar": side_rel, "requested_url": resp.url,
-                 "fetched_at": resp.fetched_at}
-    fetched = {a["url"]: a for a in old.get("attachments", []) if a.get("file")}  # same link: keep its copy
-    new_extra["attachments"] = [fetched.get(a["url"], a) for a in new_extra.get("attachments", [])]
-    updated = replace(entry, file=rel, sha256=side["sha256"], bytes=len(resp.content), media_type=media_type,
-                      encoding=encoding, url=resp.final_url, extra=new_extra)
-    corpus.commit({rel: resp.content, side_rel: _json(side)}, updated)
-    return updated
+
+    def change(current: Entry) -> tuple[dict[str, bytes], Entry]:
+        old = copy.deepcopy(current.extra)
+        versions = list(old.get("versions", []))
+        n = _free(corpus, f"{current.id}.v", ext, 2 + len(versions))
+        rel, side_rel = f"raw/{current.id}.v{n}{ext}", f"raw/{current.id}.v{n}.json"
+        versions.append(_current(current))
+        new_extra = {**old, **extra, "versions": versions, "sidecar": side_rel, "requested_url": resp.url,
+                     "fetched_at": resp.fetched_at}
+        fetched = {a["url"]: a for a in old.get("attachments", []) if a.get("file")}  # same link: keep its copy
+        new_extra["attachments"] = [fetched.get(a["url"], a) for a in new_extra.get("attachments", [])]
+        updated = replace(current, file=rel, sha256=side["sha256"], bytes=len(resp.content), media_type=media_type,
+                          encoding=encoding, url=resp.final_url, extra=new_extra)
+        return {rel: resp.content, side_rel: _json(side)}, updated
+
+    return corpus.commit_update(entry.id, change)
 
 
 def add_source(corpus: Corpus, entry: Entry, resp, side: dict, *, media_type: str, encoding: str, site: str | None,
@@ -119,30 +125,36 @@ def add_source(corpus: Corpus, entry: Entry, resp, side: dict, *, media_type: st
     """The same plan from another URL: kept as a second source; returns (entry, displayed now).
 
     An official source (the issuer's own site) becomes the displayed copy when
-    the current one is not official.
+    the current one is not official.  Name and record are chosen under the corpus lock (as versions).
     """
-    old = copy.deepcopy(entry.extra)
-    sources = list(old.get("sources", []))
     ext = extension(media_type, extra.get("kind"))
-    n = _free(corpus, f"{entry.id}.s", ext, 2 + len(sources))
-    rel, side_rel = f"raw/{entry.id}.s{n}{ext}", f"raw/{entry.id}.s{n}.json"
-    promote = official and not old.get("official")
-    if promote:
-        sources.append(_current(entry))
-        new_extra = {**old, **extra, "sources": sources, "sidecar": side_rel, "requested_url": resp.url,
-                     "fetched_at": resp.fetched_at, "official": True}
-        updated = replace(entry, file=rel, sha256=side["sha256"], bytes=len(resp.content), media_type=media_type,
-                          encoding=encoding, url=resp.final_url, site=site or entry.site, origin="fetched",
-                          extra=new_extra)
-    else:
-        sources.append({
-            "file": rel, "sidecar": side_rel, "sha256": side["sha256"], "bytes": len(resp.content), "url": resp.url,
-            "final_url": resp.final_url, "site": site, "media_type": media_type, "encoding": encoding,
-            "fetched_at": resp.fetched_at, "official": official, "page": extra.get("page"),
-        })
-        updated = replace(entry, extra={**old, "sources": sources})
-    corpus.commit({rel: resp.content, side_rel: _json(side)}, updated)
-    return updated, promote
+    promoted = []
+
+    def change(current: Entry) -> tuple[dict[str, bytes], Entry]:
+        old = copy.deepcopy(current.extra)
+        sources = list(old.get("sources", []))
+        n = _free(corpus, f"{current.id}.s", ext, 2 + len(sources))
+        rel, side_rel = f"raw/{current.id}.s{n}{ext}", f"raw/{current.id}.s{n}.json"
+        promote = official and not old.get("official")
+        promoted.append(promote)
+        if promote:
+            sources.append(_current(current))
+            new_extra = {**old, **extra, "sources": sources, "sidecar": side_rel, "requested_url": resp.url,
+                         "fetched_at": resp.fetched_at, "official": True}
+            updated = replace(current, file=rel, sha256=side["sha256"], bytes=len(resp.content),
+                              media_type=media_type, encoding=encoding, url=resp.final_url, site=site or current.site,
+                              origin="fetched", extra=new_extra)
+        else:
+            sources.append({
+                "file": rel, "sidecar": side_rel, "sha256": side["sha256"], "bytes": len(resp.content),
+                "url": resp.url, "final_url": resp.final_url, "site": site, "media_type": media_type,
+                "encoding": encoding, "fetched_at": resp.fetched_at, "official": official, "page": extra.get("page"),
+            })
+            updated = replace(current, extra={**old, "sources": sources})
+        return {rel: resp.content, side_rel: _json(side)}, updated
+
+    updated = corpus.commit_update(entry.id, change)
+    return updated, promoted[-1]
 
 
 def add_attachment(corpus: Corpus, entry: Entry, index: int, resp, side: dict, *, kind: str, lines: int) -> Entry:
