@@ -12,6 +12,8 @@ def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
     db = tmp / "kb.sqlite"
     build(CORPUS, db)
+    from kb.index import build_index
+    build_index(db, tmp / "index")  # every test may search, whichever runs first (pytest -k)
     app = create_app({"DB_PATH": str(db), "INDEX_DIR": str(tmp / "index"), "TESTING": True})
     return app.test_client()
 
@@ -82,10 +84,6 @@ def test_unknown_page_and_no_traceback(client):
 
 
 def test_search_page_and_api_agree(client):
-    from kb.index import build_index
-
-    db = client.application.config["DB_PATH"]
-    build_index(db, client.application.config["INDEX_DIR"])
     api = client.get("/api/search?q=師生比").get_json()
     assert api["normalised_query"] == "师生比" and api["total"] >= 1
     hit = api["hits"][0]
@@ -109,3 +107,10 @@ def test_bad_search_input_is_a_400_with_a_message(client, query, words):
     assert body["error"] and words in body["error"] and "Traceback" not in body["error"]
     r = client.get("/?" + query)
     assert r.status_code == 400 and "Traceback" not in r.data.decode()
+
+
+def test_an_unknown_region_is_quoted_back_cut_short(client):
+    r = client.get("/api/search?q=教育&region=" + "某" * 500 + "县")
+    assert r.status_code == 400
+    error = r.get_json()["error"]
+    assert "不认识地区" in error and "某" * 40 + "…" in error and len(error) < 200

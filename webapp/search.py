@@ -34,7 +34,9 @@ MESSAGES = {
 
 def message_of(exc) -> str:
     template = MESSAGES.get(getattr(exc, "code", ""), "检索条件有误:{error}")
-    return template.format(error=exc, **getattr(exc, "params", {}))
+    # a value the user typed is quoted back cut to a readable length, without control characters
+    params = {k: shown(v) if isinstance(v, str) else v for k, v in getattr(exc, "params", {}).items()}
+    return template.format(error=shown(str(exc), 200), **params)
 
 
 def parse_query():
