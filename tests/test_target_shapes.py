@@ -374,3 +374,10 @@ def test_item_names_without_the_stages_their_values_were_zipped_over():
 def test_all_schools_of_a_kind_reaching_a_level():
     (t,) = targets("到2026年,县域普通高中全部达到省一级三等以上办学水平。")
     assert (t.value, t.unit, t.stage, t.indicator) == (100.0, "%", "高中", "达到省一级三等以上办学水平的县域普通高中比例")
+
+
+def test_a_lead_in_before_a_colon_is_no_part_of_the_name():
+    (t,) = targets("2026年主要预期目标是:全年普通高中计划招生5200人。")
+    assert t.indicator == "全年普通高中计划招生"
+    a, b = targets("每百名学生拥有县级以上骨干教师数:小学、初中分别达到1.1人、1.3人。")
+    assert a.indicator == b.indicator == "每百名学生拥有县级以上骨干教师数"

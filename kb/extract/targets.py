@@ -207,7 +207,11 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
         ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
     if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
         ind += "(累计)"
-    ind = ind.strip(" ,,、的。")
+    ind = ind.strip(" ,,、的。:")
+    if ":" in ind:  # 主要预期目标是:全年幼儿园计划招生 → the words after a lead-in (not 学历教师数:小学、初中)
+        head, tail = (x.strip() for x in ind.rsplit(":", 1))
+        if len(tail) >= 5 and not STAGES_ONLY.fullmatch(tail) and not L.INDICATOR_HEAD.search(head):
+            ind = tail
     if r.g[-1].unit in ("小时", "分钟") and not re.search(r"时间|时长|时数|\d", ind) and len(ind) >= 2:
         ind += "时间"  # 书面家庭作业每天不超过1小时 → 书面家庭作业时间
     if r.g[-1].unit == "%" and SET_NOUN_END.search(ind):  # …认定的县(市、区)达到一半以上: a share of the units

@@ -104,7 +104,7 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         head, tail = m.start() == s1, m.end() == e1
         groups = {STAGE_ITEM_MAP[p] for p in parts}  # 中小学和幼儿园25所, 普通高中与中职学校…: a cross-group total
         if len(parts) == n or n == 1 and (dist or (head or tail) and not (groups & STAGE_GROUPS and len(groups) > 1)):
-            rest = (ind.replace(m.group(), "", 1).strip(" 、的") if head or tail else ind) or ind
+            rest = (ind.replace(m.group(), "", 1).strip(" 、的:") if head or tail else ind) or ind
             stages = [(rest, STAGE_ITEM_MAP[p], flag) for p in parts]
             if n == 1:  # 音乐、美术专用教室1间 per stage: one record per room type too
                 rooms = _ROOM_LIST.search(rest)
