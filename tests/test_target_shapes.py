@@ -381,3 +381,9 @@ def test_a_lead_in_before_a_colon_is_no_part_of_the_name():
     assert t.indicator == "全年普通高中计划招生"
     a, b = targets("每百名学生拥有县级以上骨干教师数:小学、初中分别达到1.1人、1.3人。")
     assert a.indicator == b.indicator == "每百名学生拥有县级以上骨干教师数"
+
+
+def test_staffing_ratios_named_without_bi():
+    a, b = targets("公办幼儿园按照保教人员与幼儿1:7、专任教师与幼儿1:14的标准配足教职工。")
+    assert [(t.indicator, t.value, t.kind) for t in (a, b)] == [
+        ("保教人员与幼儿比", (1.0, 7.0), "standard"), ("专任教师与幼儿比", (1.0, 14.0), "standard")]

@@ -24,7 +24,7 @@ from .numbers import Mention
 __all__ = ["RatioNorm", "read_ratio_norm"]
 
 #: the name of a staffing ratio
-_NAME = r"(?:师生比|生师比|班师比|(?:教职工|专任教师|保教人员|保育员)与(?:学生|幼儿)之?比)"
+_NAME = r"(?:师生比|生师比|班师比|(?:教职工|专任教师|保教人员|保育员)与(?:学生|幼儿)(?:之?比)?)"
 _NAME_BEFORE = re.compile(rf"({_NAME})\s*(?:{L.STAGE_ITEM})?\s*$")  # 教职工与学生比小学1:19
 #: …and past earlier ratios of the same list, for a later group (教职工与学生比小学1:19、初中|1:13.5)
 _NAME_LIST_BEFORE = re.compile(
@@ -84,6 +84,7 @@ def read_ratio_norm(text: str, cs: int, ce: int, g: Sequence[Mention]) -> list[R
         name = nm.group(1) if nm else (names[-1] if names and sm else common)
         if name is None:
             return None
+        name += "比" if name.endswith(("学生", "幼儿")) else ""  # 教职工与幼儿1:9: the ratio's name is …比
         names.append(name)
         stages.append(L.STAGE_ITEM_MAP[sm.group(1)] if sm else None)
     if head:
