@@ -395,10 +395,11 @@ def targets(doc: str | None, region: str | None, indicator: str | None, as_json:
     for r in rows:
         value = ":".join(str(v) for v in r["value"]) if isinstance(r["value"], list) else r["value"]
         deadline = (r["deadline"] or {}).get("end") or "—"
+        said = "(达成事项)" if value is None else f"{r['comparator']:>2} {value}{r['unit'] or ''}"  # a milestone
         click.echo(f"{r['doc_id'][:3]} {r['clause_path']:<14} {r['indicator_id'] or '':<8} {r['indicator'][:24]:<24} "
-                   f"{r['stage'] or '':<4} {r['comparator']:>2} {value}{r['unit'] or ''}  {deadline}")
+                   f"{r['stage'] or '':<4} {said}  {deadline}")
     if not rows:
-        click.echo("no targets match", err=True)
+        click.echo("没有符合条件的目标。", err=True)
 
 
 @main.command()

@@ -265,3 +265,16 @@ def test_site_from_a_footer_with_either_colon(text):
     from kb.corpus import guess_site
 
     assert guess_site("正文\n" + text) == "恩平市人民政府"
+
+
+def test_targets_speak_chinese_and_show_a_milestone_as_one(tmp_path):
+    plan = tmp_path / "in" / "石门县学前教育行动计划.txt"
+    plan.parent.mkdir()
+    plan.write_text("石门县学前教育普及普惠行动计划(2024—2026年)\n一、工作目标\n1.到2026年,学前三年毛入园率达到92%。\n"
+                    "2.2026年通过国家学前教育普及普惠督导评估认定。\n", encoding="utf-8")
+    assert invoke(tmp_path, "import", str(plan)).exit_code == 0
+    out = invoke(tmp_path, "targets").output
+    line = next(ln for ln in out.splitlines() if "督导评估" in ln)
+    assert "(达成事项)" in line and "None" not in line and "2026-12-31" in line
+    r = invoke(tmp_path, "targets", "--indicator", "没有这种指标的词")
+    assert "没有符合条件的目标" in r.output

@@ -387,3 +387,10 @@ def test_staffing_ratios_named_without_bi():
     a, b = targets("公办幼儿园按照保教人员与幼儿1:7、专任教师与幼儿1:14的标准配足教职工。")
     assert [(t.indicator, t.value, t.kind) for t in (a, b)] == [
         ("保教人员与幼儿比", (1.0, 7.0), "standard"), ("专任教师与幼儿比", (1.0, 14.0), "standard")]
+
+
+def test_a_year_right_after_an_item_number():
+    from kb.extract.deadlines import find_deadlines
+    text = "2.2027年全面完成改造任务"
+    (d,) = find_deadlines(text, 2)
+    assert (d.end, d.span) == ("2027-12-31", (2, 7))

@@ -281,6 +281,8 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None) -> list[De
         return []
     out: list[Deadline] = []
     last_year: int | None = None
+    if 1 < start and text[start - 1] in ".．" and text[start - 2].isdigit():  # 2.2026年通过…: item 2. was skipped
+        text = text[:start - 1] + " " + text[start:]  # (same length: spans stay; a rare shape, so the copy is cheap)
     for m in _MASTER.finditer(text, start, end):
         if m.end() == m.start():
             continue
