@@ -28,6 +28,7 @@ def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -
 
 #: a measure that names no subject (学生参与率, 受益面, 补助标准, 毕业生就业率): the sentence before it does
 _BARE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:率|面|标准|规模|人次)|惠及[\u4e00-\u9fff]{1,3})")
+_WHOLE_MEASURE = re.compile(r"(?:满意度|认可度|满意率)$")
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 
 
@@ -37,7 +38,8 @@ def _classify(text: str, t: Target) -> str | None:
     if t.kind == "milestone":
         return None  # an end state to reach (通过…评估, 建成…投入使用) measures no indicator (gold convention)
     found = families.classify(t.indicator, t.stage, t.unit)
-    short = len(t.indicator) <= 6 and not families.match_measure(t.indicator, t.stage, t.unit)
+    short = len(t.indicator) <= 6 and not families.match_measure(t.indicator, t.stage, t.unit) \
+        and not _WHOLE_MEASURE.search(t.indicator)  # 家长满意度 is a measure of its own, not a context's
     if found is not None or not t.indicator_span or not (_BARE.fullmatch(t.indicator) or short):
         return found  # …生活补助分三档:一类地区每人每月300元…: a short item name is read with its sentence too
     start = t.indicator_span[0]

@@ -73,6 +73,7 @@ class Family(NamedTuple):
     direction: str
     measure: re.Pattern | None = None  # words the phrase must hold besides an alias (课后服务 + 覆盖|参与)
     per_unit: bool = True  # whether a rate (元/(校·年)) may measure it: a sum invested may not be one
+    units_only: bool = False  # only its own units fit (培训人次 in 人次/名, not sessions in 次)
 
 
 _UNIT_KIND = {"pct": "percent", "money": "money", "ratio": "ratio", "person": "count", "count": "count",
@@ -86,7 +87,8 @@ def families() -> tuple[Family, ...]:
     data = json.loads(resources.files("kb").joinpath("data/indicator_families.json").read_text(encoding="utf-8"))
     return tuple(Family(f["id"], f["name"], tuple(f.get("aliases") or ()), f.get("unit_kind") or "",
                         tuple(f.get("units") or ()), f.get("direction") or "higher_better",
-                        re.compile(f["measure"]) if f.get("measure") else None, f.get("per_unit", True))
+                        re.compile(f["measure"]) if f.get("measure") else None, f.get("per_unit", True),
+                        f.get("units_only", False))
                  for f in data["families"])
 
 
@@ -103,7 +105,7 @@ def _unit_fits(f: Family, unit: str | None) -> bool:
         return True
     u = unicodedata.normalize("NFKC", unit)
     base = u.split("/")[0]
-    if "/" in u and not f.per_unit:
+    if "/" in u and not f.per_unit or f.units_only and base not in f.units:
         return False
     if u in f.units:
         return True

@@ -394,3 +394,11 @@ def test_a_year_right_after_an_item_number():
     text = "2.2027年全面完成改造任务"
     (d,) = find_deadlines(text, 2)
     assert (d.end, d.span) == ("2027-12-31", (2, 7))
+
+
+def test_sessions_are_no_trainees_and_satisfaction_is_its_own_measure():
+    from kb.families import match_family
+    assert match_family("培训教师", "人次") == "LF-PXRC"
+    assert match_family("组织教师网络安全培训", "次") is None  # sessions held, not people trained
+    ts = targets("全年组织教师培训3期,家长满意度达到92%以上。")
+    assert next(t for t in ts if t.unit == "%").indicator_id is None  # not the training family of its sentence
