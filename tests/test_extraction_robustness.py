@@ -49,3 +49,19 @@ def test_mutated_real_clauses(lines, data):
         else:
             text = text[i:] + text[:i]
     check(text)
+
+
+def test_no_paragraph_of_the_constructed_forms_raises(caplog):
+    """Extraction catches an exception per paragraph so that one bad line never stops a document; that must
+    not hide a bug. On every constructed document no paragraph, cell or clause may raise."""
+    import logging
+    from pathlib import Path
+
+    from kb.evaluate import process_file
+    forms = sorted((Path(__file__).parent / "data" / "forms").glob("*"))
+    assert len(forms) >= 60
+    with caplog.at_level(logging.DEBUG, logger="kb"):
+        for path in forms:
+            process_file(path)
+    raised = [(r.name, r.getMessage()[:80]) for r in caplog.records if r.exc_info]
+    assert raised == []
