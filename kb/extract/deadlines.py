@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..models import Clause, Deadline, Target
-from .numbers import chinese_year
+from .numbers import chinese_year, unglued
 
 __all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "label_deadline_in", "deadline_at", "plan_period", "with_plan_period",
            "as_recurring"]
@@ -281,8 +281,7 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None) -> list[De
         return []
     out: list[Deadline] = []
     last_year: int | None = None
-    if 1 < start and text[start - 1] in ".．" and text[start - 2].isdigit():  # 2.2026年通过…: item 2. was skipped
-        text = text[:start - 1] + " " + text[start:]  # (same length: spans stay; a rare shape, so the copy is cheap)
+    text = unglued(text, start)  # 2.2026年通过…: item 2. was skipped
     for m in _MASTER.finditer(text, start, end):
         if m.end() == m.start():
             continue

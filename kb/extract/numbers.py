@@ -21,7 +21,7 @@ import cn2an
 from . import lexicon as L
 
 __all__ = ["parse_number", "parse_ratio", "fraction_percent", "roman_to_int", "CN_DIGITS", "MULTIPLIERS", "chinese_year",
-           "Mention", "find_values", "group_values"]
+           "Mention", "find_values", "group_values", "unglued"]
 
 #: characters of a Chinese numeral
 CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿点"
@@ -213,6 +213,15 @@ def _normal_unit(unit: str | None, per: str | None) -> str | None:
 # values
 # --------------------------------------------------------------------------
 
+def unglued(text: str, start: int) -> str:
+    """``text`` with the dot of an item number right before ``start`` blanked (2.70%…, 2.2026年…), so that a
+    number at ``start`` reads as one: the lookbehinds of the value and year patterns see the whole text.
+    Same length, so offsets stay; the copy is made only in this rare shape."""
+    if 1 < start and text[start - 1] in ".．" and text[start - 2].isdigit():
+        return text[:start - 1] + " " + text[start:]
+    return text
+
+
 def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) -> list[Mention]:
     """Every value with its unit in ``text[s:e]``, skipping masked ranges, dates, ages and codes.
 
@@ -221,8 +230,7 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
     """
     out: list[Mention] = []
     skip = -1
-    if 1 < s and text[s - 1] in ".．" and text[s - 2].isdigit():  # 2.70%以上的学校…: the caller skipped item 2.
-        text = text[:s - 1] + " " + text[s:]  # (same length: offsets stay; a rare shape, so the copy is cheap)
+    text = unglued(text, s)  # 2.70%以上的学校…: the caller skipped item 2.
     for m in _VALUE.finditer(text, s, e):
         kind = m.lastgroup if m.lastgroup != "mult" else "num"
         vs = m.start(kind)
