@@ -71,7 +71,7 @@ class Corruption:
     end: int
     raw: str  # text[start:end]
     repaired: str | None  # replacement text when the repair is certain
-    shape: str  # "pinyin_shift" | "lost_byte" | "private_use" | "other"
+    shape: str  # "pinyin_shift" | "lost_byte" | "utf8_as_gbk" | "private_use" | "other"
 
 
 @lru_cache(maxsize=None)

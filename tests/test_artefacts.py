@@ -164,7 +164,7 @@ def check_invariants(text: str) -> None:
     for c in corruptions:
         assert last_end <= c.start < c.end <= len(text)
         assert c.raw == text[c.start:c.end]
-        assert c.shape in {"pinyin_shift", "lost_byte", "private_use", "other"}
+        assert c.shape in {"pinyin_shift", "lost_byte", "utf8_as_gbk", "private_use", "other"}
         assert c.repaired is None or isinstance(c.repaired, str)
         last_end = c.end
 
