@@ -39,12 +39,12 @@ def test_department_types_with_a_shared_suffix():
 
 def test_department_type_as_the_subject_of_a_routine_action():
     text = "第九条 各市教育行政部门每年选派骨干教师到边远学校支教,人数不少于200名。"
-    assert units(text, PROVINCE) == [("各市教育行政部门" + TYPE, "lead")]
+    assert units(text, PROVINCE) == [("市教育行政部门" + TYPE, "lead")]
 
 
 def test_level_words_share_the_department_type_after_them():
     text = "第十条 各市、县(区)教育行政部门会同同级财政部门落实交通补助。"
-    assert units(text, PROVINCE) == [("各市、县(区)教育行政部门" + TYPE, "lead"), ("同级财政部门" + TYPE, "co")]
+    assert units(text, PROVINCE) == [("市、县(区)教育行政部门" + TYPE, "lead"), ("同级财政部门" + TYPE, "co")]
 
 
 def test_department_types_in_prose_and_words_that_are_no_type():
@@ -210,3 +210,37 @@ def test_a_note_after_the_unit_list_inside_the_parenthesis():
     got = units("编制学前教育布局规划。(责任单位:省教育厅、省财政厅,各市县政府。以下各项均需各市县政府落实,不再列出)",
                 PROVINCE)
     assert ("甘肃省教育厅", None) in got and ("甘肃省财政厅", None) in got
+
+
+def test_a_closing_lead_sentence_with_a_dun_before_the_partners():
+    text = "(三)配齐教师。每年补充乡村教师不少于60名。由县教育局牵头、县委编办、县人社局配合。"
+    recs = extract_responsibilities(text, [Clause(("三",), "", 0, len(text), "item", text)], COUNTY)
+    assert [(r.unit, r.role) for r in recs] == [("某某县教育局", "lead"), ("某某县委编办", "co"),
+                                                 ("某某县人力资源和社会保障局", "co")]
+    assert all(r.task_span[0] == 0 for r in recs)
+
+
+@pytest.mark.parametrize("closing", ["县财政局会同县教育局负责落实。", "所需资金由县财政局会同县教育局负责落实。",
+                                     "县财政局会同县教育局按年度足额安排资金。"])
+def test_a_closing_huitong_sentence_that_funds_the_item(closing):
+    text = "(四)保障经费。特殊教育学校生均公用经费每生每年不低于7500元。" + closing
+    recs = extract_responsibilities(text, [Clause(("四",), "", 0, len(text), "item", text)], COUNTY)
+    assert [(r.unit, r.role) for r in recs] == [("某某县财政局", "lead"), ("某某县教育局", "co")]
+    assert all(r.task_span[0] == 0 for r in recs)  # the item's standard is what they fund
+
+
+def test_the_partner_of_huitong_ends_before_genju():
+    assert units("(五)动态调整。标准每三年调整一次,由县财政局会同县教育局根据物价变动提出调整意见。", COUNTY) == [
+        ("某某县财政局", "lead"), ("某某县教育局", "co")]
+
+
+def test_department_types_drop_the_quantifier_ge():
+    assert department_type("各省级教育行政部门") == "省级教育行政部门"
+    assert units("(七)各设区市、县(市、区)教育行政部门会同财政部门于2026年5月底前报送方案。", PROVINCE) == [
+        ("设区市、县(市、区)教育行政部门" + TYPE, "lead"), ("财政部门" + TYPE, "co")]
+
+
+def test_a_branch_office_names_its_parent_bureau_in_full():
+    district = Region("120114", "某某区", "county", "120100", "某市", "120000", "天津市")
+    assert canonical_unit("市规划资源局某某分局", district)[0] == "某市规划和自然资源局某某分局"
+    assert canonical_unit("区建设管理委", district)[0] == "某某区建设和管理委员会"

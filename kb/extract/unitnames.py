@@ -63,6 +63,7 @@ _UNIT_SUFFIX = re.compile(
 _LEAGUE = re.compile(r"^团([省市县区州旗盟])委$")
 _JUNK = re.compile(r"[0-9%%。“”\"《》]")
 _BRACKETS = re.compile(r"[()()]")
+_BRANCH = re.compile(r"^(.{2,12}?[局委])(.{2,8}分局)$")  # 规划资源局 + 武清分局
 # a department named by its type, not by its name (教育行政部门, 财政部门, 县级以上人民政府教育行政部门)
 _DEPT_TYPE = re.compile(r"(?P<field>[\u4e00-\u9fff]{2,14}?)(?:等)?部门$")
 # the words before 部门 that name no field of work (有关部门, 职能部门, 成员部门 …)
@@ -140,7 +141,14 @@ def _explicit_region(name: str) -> tuple[str, str] | None:
 
 
 def _department(rest: str) -> str:
-    return _aliases().departments.get(rest, rest)
+    """The full name of a department; a branch office (规划资源局武清分局) names its parent in full."""
+    departments = _aliases().departments
+    if rest in departments:
+        return departments[rest]
+    m = _BRANCH.match(rest)
+    if m and m.group(1) in departments:
+        return departments[m.group(1)] + m.group(2)
+    return rest
 
 
 def _party(rest: str) -> str:
@@ -158,7 +166,8 @@ def _zone(name: str) -> str | None:
 
 def department_type(name: str) -> str | None:
     """The name of a department named by its type (教育行政部门, 住房和城乡建设等部门 →
-    住房和城乡建设部门; 各设区市教育行政部门 keeps its scope words), else None."""
+    住房和城乡建设部门; 各设区市教育行政部门 → 设区市教育行政部门: the scope words stay,
+    the quantifier 各 goes), else None."""
     if not name.endswith("部门") or "等部门" in name[:-3]:
         return None
     m = _DEPT_TYPE.search(name)
@@ -167,6 +176,7 @@ def department_type(name: str) -> str | None:
     field = re.sub(r"(?:行政|主管)$", "", m.group("field"))
     if len(field) < 2 or _NOT_A_FIELD.search(field):
         return None
+    name = name[1:] if name.startswith("各") else name
     return name.replace("等部门", "部门") if name.endswith("等部门") else name
 
 

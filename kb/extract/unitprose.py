@@ -31,6 +31,7 @@ _PROSE = re.compile(
 _OBJECT = re.compile(
     r"(?P<obj>[^,,;;。]{2,60}?)(?<!、)(?:等(?:部门|单位)|(?=(?:共同|一起|负责|做好|开展|研究|制定|编制(?!部门|委员会|办)|抓好|推进|落实|实施|组织|建立|完善|加强|"
     r"加大|对|在|向|就|将|把|予以|争取|组建|统筹|指导|督促|印发|出台|设立|发布|每年|每学年|每学期|每季度|每半年|每月|定期"
+    r"|根据|依据|按照?|结合|足额|及时|于(?=\d|[一二〇]{4})"
     r"|,|,|;|;|$)(?!等(?:部门|单位))))"
 )
 _AFTER_LEAD = re.compile(
@@ -51,8 +52,10 @@ _ACTION = re.compile(
     r"(?:核定|核拨|拨付|审核|审批|编制|制定|组织|安排|开展|督导|评估|通报|公布|选派|招聘|培训|监测|核查|检查|考核)"
 )
 # what may follow the last unit of a sentence that only assigns units ("…,Y、Z配合。")
+# (a closing "X会同Y负责落实。" or "…按年度足额安排资金。" funds or carries out the item itself)
 _CLOSING = re.compile(
-    r"(?:等(?:部门|单位)?)?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?(?:牵头|配合|参与|协助|分工负责|负责|落实)?[ \t\u3000]*$"
+    r"(?:等(?:部门|单位)?)?(?:要|应)?(?:按照?(?:各自)?职责(?:分工)?)?"
+    r"(?:牵头|配合|参与|协助|分工负责|负责|落实|抓好|组织实施|按年度|足额|及时|安排|拨付|保障|所需|资金|经费)*[ \t\u3000]*$"
 )
 # "我厅/我局/我委": the issuing organ speaking of itself
 _SELF = re.compile(r"^我(?:厅|局|委|办|部)$")
@@ -113,7 +116,12 @@ def prose(text: str, s: int, e: int, region: Region | None, ctx: State) -> list[
             roles += [(it, "co" if cue == "会同" else "lead", rule) for it in obj]
     elif cue == "牵头" or (cue == "负责" and subject_role == "lead"):
         after = _AFTER_LEAD if cue == "牵头" else _AFTER_DUTY
-        for a, b in split_top(text, m.end(), e, ",,")[1:]:
+        parts = split_top(text, m.end(), e, ",,")
+        if cue == "牵头" and text.startswith("、", m.end()):  # "由X牵头、Y、Z配合": the co list follows the 、
+            parts[0] = (m.end() + 1, parts[0][1])
+        else:
+            parts = parts[1:]
+        for a, b in parts:
             a, b = trim(text, a, b)
             if cue == "牵头" and WITH.match(text, a, b):  # "X为牵头单位,会同Y…"
                 o = _OBJECT.match(text, a + 2, b)
