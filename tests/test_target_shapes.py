@@ -402,3 +402,38 @@ def test_sessions_are_no_trainees_and_satisfaction_is_its_own_measure():
     assert match_family("组织教师网络安全培训", "次") is None  # sessions held, not people trained
     ts = targets("全年组织教师培训3期,家长满意度达到92%以上。")
     assert next(t for t in ts if t.unit == "%").indicator_id is None  # not the training family of its sentence
+
+
+def _phase_targets(text: str):
+    from kb.structure import parse_clauses
+    t = normalise(text).text
+    return [x for x in extract_facts(t, parse_clauses(t), None)[0]
+            if any(f.startswith("table_phase_column") for f in x.flags)]
+
+
+def test_a_rate_table_before_and_after_an_adjustment_one_cell_per_line():
+    text = ("云岭州财政局 云岭州教育局关于调整中小学生均公用经费标准的通知\n一、自2026年1月1日起执行新标准,具体见附件。\n"
+            "附件\n云岭州中小学生均公用经费标准表\n(单位:元/生·年)\n学段 |\n调整前标准 |\n调整后标准 |\n"
+            "小学 |\n720 |\n880 |\n初中 |\n940 |\n1160 |\n特殊教育学校 |\n6200 |\n7600 |\n")
+    got = {(t.indicator, t.stage, t.value, t.unit, t.kind) for t in _phase_targets(text)}
+    assert ("中小学生均公用经费标准", "小学", 880.0, "元/(生·年)", "standard") in got
+    assert ("中小学生均公用经费标准", "初中", 940.0, "元/(生·年)", "baseline") in got  # the rate it replaces
+    assert ("特殊教育学校生均公用经费标准", "特殊教育", 7600.0, "元/(生·年)", "standard") in got
+    assert len(got) == 6
+
+
+def test_a_tier_table_names_its_tiers_and_takes_the_unit_from_the_column():
+    text = ("关于提高乡村教师生活补助标准的通知\n一、补助标准分为三档,见附表。\n附表:青川省乡村教师生活补助分档标准\n"
+            "档次\n适用范围\n现行标准(元/人·月)\n新标准(元/人·月)\n一档\n高寒边远乡镇\n400\n650\n二档\n"
+            "其他乡镇\n260\n420\n")
+    got = [(t.indicator, t.value, t.unit, t.kind) for t in _phase_targets(text)]
+    assert ("乡村教师生活补助标准(一档)", 650.0, "元/(人·月)", "standard") in got
+    assert ("乡村教师生活补助标准(二档)", 260.0, "元/(人·月)", "baseline") in got
+    assert len(got) == 4
+
+
+def test_a_before_after_table_without_a_caption_gives_nothing():
+    head = "关于调整生均公用经费标准的通知\n一、调整标准\n自2026年1月1日起执行下列标准。\n"
+    table = "学段\n调整前(元/生·年)\n调整后(元/生·年)\n小学\n720\n880\n初中\n940\n1160\n"
+    assert _phase_targets(head + table) == []  # a sentence above names no rate
+    assert len(_phase_targets(head + "云岭州中小学生均公用经费标准\n" + table)) == 4

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..models import Clause, Deadline, Span, Target
+from ..phasetables import phase_of
 from ..tables import VALUE_CELL
 from . import lexicon as L
 from .deadlines import find_deadlines
@@ -268,6 +269,71 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
     return out
 
 
+_PHASE_CAPTION = re.compile(r"^(?:附表|附件)\s*\d*\s*[::]?\s*")
+_TIER_WORDS = re.compile(r"分类|分档|分级|分区|一览")
+_STAGE_ROW = re.compile(r"小学|初中|初级中学|普通高中|高中|高级中学|学前|学前教育|幼儿园|中职|中等职业学校|义务教育")
+_CAPTION_UNIT = re.compile(r"^[((]?\s*单位\s*[::]\s*([^()()]{1,10})[))]?$")
+
+
+def _rate_unit(unit: str | None) -> str | None:
+    """元/人·月 → 元/(人·月), 元/生·年 → 元/(生·年); other units as they are."""
+    if not unit:
+        return None
+    m = re.fullmatch(r"(元|万元)\s*/\s*([生人])\s*[·.・]\s*([年月])", unit.strip())
+    if m:
+        return m.group(1) + "/" + L.PER_NORMAL[frozenset({m.group(2), m.group(3)})]
+    return unit.strip() if _UNIT_WORD.fullmatch(unit.strip()) else None
+
+
+def _phase_row(text: str, c: Clause) -> list[Target]:
+    """A row of a before/after rate table (:mod:`kb.phasetables`): the after column is the new
+    standard, the before column its baseline; the caption above the header names the rate, a row
+    label that is a stage gives the stage, any other row label (一类地区) qualifies the name."""
+    label = next((x for x in c.cells if not phase_of(x[0])), None)
+    if label is None:
+        return []
+    head = _header_span(text, label[0], c.start)
+    if head is None:
+        return []
+    caption, unit = None, None
+    for ln in reversed([x.strip() for x in text[max(0, head[0] - 300):head[0]].split("\n") if x.strip()][-2:]):
+        um = _CAPTION_UNIT.match(ln)
+        if um:
+            unit = _rate_unit(um.group(1))
+            continue
+        name = _TIER_WORDS.sub("", _PHASE_CAPTION.sub("", ln))
+        name = re.sub(r"表$", "", _CAPTION_REGION.sub("", name)).strip()
+        caption = name if 2 <= len(name) <= 30 and not re.search(r"[。;;,,、]", name) \
+            and re.search(r"(?:标准|定额|表)$", ln) else None  # a caption names a rate (…分类标准, …标准表)
+        break
+    if caption is None:
+        return []
+    row_label = text[label[1]:label[2]].strip()
+    row_stage = L.stage_of(row_label)
+    if row_stage and _STAGE_ROW.fullmatch(row_label):  # 小学 | 650 | 1000: the row is a stage
+        name = caption
+    elif row_stage:  # 特殊教育学校 | 4000 | 5000: a kind of school, the rate is its own
+        name = row_label + re.sub(r"^(?:中小学|中小学校)(?=生均)", "", caption)
+    else:  # 一类地区 | … : a tier of the one rate
+        name = f"{caption}({row_label})"
+    stage = row_stage or L.stage_of(caption)
+    out = []
+    for col, s, e in c.cells:
+        phase = phase_of(col)
+        got = _cell_value(text[s:e]) if phase else None
+        u = _rate_unit(phase[1]) if phase and phase[1] else unit
+        if got is None or u is None:
+            continue
+        cmp, value, _, cue = got
+        span = Span(label[1], e, text[label[1]:e])
+        out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
+                          raw_value=text[s:e].strip(), deadline=None,
+                          kind="standard" if phase[0] == "after" else "baseline", modality=None,
+                          cue=cue or "(table value)", span=span, flags=("table_phase_column:" + col,),
+                          indicator_span=(label[1], label[2])))
+    return out
+
+
 def _last_year(years: dict[str, tuple[int, bool]]) -> Deadline:
     y = max(y for y, _ in years.values())
     return Deadline(f"{y:04d}-12-31", f"{y}年", "by", None, None)
@@ -298,6 +364,10 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
             ref = _reference_year(text, plan_start) or 0
         columns = [col for col, _, _ in c.cells]
         years = _year_columns(columns, ref or None)
+        if not years and any(phase_of(col) for col in columns):
+            rows.append((c.start, c.end))
+            targets.extend(_phase_row(text, c))
+            continue
         one_line = "\n" not in text[c.cells[0][1]:c.cells[-1][2]]
         if years:
             rows.append((c.start, c.end))
