@@ -227,11 +227,13 @@ _GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}
 
 
 def _counts_a_qualitative_row(indicator_id: str, phrase: str, unit: str | None) -> bool:
-    """A count of finished items (完成…移交 5所) or a multiple (倍) does not measure a qualitative national row."""
+    """A count of finished items (完成…移交 5所), a multiple (倍) or an amount for a row about putting standards
+    into effect (补助标准落实: the amount is the local standard, not the measure) does not measure a qualitative
+    national row."""
     ind = get(indicator_id)
     if ind is None or not ind.qualitative:
         return False
-    return ((unit or "").startswith("倍") or (_unit_class(unit) in ("count", "room") and _DONE_COUNT.search(phrase or "") is not None)
+    return ((unit or "").startswith("倍") or (unit or "").startswith("元") and "落实" in ind.name or (_unit_class(unit) in ("count", "room") and _DONE_COUNT.search(phrase or "") is not None)
             or _GRADE.search(phrase or "") is not None)  # …达到市级示范幼儿园标准的比例: a quality grade, not the row
 
 

@@ -437,3 +437,33 @@ def test_a_before_after_table_without_a_caption_gives_nothing():
     table = "学段\n调整前(元/生·年)\n调整后(元/生·年)\n小学\n720\n880\n初中\n940\n1160\n"
     assert _phase_targets(head + table) == []  # a sentence above names no rate
     assert len(_phase_targets(head + "云岭州中小学生均公用经费标准\n" + table)) == 4
+
+
+def test_years_written_after_the_indicator_are_zipped_with_the_values():
+    ts = targets("学前三年毛入园率2026年、2027年、2028年分别达到88%、90%、92%以上。")
+    assert [(t.indicator, t.value, t.deadline.end) for t in ts] == [
+        ("学前三年毛入园率", 88.0, "2026-12-31"), ("学前三年毛入园率", 90.0, "2027-12-31"),
+        ("学前三年毛入园率", 92.0, "2028-12-31")]
+
+
+def test_a_decimal_number_of_years_is_a_value_in_a_list():
+    ts = targets("2026年小学适龄儿童入学率、初中巩固率、新增劳动力平均受教育年限分别达到99.5%、97%和12.8年;"
+                 "2030年分别达到99.9%、98%和13.6年以上。")
+    got = [(t.indicator, t.value, t.unit, t.deadline.end) for t in ts]
+    assert ("新增劳动力平均受教育年限", 12.8, "年", "2026-12-31") in got
+    assert ("新增劳动力平均受教育年限", 13.6, "年", "2030-12-31") in got
+    assert len(got) == 6
+    assert targets("到2028年建成标准化学校12所,2027年底前完成验收。")[0].unit == "所"  # a calendar year stays one
+
+
+def test_a_rate_given_by_a_formula_is_named_by_the_grant_it_funds():
+    (t,) = targets("省级财政按照每生每天5元的标准为农村寄宿制学校学生提供营养膳食补助。")
+    assert (t.indicator, t.value, t.unit, t.kind) == ("营养膳食补助标准", 5.0, "元/(生·天)", "standard")
+    (t,) = targets("按照每生每年1600元的标准为家庭经济困难寄宿生提供生活补助。")
+    assert (t.indicator, t.value, t.unit) == ("生活补助标准", 1600.0, "元/(生·年)")
+
+
+def test_an_amount_is_not_the_qualitative_row_about_putting_standards_into_effect():
+    from kb.families import classify
+    assert classify("普惠性民办幼儿园生均补助标准", "学前", "元/(生·年)") is None
+    assert classify("普惠性民办幼儿园生均补助标准落实到位", "学前", None) == "XQ-G5"

@@ -207,13 +207,14 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     # one object; elsewhere the words after a value end at its 、 (新建学校3所、改扩建7所)
     whole = pct_share and not _DIGIT.search(rest)
     trailing = (rest if whole else _TOP_COMMA.split(rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
-    formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 1):z.start] == "按"
+    formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 2):z.start] in ("按照", "依照") \
+        or text[max(cs, z.start - 1):z.start] == "按"
     r = Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
               own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
         if text[max(cs, z.start - 1):z.start] == "等" and L.COMMIT.search(trailing):
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
-        elif not (formula and re.match(r"[^,。;,;]{0,8}(?:核定|核拨|拨付|计算|安排|配建|配置|配备|发放|给予|执行|落实|下达)", after)):
+        elif not (formula and _RULE_VERB_AFTER.match(after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
     if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (_OF.match(after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
@@ -238,6 +239,9 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     return r
 
 
+#: 按每生每年800元(的标准)核拨, 按照每生每天4元的标准为农村学生提供…: a formula value with its rule verb
+_RULE_VERB_AFTER = re.compile(r"(?:[^,。;,;]{0,8}|\s*的\s*标准\s*(?:为|向|对)[^,。;,;]{1,16}?)"
+                              r"(?:核定|核拨|拨付|计算|安排|配建|配置|配备|发放|给予|执行|落实|下达|提供|补助|资助|奖补)")
 _GLUED_LABEL = re.compile(r"\s*(\d{1,2})[.．](?=\d)")
 
 

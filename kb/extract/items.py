@@ -31,19 +31,25 @@ _N_YEARS = re.compile(r"(?:这|今后|未来)?([一二两三四五六七八九�
 
 
 def zipped_years(text: str, cs: int, s1: int, e1: int, n: int, respectively: bool, dls: Sequence[Deadline],
-                 plan: Deadline | None) -> tuple[list[Deadline], int] | None:
+                 plan: Deadline | None, value_at: int | None = None) -> tuple[list[Deadline], int] | None:
     """One in_year deadline per value of an n-value group, and where the subject ends without the years.
 
-    ``[s1, e1)`` is the subject in clause ``cs``; ``plan`` the title's period (for 三年分别…).
+    ``[s1, e1)`` is the subject in clause ``cs``; ``plan`` the title's period (for 三年分别…);
+    ``value_at`` where the first value starts (the years may end the subject: 入园率2023年、2024年分别…).
     """
     if n < 2 or not respectively:
         return None
-    run = [d for d in dls if d.span and cs <= d.span[0] and d.span[1] <= e1 + 2 and d.kind == "in_year" and d.end]
+    stop = max(e1 + 2, value_at or 0)
+    run = [d for d in dls if d.span and cs <= d.span[0] and d.span[1] <= stop and d.kind == "in_year" and d.end]
     for k in range(len(run) - n + 1):
         seq = run[k:k + n]
-        if all(re.fullmatch(r"\s*[、和及与]\s*", text[a.span[1]:b.span[0]]) for a, b in zip(seq, seq[1:])) \
-                and not text[seq[-1].span[1]:s1].strip(" 分别,,"):
+        if not all(re.fullmatch(r"\s*[、和及与]\s*", text[a.span[1]:b.span[0]]) for a, b in zip(seq, seq[1:])):
+            continue
+        if not text[seq[-1].span[1]:s1].strip(" 分别,,"):
             return list(seq), min(seq[0].span[0], e1)
+        if value_at and s1 + 2 <= seq[0].span[0] and seq[-1].span[1] + 1 >= e1 \
+                and re.fullmatch(r"[^,,;;。\d]{0,8}", text[seq[-1].span[1]:value_at]):
+            return list(seq), seq[0].span[0]  # 学前三年毛入园率2023年、2024年分别达到…: the years after the name
     m = _N_YEARS.search(text, s1, e1)
     if m and plan and plan.start and plan.end and parse_number(m.group(1)) == n:
         y1, y2 = int(plan.start[:4]), int(plan.end[:4])

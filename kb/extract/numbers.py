@@ -235,7 +235,10 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
         kind = m.lastgroup if m.lastgroup != "mult" else "num"
         vs = m.start(kind)
         kind = "cn" if kind == "cnschool" else kind
-        if vs < skip or L.inside(vs, masked) or (kind != "cn" and L.NOT_UNIT.match(text, m.end())):
+        # 13.5年: a decimal number of years (受教育年限) is a length, never a calendar year
+        years = kind == "num" and "." in text[vs:m.end()] and text.startswith("年", m.end()) \
+            and not text.startswith(("年级", "年度"), m.end())
+        if vs < skip or L.inside(vs, masked) or (kind != "cn" and not years and L.NOT_UNIT.match(text, m.end())):
             continue
         if text[max(s, vs - 1):vs] in ("+", "-", "—", "–", "~", "～", "/") or text[m.end():m.end() + 1] in ("+", "/"):
             continue  # 1+1+9, 1/3: codes and fractions
@@ -271,6 +274,8 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
         if approx:  # 2万余个, 300多人: at least
             end, cmp = end + 1, cmp or ">="
             flags.append("approx")
+        if years:
+            unit, end = "年", end + 1
         if unit is None:
             um = _UNIT.match(text, end)
             if um:

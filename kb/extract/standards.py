@@ -13,7 +13,7 @@ import re
 
 from . import lexicon as L
 
-__all__ = ["is_standard", "is_cost_split"]
+__all__ = ["formula_name", "is_standard", "is_cost_split"]
 
 _RATE_UNIT = re.compile(r"/\(?[生人校]|/课时")
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
@@ -66,3 +66,17 @@ def _listed_norm(text: str, cs: int, s: int, e: int) -> bool:
     """按照每生不少于一个床位、每间宿舍居住学生不超过8人的标准配置宿舍: each value of a list that 按照…的标准
     frames within one comma-part is a provision norm."""
     return _BY.search(text, cs, s) is not None and _OF_NORM.match(text, e) is not None
+
+
+_FORMULA_VERB = re.compile(r"(?:标准)?(?:[为向对][^,,;;。]{1,16}?)?(?:核定|核拨|拨付|提供|发放|给予|安排|下达)")
+_GRANT_NOUN = re.compile(r"(?:补助|补贴|经费|费)$")
+_PAYER = re.compile(r"^[\u4e00-\u9fff]{0,4}财政$")  # 中央财政/省级财政 pays; it names no rate
+
+
+def formula_name(subject: str, trailing: str) -> str:
+    """The name of a rate set by a formula, from the words before 按 and the grant after the value:
+    (中央财政)按每生每天4元的标准为农村学生提供营养膳食补助 → 营养膳食补助标准."""
+    fv = _FORMULA_VERB.match(trailing)
+    if fv and len(trailing) - fv.end() >= 2:
+        trailing = trailing[fv.end():] + ("标准" if _GRANT_NOUN.search(trailing) else "")
+    return _PAYER.sub("", re.sub(r"按照?$", "", subject)) + trailing

@@ -60,7 +60,7 @@ from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipp
 from .stages import stage_in_sentence
 from .servicetime import service_time_targets
 from .stagerates import stage_rate_targets
-from .standards import is_cost_split, is_standard
+from .standards import formula_name, is_cost_split, is_standard
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, object_count_targets, universal_targets
 from .tabletargets import read_tables
 from .framing import Doc, Read, Sent, frame, glued_label
@@ -130,7 +130,7 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     """The indicator words: the subject, with the counted noun and verb, context and qualifiers when needed."""
     text, subject, verbs, z = doc.text, r.subject, r.verbs, r.z
     if r.formula:
-        ind = re.sub(r"按照?$", "", subject) + (r.trailing if r.use_trailing else "")
+        ind = formula_name(subject, r.trailing if r.use_trailing else "")
     elif r.of_ratio:
         ind = subject + r.trailing + "比例"
     elif r.use_trailing and subject.startswith("每") and r.g[-1].unit in ("所", "个", "名", "人", "间"):
@@ -272,9 +272,12 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     items = Z.zip_items(text, r.s1, r.e1, r.subject, ind, n, z)
     if len(items) != n and n > 1:
         items = [(ind, None, "unzipped")] * n
-    zy = zipped_years(text, r.cs, r.s1, r.e1, n, "分别" in z.advs or "分别" in r.subject, st.dls, doc.plan)
+    zy = zipped_years(text, r.cs, r.s1, r.e1, n, "分别" in z.advs or "分别" in r.subject, st.dls, doc.plan,
+                      first.start)
     if zy and all(f == "unzipped" for _, _, f in items):  # 2023年、2024年、2025年分别补充教师400名、450名、500名
-        name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", ind) or ind
+        cut = ind.find(text[zy[0][0].span[0]:zy[0][0].span[1]]) if zy[1] > r.s1 else -1
+        name = ind[:cut].strip(" ,,") if cut > 1 else ind  # the years written after the name are no part of it
+        name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", name) or name
         items = [(name, None, "years_zipped")] * n
     if n > 1 and _COUNTED_INDICATORS.fullmatch(ind) and all(f == "unzipped" for _, _, f in items):
         named = list(dict.fromkeys(t.indicator for t in st.out if t.unit is not None))
