@@ -467,3 +467,18 @@ def test_an_amount_is_not_the_qualitative_row_about_putting_standards_into_effec
     from kb.families import classify
     assert classify("普惠性民办幼儿园生均补助标准", "学前", "元/(生·年)") is None
     assert classify("普惠性民办幼儿园生均补助标准落实到位", "学前", None) == "XQ-G5"
+
+
+def test_hours_of_a_training_are_a_standard_named_by_the_training():
+    (t,) = targets("特殊教育学校教师每5年参加不少于240学时的专业培训。")
+    assert (t.indicator, t.value, t.unit, t.comparator, t.kind) == ("特殊教育学校教师专业培训学时", 240.0, "学时", ">=",
+                                                                    "standard")
+    (t,) = targets("到2027年前,对全县乡村幼儿园教师进行180学时的全员轮训。")
+    assert (t.indicator, t.value, t.deadline.end) == ("乡村幼儿园教师全员轮训学时", 180.0, "2027-12-31")
+
+
+def test_a_year_list_zipped_with_its_values_dates_nothing_else():
+    ts = targets("2026年、2027年分别补充乡村教师300名、320名;乡村教师每5年一周期参加不少于240学时的培训。")
+    assert [t.deadline.end for t in ts if t.unit == "名"] == ["2026-12-31", "2027-12-31"]
+    (h,) = [t for t in ts if t.unit == "学时"]
+    assert h.deadline is None

@@ -36,6 +36,8 @@ _TOP_COMMA = re.compile(r"、(?![^(“]*[)”])")
 _DIGIT = re.compile(r"\d")
 _BY_END = re.compile(r"按照?$")
 _OF = re.compile(r"\s*的")
+#: 不少于360学时的全员培训: hours of a training, not a condition on it
+_TRAINING = re.compile(r"\s*的[\u4e00-\u9fff]{0,8}?(?:培训|研修|进修|轮训|学习)")
 
 
 @dataclass
@@ -216,7 +218,10 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
         elif not (formula and _RULE_VERB_AFTER.match(after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
-    if not (pct_share or of_ratio or std or grant or _TIME_AMOUNT.match(after)) and (_OF.match(after) or not z.verbs and not z.cmp_word
+    hours = last.unit in ("学时", "课时", "小时") and _TRAINING.match(after) is not None
+    if hours:
+        r.flags.append("training_hours")
+    if not (pct_share or of_ratio or std or grant or hours or _TIME_AMOUNT.match(after)) and (_OF.match(after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
         return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
@@ -224,7 +229,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         bool(verbs) or not r.subject or of_ratio or pct_share or formula
         or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
     bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
-    if bare and "enumerated_count" not in r.flags:
+    if bare and "enumerated_count" not in r.flags and not hours:
         if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
             return None  # a bare number must end its clause: not 十四届60次常委会会议
         if item_end and not (own_stage or L.VERB_IN.search(subject) or st.sum_noun and _IN_SUM.fullmatch(

@@ -13,7 +13,7 @@ import re
 
 from . import lexicon as L
 
-__all__ = ["formula_name", "is_standard", "is_cost_split"]
+__all__ = ["formula_name", "hours_name", "is_standard", "is_cost_split"]
 
 _RATE_UNIT = re.compile(r"/\(?[生人校]|/课时")
 _PAY = re.compile(r"工资|待遇|津贴|薪酬|绩效")
@@ -80,3 +80,17 @@ def formula_name(subject: str, trailing: str) -> str:
     if fv and len(trailing) - fv.end() >= 2:
         trailing = trailing[fv.end():] + ("标准" if _GRANT_NOUN.search(trailing) else "")
     return _PAYER.sub("", re.sub(r"按照?$", "", subject)) + trailing
+
+
+_HOURS_VERBS = re.compile(r"(?:每[\d一二两三四五六七八九十]+年|[^,,;;。]{0,6}期间)?内?(?:接受|完成|参加|进行|累计|开展)*$")
+_HOURS_OF = re.compile(r"\s*的([\u4e00-\u9fff]{0,8}?(?:培训|研修|进修|轮训|学习))")
+
+
+def hours_name(subject: str, after: str) -> str | None:
+    """The name of the hours of a training (特殊教育教师每5年接受不少于360学时的专业培训 → 特殊教育教师专业培训学时),
+    or None when the words after the value name no training."""
+    m = _HOURS_OF.match(after)
+    if m is None:
+        return None
+    holder = re.sub(r"^(?:对|为|组织)", "", _HOURS_VERBS.sub("", subject))
+    return holder + m.group(1) + "学时"

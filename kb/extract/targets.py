@@ -60,7 +60,7 @@ from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipp
 from .stages import stage_in_sentence
 from .servicetime import service_time_targets
 from .stagerates import stage_rate_targets
-from .standards import formula_name, is_cost_split, is_standard
+from .standards import formula_name, hours_name, is_cost_split, is_standard
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, object_count_targets, universal_targets
 from .tabletargets import read_tables
 from .framing import Doc, Read, Sent, frame, glued_label
@@ -131,6 +131,8 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     text, subject, verbs, z = doc.text, r.subject, r.verbs, r.z
     if r.formula:
         ind = formula_name(subject, r.trailing if r.use_trailing else "")
+    elif "training_hours" in r.flags:  # 每5年接受不少于360学时的专业培训 → 专业培训学时
+        ind = hours_name(subject, r.after) or subject
     elif r.of_ratio:
         ind = subject + r.trailing + "比例"
     elif r.use_trailing and subject.startswith("每") and r.g[-1].unit in ("所", "个", "名", "人", "间"):
@@ -289,7 +291,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     mod = None
     for mm in L.MODALITY.finditer(text, st.ss, first.start):
         mod = L.MODALITY_MAP.get(mm.group(), mm.group())
-    dl, period, dflags = deadline_at(first.start, st.dls, st.para, st.head, text)
+    zipped = {t.deadline.span for t in st.out if "years_zipped" in t.flags and t.deadline}  # they date their values only
+    dl, period, dflags = deadline_at(first.start, [d for d in st.dls if d.span not in zipped], st.para, st.head, text)
     span_s = min(r.s1 if r.subject else (r.t0 if r.use_trailing else z.start), first.start)
     span_e = max(last.end, r.t1 if r.use_trailing else last.end)
     ispan = (min(r.s1, r.t0) if r.subject else r.t0, r.t1) if r.use_trailing else ((r.s1, r.e1) if r.subject else None)
@@ -359,8 +362,7 @@ def _ratio_norm(doc: Doc, st: Sent, g: list[Mention]) -> list[Target] | None:
     if not recs:
         return None
     dl, _, dflags = deadline_at(g[0].start, st.dls, st.para, st.head, text)
-    if _SCOPED.intersection(dflags):
-        dl = None  # a standard keeps only a date of its own sentence
+    dl = None if _SCOPED.intersection(dflags) else dl  # a standard keeps only a date of its own sentence
     out = []
     for rec in recs:
         m = rec.mention
