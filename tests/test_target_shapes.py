@@ -482,3 +482,16 @@ def test_a_year_list_zipped_with_its_values_dates_nothing_else():
     assert [t.deadline.end for t in ts if t.unit == "名"] == ["2026-12-31", "2027-12-31"]
     (h,) = [t for t in ts if t.unit == "学时"]
     assert h.deadline is None
+
+
+def test_a_project_table_gives_amounts_and_dates_from_its_columns():
+    from kb.structure import parse_clauses
+    text = normalise("青川县县域高中提升计划(2024—2026年)\n一、重点项目\n各项目按下表实施。\n"
+                     "序号|项目名称|建设内容|总投资(万元)|建设年限|责任单位\n"
+                     "1|青川县第二中学扩建项目|新建教学楼2.4万平方米,新增学位1200个|9600|2024—2025年|县教育局\n"
+                     "2|青川县职业中学实训楼项目|新建实训楼6000平方米|2350|2026年|县教育局\n").text
+    ts = extract_facts(text, parse_clauses(text), None)[0]
+    got = {(t.indicator, t.value, t.unit, t.deadline.end if t.deadline else None) for t in ts}
+    assert ("总投资(青川县第二中学扩建项目)", 96_000_000.0, "元", "2025-12-31") in got
+    assert ("总投资(青川县职业中学实训楼项目)", 23_500_000.0, "元", "2026-12-31") in got
+    assert ("新增学位", 1200.0, "个", "2025-12-31") in got  # the 建设年限 column dates the row's cells

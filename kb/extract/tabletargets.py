@@ -11,6 +11,11 @@ Two shapes of the genre (FORMS.md §2.3):
   → ≥92, ``2以内`` → ≤2, a bare number → = ; the unit is the one the label
   carries in brackets (``(%)``, ``(年)``) or the cell's own; 属性 cells
   (预期性/约束性) become flags.
+* **project tables** (项目名称 / 建设内容 / 总投资(万元) / 建设年限) — task-table rows whose amount
+  column gives the project's investment in the header's unit, named by the project, and whose
+  建设年限 column dates the row like a 完成时限 column.
+* **before/after rate tables** (调整前 / 调整后, 现行 / 新: :mod:`kb.phasetables`) — the new
+  standards and the baselines they replace, named by the caption.
 * **task-breakdown tables** (重点任务 / 牵头单位 / 责任单位 / 完成时限) — each task
   cell is read as prose by the sentence extractor, on its own, so the row
   number and the unit cells never join an indicator; a 完成时限 cell
@@ -37,6 +42,7 @@ from ..phasetables import phase_of
 from ..tables import VALUE_CELL
 from . import lexicon as L
 from .deadlines import find_deadlines
+from .numbers import scale
 
 __all__ = ["ProseCell", "TableReading", "read_tables", "date_cell_target"]
 log = logging.getLogger(__name__)
@@ -49,7 +55,10 @@ _SEQ_COL = re.compile(r"序号|编号|序|号")
 _ATTR_COL = re.compile(r"属性|性质|类型")
 _STAGE_COL = re.compile(r"学段")  # 序号 | 指标 | 学段 | 2022年 | 2025年: the row's stage in its own column
 _UNIT_COL = re.compile(r"^(?:计量)?单位$")
-_DEADLINE_COL = re.compile(r"时限|完成时间|时间节点|完成期限|时间要求|进度安排")
+_DEADLINE_COL = re.compile(r"时限|完成时间|时间节点|完成期限|时间要求|进度安排|建设年限|建设期限|建设周期|实施年限|实施期限")
+#: 总投资(万元) | 12800: the amount of a project row, in the unit its header names
+_AMOUNT_COL = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,6}(?:投资|资金|经费)[\u4e00-\u9fff]{0,4})[((](?P<unit>万元|亿元|元)[))]")
+_PROJECT_COL = re.compile(r"项目(?:名称)?|工程(?:名称)?")
 _TASK_COL = re.compile(r"任务|内容|措施|事项|指标|目标|项目|工作")
 _NOT_TASK_COL = re.compile(r"单位|部门|领导|责任人|时限|时间|备注|序号")
 _LABEL_NUM = re.compile(r"\s*\d{1,2}\s*[.．、]\s*")
@@ -334,6 +343,26 @@ def _phase_row(text: str, c: Clause) -> list[Target]:
     return out
 
 
+def _amounts(text: str, c: Clause, dl: Deadline | None) -> list[Target]:
+    """The amount cell of a project row (总投资(万元) | 12800), named by the column and the project's name."""
+    project = next((text[s:e].strip() for col, s, e in c.cells if _PROJECT_COL.fullmatch(col) and e > s), None)
+    out = []
+    for col, s, e in c.cells:
+        m = _AMOUNT_COL.fullmatch(col)
+        got = _cell_value(text[s:e]) if m and project else None
+        if got is None or got[2] is not None:
+            continue
+        cmp, value, _, cue = got
+        mult = {"万元": 10_000, "亿元": 100_000_000}.get(m.group("unit"), 1)
+        out.append(Target(indicator=f"{m.group('name')}({project})", stage=None, comparator=cmp,
+                          value=scale(value, mult), unit="元",
+                          raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
+                          cue=cue or "(table value)", span=Span(s, e, text[s:e]), raw_unit=m.group("unit"),
+                          flags=("table_amount_column", f"unit_from_column_header:{m.group('unit')}"),
+                          indicator_span=(s, e)))
+    return out
+
+
 def _last_year(years: dict[str, tuple[int, bool]]) -> Deadline:
     y = max(y for y, _ in years.values())
     return Deadline(f"{y:04d}-12-31", f"{y}年", "by", None, None)
@@ -378,6 +407,7 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
             continue
         rows.append((c.start, c.end))
         dl = _column_deadline(text, dcol[1], dcol[2]) if dcol else None
+        targets.extend(_amounts(text, c, dl))
         for col, s, e in c.cells:
             if _TASK_COL.search(col) and not _NOT_TASK_COL.search(col) and e > s:
                 cells.append(ProseCell(s, e, dl, dcol is not None, dcol[0] if dcol else ""))
