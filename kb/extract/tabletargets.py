@@ -1,6 +1,6 @@
 """Targets read from table rows (clauses of kind ``table_row`` with their cells).
 
-Two shapes of the genre (FORMS.md §2.3):
+Shapes of the genre (FORMS.md §2.3):
 
 * **indicator tables** — a label column (指标/指标名称, ``1.学前三年毛入园率(%)``)
   and year columns (2020年 / 2025年, 2023年基数 / 2024年 / 2025年, 2025年目标).
