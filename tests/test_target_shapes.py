@@ -495,3 +495,18 @@ def test_a_project_table_gives_amounts_and_dates_from_its_columns():
     assert ("总投资(青川县第二中学扩建项目)", 96_000_000.0, "元", "2025-12-31") in got
     assert ("总投资(青川县职业中学实训楼项目)", 23_500_000.0, "元", "2026-12-31") in got
     assert ("新增学位", 1200.0, "个", "2025-12-31") in got  # the 建设年限 column dates the row's cells
+
+
+def test_a_whole_regions_set_with_jun_and_teachers_reaching_a_requirement_are_universal():
+    (t,) = targets("到2027年,全市公办初中均达到省级标准化学校标准。")
+    assert (t.value, t.unit, t.raw_value, t.indicator) == (100.0, "%", "均", "达到省级标准化学校标准的公办初中比例")
+    (t,) = targets("到2027年,全部乡村小学专任教师达到持证上岗要求。")
+    assert (t.indicator, t.value) == ("乡村小学专任教师持证上岗率", 100.0)
+    (t,) = targets("到2026年,特殊教育学校教师全部达到本科以上学历。")
+    assert (t.indicator, t.value, t.deadline.end) == ("特殊教育学校教师本科以上学历比例", 100.0, "2026-12-31")
+    assert targets("到2027年,全市中小学均要建立安全管理制度。") == []  # a duty, no status to reach
+
+
+def test_kept_to_within_is_at_most():
+    ts = targets("到2027年,小学、初中校际差异系数分别控制到0.48以内、0.42以内。")
+    assert [(t.stage, t.comparator, t.value) for t in ts] == [("小学", "<=", 0.48), ("初中", "<=", 0.42)]

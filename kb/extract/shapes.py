@@ -1,7 +1,7 @@
 """Target shapes of real plans that are not a number followed by its unit.
 
 * **universal wording** (:func:`universal_targets`): 所有X均建有…, 全县所有X达到…标准, X全部达标 /
-  全部X达到…标准 (全部 before X with 通过… stays a milestone) /
+  全部X达到…标准 (全部 before X with 通过… stays a milestone) / 全县X均达到…标准 / X教师全部达到…学历 /
   全部办成… where X is a set of units (乡镇, 学校, 幼儿园, 县(市、区) …) and the predicate a status
   to reach → one target: the share of X reaching it, 100 %, '=', raw value 所有/全部, flag
   ``universal_quantifier``.  Elimination (消除, 清零), coverage (全覆盖), manner (全面), past
@@ -58,18 +58,21 @@ def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], he
 
 
 #: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
-_UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区|高中|中学|小学|初中)"
+_UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区|高中|中学|小学|初中"
+             r"|教师|校长|园长)"
              r"(?:的?(?:办学条件|校舍))?")
 _ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过|实现)"
                         rf"|(?P<all2>全部)(?P<x2>{_UNIT_SET})(?P<adv2>均|都)?(?P<pred2>建有|建成|办成|达到|达标)")
 _ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过|实现)")
+#: 全县普通高中均达到…标准: 均 after a whole region's set of units reads like 所有 (value text 均)
+_WHOLE_JUN = re.compile(rf"全[省市县区州旗](?P<x>{_UNIT_SET})(?P<all>均)(?P<pred>建有|建成|办成|达到|达标)")
 #: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
-_UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求|水平|等级)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
+_UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求|水平|等级|学历)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
                      "建有": re.compile(r"[^\d]{2,20}$"), "建成": re.compile(r"[^\d]{2,20}$"),
                      "办成": re.compile(r"[^\d]{2,24}$"), "达标": re.compile(r"$"),
                      "实现": re.compile(r"[^\d]{2,20}达标$")}  # 所有乡镇寄宿制学校实现饮水安全达标
 #: elimination, coverage and manner words: no 100 % is read (the gold's ZERO AND UNIVERSAL rule)
-_ALL_WORD = re.compile(r"所有|全部")
+_ALL_WORD = re.compile(r"所有|全部|全[省市县区州旗][^,,;;。]{1,20}?均")
 _NOT_UNIVERSAL = re.compile(r"消除|清零|全覆盖|全面|已|无|\d")
 
 
@@ -88,13 +91,16 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
     for cs, nxt in zip(bounds, bounds[1:]):
         ce = nxt - 1 if nxt <= se else se
         clause = text[cs:ce].rstrip("。!?!?")
-        if ("所有" not in clause and "全部" not in clause) or _NOT_UNIVERSAL.search(clause) \
+        if not _ALL_WORD.search(clause) or _NOT_UNIVERSAL.search(clause) \
                 or L.inside(cs, brackets) or any(t.span.start < ce and t.span.end > cs for t in taken):
             continue
         s0, _ = L.trim(text, cs, ce, dls)
         m = _ALL_FIRST.search(text, cs, cs + len(clause))
         if m is None or text[s0:m.start()].strip("全省市县区的"):
             m = _ALL_AFTER.match(text, s0, cs + len(clause))
+        if m is None:  # (trim took 全县 as a scope word: the match may start before s0)
+            m = _WHOLE_JUN.search(text, cs, cs + len(clause))
+            m = m if m is not None and m.start() <= s0 else None
         if m is None:
             continue
         # 全部乡镇中心幼儿园达到…标准: 全部 written before the set reads like 所有 (not with 通过: a milestone)
@@ -105,6 +111,8 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
             continue
         x = re.sub(r"^(?:全[省市县区])?所有", "", m.group("x" + g))
         name = f"{x}达标比例" if pred == "达标" else f"{pred}{obj}的{x}比例"
+        if pred == "达到" and re.search(r"(?:教师|校长|园长)$", x):  # 教师全部达到持证上岗要求 → 教师持证上岗率
+            name = x + (obj[:-2] + "率" if obj.endswith("要求") else obj + "比例")
         word = m.group("all" + g)
         first = m.groupdict().get("all") == "所有" or bool(g)
         xs = m.start("all" + g) if first else m.start("x")
