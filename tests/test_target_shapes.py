@@ -510,3 +510,20 @@ def test_a_whole_regions_set_with_jun_and_teachers_reaching_a_requirement_are_un
 def test_kept_to_within_is_at_most():
     ts = targets("到2027年,小学、初中校际差异系数分别控制到0.48以内、0.42以内。")
     assert [(t.stage, t.comparator, t.value) for t in ts] == [("小学", "<=", 0.48), ("初中", "<=", 0.42)]
+
+
+def test_a_place_row_ending_with_the_column_name_does_not_hide_the_header():
+    from kb.structure import parse_clauses
+    text = normalise("青川省学前教育行动计划(2024—2026年)\n一、目标\n三年新增学位3万个。\n附件\n"
+                     "青川省2024—2026年新增公办学位分年度安排表\n单位:个\n市县\n2024年\n2025年\n2026年\n合计\n"
+                     "云岭市\n3000\n4000\n5000\n12000\n其他市县\n5000\n6000\n7000\n18000\n"
+                     "全省合计\n8000\n10000\n12000\n30000\n").text
+    ts = [t for t in extract_facts(text, parse_clauses(text), None)[0] if "table_year_column" in t.flags]
+    got = {(t.indicator, t.value, t.deadline.end) for t in ts}
+    assert ("新增公办学位", 10000.0, "2025-12-31") in got and ("新增公办学位", 30000.0, "2026-12-31") in got
+    assert ("新增公办学位(其他市县)", 6000.0, "2025-12-31") in got
+
+
+def test_must_not_be_higher_is_at_most():
+    (t,) = targets("到2026年,民办幼儿园保教费收费不得高于同类公办幼儿园收费标准的1.5倍。")
+    assert (t.comparator, t.value, t.unit) == ("<=", 1.5, "倍")

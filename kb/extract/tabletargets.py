@@ -124,6 +124,7 @@ class TableReading:
         return sorted(out, key=lambda t: t.span.start)
 
 
+_CELL_EDGE = "\n|\t \u3000"
 _PER_PUPIL = re.compile(r"生均[^,。]*(?:经费|拨款|补助|补贴)")
 
 
@@ -189,8 +190,15 @@ def _cell_value(s: str) -> tuple[str, float, str | None, str] | None:
 
 
 def _header_span(text: str, column: str, before: int) -> tuple[int, int] | None:
-    i = text.rfind(column, max(0, before - 3000), before)
-    return (i, i + len(column)) if i >= 0 else None
+    """The header cell ``column`` above ``before``: a whole cell, not a row label that ends with its words
+    (其他市县 under the column 市县)."""
+    lo, end = max(0, before - 3000), before
+    while (i := text.rfind(column, lo, end)) >= 0:
+        j = i + len(column)
+        if (i == 0 or text[i - 1] in _CELL_EDGE) and (j >= len(text) or text[j] in _CELL_EDGE):
+            return i, j
+        end = i
+    return None
 
 
 def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Deadline | None] | None:
