@@ -485,6 +485,8 @@ def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
 # --- task tables one cell per line in the body ---------------------------------------------
 
 _FLAT_UNIT_OR_DATE = re.compile(r"牵头|责任|配合|单位|部门|时限|完成时间|时间节点|完成期限")
+#: a category line between the rows of a flat task table (一、资源配置): its words name the rows' category
+_FLAT_CATEGORY = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]([\u4e00-\u9fff]{2,16})")
 
 
 def find_flat_task_tables(lines: Sequence[Line]) -> list[Table]:
@@ -504,12 +506,18 @@ def find_flat_task_tables(lines: Sequence[Line]) -> list[Table]:
         if not 3 <= len(columns) <= 6 or not any(_FLAT_UNIT_OR_DATE.search(c) for c in columns[1:]):
             i += 1
             continue
-        rows, j, num = [], k, 1
-        while j + len(columns) <= n and _rownum(lines[j].s) == num:
+        rows, j, num, category = [], k, 1, None
+        while j + len(columns) <= n:
+            if _FLAT_CATEGORY.fullmatch(_squash(lines[j].s)) and j + 1 < n and _rownum(lines[j + 1].s) == num:
+                category = _FLAT_CATEGORY.fullmatch(_squash(lines[j].s)).group(1)  # 一、资源配置 between rows
+                j += 1
+                continue
+            if _rownum(lines[j].s) != num:
+                break
             cells = tuple((columns[c], lines[j + c].start, lines[j + c].end) for c in range(len(columns)))
             if any(_rownum(lines[j + c].s) == num + 1 for c in range(1, len(columns))):
                 break  # a row with a missing cell: the table is not what it looks like
-            rows.append(Row(None, str(num), lines[j].start, lines[j + len(columns) - 1].end,
+            rows.append(Row(category, str(num), lines[j].start, lines[j + len(columns) - 1].end,
                             _row_heading(lines[j + 1].s), cells))
             j += len(columns)
             num += 1

@@ -244,3 +244,16 @@ def test_a_branch_office_names_its_parent_bureau_in_full():
     district = Region("120114", "某某区", "county", "120100", "某市", "120000", "天津市")
     assert canonical_unit("市规划资源局某某分局", district)[0] == "某市规划和自然资源局某某分局"
     assert canonical_unit("区建设管理委", district)[0] == "某某区建设和管理委员会"
+
+
+def test_a_flat_task_table_with_category_lines_between_its_rows():
+    city = Region("130500", "某市", "prefecture", None, None, "130000", "河北省")
+    text = ("某市推进义务教育优质均衡发展实施方案\n一、主要任务\n新建学校,补充教师。\n附件\n某市重点任务分解表\n"
+            "序号\n重点任务\n牵头单位\n责任单位\n完成时限\n一、资源配置\n1\n新建、改扩建中小学12所\n市教育局\n"
+            "市发展改革委、市自然资源局\n2026年8月\n二、队伍建设\n2\n补充体育、美术教师不少于150名\n市教育局\n"
+            "市委编办、市人社局\n2026年9月\n")
+    clauses = parse_clauses(text)
+    rows = [c for c in clauses if c.kind == "table_row"]
+    assert [c.path for c in rows] == [("附件", "资源配置", "1"), ("附件", "队伍建设", "2")]
+    got = {(r.unit, r.role) for r in extract_responsibilities(text, clauses, city)}
+    assert ("某市人力资源和社会保障局", "co") in got and ("某市自然资源局", "co") in got
