@@ -527,3 +527,16 @@ def test_a_place_row_ending_with_the_column_name_does_not_hide_the_header():
 def test_must_not_be_higher_is_at_most():
     (t,) = targets("到2026年,民办幼儿园保教费收费不得高于同类公办幼儿园收费标准的1.5倍。")
     assert (t.comparator, t.value, t.unit) == ("<=", 1.5, "倍")
+
+
+def test_tier_lines_under_a_caption_are_standards():
+    from kb.structure import parse_clauses
+    text = normalise("关于实施乡村教师差别化生活补助的通知\n一、按学校距县城远近分档发放补助。\n附件\n"
+                     "云溪县乡村教师生活补助分档学校范围\n一档(每人每月350元):甲镇、乙镇所属学校\n"
+                     "二档(每人每月550元):丙乡、丁乡所属学校及村小\n").text
+    ts = [t for t in extract_facts(text, parse_clauses(text), None)[0] if "tier" in t.flags]
+    assert [(t.indicator, t.value, t.unit, t.kind) for t in ts] == [
+        ("乡村教师生活补助(一档)", 350.0, "元/(人·月)", "standard"),
+        ("乡村教师生活补助(二档)", 550.0, "元/(人·月)", "standard")]
+    lone = normalise("二、分档\n一档(每人每月350元):甲镇所属学校\n").text  # no caption names the rate
+    assert [t for t in extract_facts(lone, parse_clauses(lone), None)[0] if "tier" in t.flags] == []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..models import Clause, Deadline, Target
 from . import lexicon as L
 from . import zones as Z
+from .deadlines import plan_period
 from .items import CMP_END as _CMP_END, IN_SUM as _IN_SUM, ITEM_NEXT as _ITEM_NEXT
 from .numbers import Mention
 from .shapes import clause_bounds
@@ -55,6 +56,27 @@ class Doc:
     section_labels: dict[int, Deadline | None] = field(default_factory=dict)  # top clause start → its one 完成时限
     headings: dict[int, Deadline | None] = field(default_factory=dict)  # clause start → its heading deadline
     defined: tuple[tuple[str, str], ...] = ()  # (short term, stage) of 义务教育寄宿制学校(以下简称寄宿制学校)
+
+
+_DEFINED = re.compile(r"[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")
+_CLAUSE_START = re.compile(r"[^。;,,\n]{0,40}$")
+
+
+def read_document(text: str, clauses) -> Doc:
+    """What every sentence of ``text`` may consult: its clauses in order, the notice's latest year,
+    the title's period and stage, and the short terms it defines (以下简称寄宿制学校)."""
+    cl = sorted((c for c in clauses or () if 0 <= c.start <= c.end <= len(text)), key=lambda c: c.start)
+    by_path: dict[tuple[str, ...], list[Clause]] = {}
+    for c in cl:
+        by_path.setdefault(tuple(c.path), []).append(c)
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
+    fallback = plan_period(text) if cl else None
+    doc = Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
+              max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
+    doc.defined = tuple((m.group(1), stage) for m in _DEFINED.finditer(text)
+                        if (stage := L.stage_of(_CLAUSE_START.search(text, max(0, m.start() - 40), m.start()).group()))
+                        and not L.stage_of(m.group(1)))
+    return doc
 
 
 @dataclass

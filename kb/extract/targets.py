@@ -49,8 +49,7 @@ from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
 from . import zones as Z
 from .baselines import baseline_before, baseline_section, baseline_sentence
-from .deadlines import (as_recurring, deadline_at, find_deadlines, heading_deadline, label_deadline_in, plan_period,
-                        with_plan_period)
+from .deadlines import as_recurring, deadline_at, find_deadlines, heading_deadline, label_deadline_in, with_plan_period
 from .levies import levy_targets
 from .milestones import read_milestones
 from .ratios import read_ratio_norm
@@ -63,7 +62,8 @@ from .stagerates import stage_rate_targets
 from .standards import formula_name, hours_name, is_cost_split, is_standard
 from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, object_count_targets, universal_targets
 from .tabletargets import read_tables
-from .framing import Doc, Read, Sent, frame, glued_label
+from .framing import Doc, Read, Sent, frame, glued_label, read_document
+from .tiers import tier_targets
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
 log = logging.getLogger(__name__)
@@ -81,8 +81,6 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
 #: a consolidation count (小学调整为36所): the number of schools of that type
 #: a defined short term: 本县义务教育阶段寄宿制学校(以下简称“寄宿制学校”)
-_DEFINED = re.compile(r"[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")
-_CLAUSE_START = re.compile(r"[^。;,,\n]{0,40}$")
 #: a subject that is only a span of time (三年, 五年内, 全年): the counted object is the clause's before
 _PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|整合|撤并)(?:到|至|为)?$")
@@ -472,17 +470,8 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     """
     if not isinstance(text, str) or not text:
         return []
-    cl = sorted((c for c in clauses or () if 0 <= c.start <= c.end <= len(text)), key=lambda c: c.start)
-    by_path: dict[tuple[str, ...], list[Clause]] = {}
-    for c in cl:
-        by_path.setdefault(tuple(c.path), []).append(c)
-    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-)", text[:3000])] if cl else []
-    fallback = plan_period(text) if cl else None
-    doc = Doc(text, cl, [c.start for c in cl], by_path, L.topic_stage(text) if cl else None,
-               max(years) if years else None, int(fallback.start[:4]) if fallback and fallback.start else None, fallback)
-    doc.defined = tuple((m.group(1), stage) for m in _DEFINED.finditer(text)
-                        if (stage := L.stage_of(_CLAUSE_START.search(text, max(0, m.start() - 40), m.start()).group()))
-                        and not L.stage_of(m.group(1)))
+    doc = read_document(text, clauses)
+    cl, fallback = doc.clauses, doc.plan
     out: list[Target] = []
     tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
     for m in tables.outside(_PARA.finditer(text)):
@@ -491,6 +480,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
         except Exception:  # a bug or a pathological line must not stop the document
             log.debug("target extraction failed on %r", m.group()[:80], exc_info=True)
     out = tables.merge(out, lambda s, e, part, dl: _paragraph(doc, s, e, part, dl))
+    out += tier_targets(text, out)  # 一档(每人每月300元):… under a caption naming the rate
     return [with_plan_period(as_recurring(t), fallback) for t in out if _valid(text, t)]
 
 
