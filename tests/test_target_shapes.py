@@ -540,3 +540,20 @@ def test_tier_lines_under_a_caption_are_standards():
         ("乡村教师生活补助(二档)", 550.0, "元/(人·月)", "standard")]
     lone = normalise("二、分档\n一档(每人每月350元):甲镇所属学校\n").text  # no caption names the rate
     assert [t for t in extract_facts(lone, parse_clauses(lone), None)[0] if "tier" in t.flags] == []
+
+
+def test_a_title_written_as_the_nth_five_year_plan_gives_the_period():
+    from kb.extract.deadlines import plan_period
+    p = plan_period("云溪市人民政府关于印发云溪市教育事业发展第十三个五年规划的通知\n一、发展基础\n")
+    assert (p.start, p.end, p.kind) == ("2016-01-01", "2020-12-31", "plan_period")
+
+
+def test_matching_funds_and_allocation_shares_are_no_targets():
+    assert [t.unit for t in targets("中央财政安排资金60亿元,省级按照不低于1:1的比例落实配套资金。")] == ["元"]
+    assert targets("补助资金按照东部10%、中部30%、西部60%的比例分配。") == []
+
+
+def test_stage_values_after_a_funding_clause_take_its_rate():
+    ts = targets("农村义务教育学校生均公用经费按照国家标准足额拨付,2013年小学、初中分别达到每生每年600元、800元。")
+    assert [(t.indicator, t.stage, t.value) for t in ts] == [
+        ("农村义务教育学校生均公用经费", "小学", 600.0), ("农村义务教育学校生均公用经费", "初中", 800.0)]

@@ -349,7 +349,7 @@ _LINE_RE = re.compile(r"[^\n]+")
 _NUMBERED = re.compile(r"\s*(?:第[一二三四五六七八九十]{1,3}[章条]|[一二三四五六七八九十]{1,3}、|[((][一二三四五六七八九十]{1,3}[))])")
 _TITLE_PERIOD = re.compile(
     r"[((]\s*((?:19|20)\d{2})\s*(?:年\s*)?[—\-–~～至到]{1,2}\s*((?:19|20)\d{2})\s*年?\s*[))]"
-    r"|[“\"]?(十[一二三四五六]五)[”\"]?(?=[^\n]{0,12}(?:规划|计划|方案|意见|纲要))")
+    r"|[“\"]?(十[一二三四五六]五|第十[一二三四五六]个五年)[”\"]?(?=[^\n]{0,12}(?:规划|计划|方案|意见|纲要))")
 _TITLE_GENRE = re.compile(r"方案|计划|规划|意见|纲要|工程|通知|要点|清单|安排")
 # the title of a one-year work plan: 某区2025年教育重点工作任务清单, 2024年度教育工作要点
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?![底末前内])(?![^\n()()]{0,24}?[两二三四五六七八九十]年)"
@@ -386,7 +386,7 @@ def plan_period(text: str) -> Deadline | None:
             words = line[pm.start(1):pm.end(2)] + ("年" if line[pm.end(2):pm.end(2) + 1] == "年" else "")
             span = (m.start() + pm.start(1), m.start() + pm.start(1) + len(words))
         else:
-            y2, words = _FIVE_YEAR_END[pm.group(3)], pm.group(3)
+            y2, words = _FIVE_YEAR_END[re.sub(r"^第(十.)个五年$", r"\1五", pm.group(3))], pm.group(3)
             y1 = y2 - 4
             span = (m.start() + pm.start(3), m.start() + pm.end(3))
         return Deadline(end=f"{y2}-12-31", text=words, kind="plan_period", start=f"{y1}-01-01",

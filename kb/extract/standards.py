@@ -23,7 +23,8 @@ _PER_N = re.compile(r"(?:原则上)?每\s*\d+(?:\.\d+)?\s*(?:名|个|人)")
 _RADIUS = re.compile(r"半径|距离|路程")
 _BY = re.compile(r"按照?|依照")
 _OF_NORM = re.compile(r"[^,,;;。按]*?的\s*标准")
-_MATCHING = re.compile(r"财政[^,,;;。]{0,30}(?:配套|承担|分担)|(?:配套|分担)[^,,;;。]{0,6}比例")
+_MATCHING = re.compile(r"财政[^,,;;。]{0,30}(?:配套|承担|分担)|(?:配套|分担)[^,,;;。]{0,6}比例"
+                       r"|的比例(?:落实|安排|予以)?配套|的比例(?:分配|切块|下达)")  # 按1:1的比例落实配套资金, 东部20%、中部40%的比例分配
 _ONE_OFF = re.compile(r"一次性")
 _COST_SHARE = re.compile(r"负担|承担|分担")
 _STAFF_RATIO = re.compile(r"教职工与(?:学生|幼儿)")

@@ -160,7 +160,8 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     else:
         ind = subject + "".join(verbs)
     if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标"):  # …落实生均公用经费,小学、初中分别不低于…
-        noun = re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排", context_words(text, st.ss, r.cs, st.dls))[-1]
+        noun = re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排", re.split(r"按照?|足额|全额", context_words(
+            text, st.ss, r.cs, st.dls))[0])[-1]  # 生均公用经费按照省定标准足额拨付,…小学、初中分别达到…
         if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
             ind = noun + ind
             r.flags.append("indicator_from_context")
@@ -262,7 +263,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     ind = _indicator(doc, st, r) if r is not None else ""
     if r is None or not ind:
         return []
-    if g[-1].unit in ("%", "ratio") and is_cost_split(doc.text, r.cs, r.ce):
+    if g[-1].unit in ("%", "ratio") and is_cost_split(doc.text, *clause_bounds(doc.text, st.ss, st.se, r.cs, r.ce)):
         return []  # 市县财政按不低于省级补助标准的50%予以配套: a split of costs between governments, no goal
     text, z, first, last, n = doc.text, r.z, g[0], g[-1], len(g)
     if last.unit == "个百分点" and any(v in L.DELTA_VERBS for v in r.verbs):  # 比2015年提高20个百分点
