@@ -34,7 +34,7 @@ _MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
     (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?:学生|幼儿)?(?:人数|数)?|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
      frozenset({"person"}), "YJ-G5"),
     (re.compile(r"(?<!生)(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?:[((][^()()]*[))])?$"), frozenset({"person"}), "YJ-G4"),
-    (re.compile(r"教职工与学生比|专任教师与学生比"), frozenset({"ratio"}), "CM-SSB"),
+    (re.compile(r"专任教师与学生比"), frozenset({"ratio"}), "CM-SSB"),  # 教职工与学生比 is an establishment norm
     (re.compile(r"社会认可(?:程度|度|率)?"), frozenset({"pct"}), "S1"),
     (re.compile(r"特殊教育[^,;。]*生均公用经费|特教学校[^,;。]*生均公用经费"), frozenset({"money"}), "YJ-G7"),
     (re.compile(r"民办[^,;。]{0,12}在校生[^,;。]*(?:占|比例)"), frozenset({"pct"}), "CM-MBZB"),
@@ -223,6 +223,7 @@ _FACILITY = re.compile(r"食堂|宿舍|厕所|浴室|运动场|操场|围墙|床
 _FAMILY_EXCLUDE = {"LF-PX": re.compile(r"经费|资金|机构|压减|用于"), "LF-PXRC": re.compile(r"经费|资金|机构"),
                    "LF-XJ": _FACILITY, "LF-GKJ": _FACILITY, "LF-CJ": re.compile(r"评估|认定|验收")}
 _DONE_COUNT = re.compile(r"完成|移交|整改|治理")
+_STATUS_SHARE = re.compile(r"(?:建成|创建|成为|评为)[^,;。]{2,20}的[^,;。]{0,10}(?:幼儿园|园|学校)(?:比例|占比)$")
 _GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}(?:幼儿园|园|学校|高中)[^,;。]{0,4}标准")
 
 
@@ -233,6 +234,8 @@ def _counts_a_qualitative_row(indicator_id: str, phrase: str, unit: str | None) 
     ind = get(indicator_id)
     if ind is None or not ind.qualitative:
         return False
+    if unit == "次" or _STATUS_SHARE.search(phrase or ""):
+        return True  # 中心幼儿园每学期教研活动4次, 建成…实验园的乡镇中心幼儿园比例: an activity, a status of the units
     return ((unit or "").startswith("倍") or (unit or "").startswith("元") and "落实" in ind.name or (_unit_class(unit) in ("count", "room") and _DONE_COUNT.search(phrase or "") is not None)
             or _GRADE.search(phrase or "") is not None)  # …达到市级示范幼儿园标准的比例: a quality grade, not the row
 

@@ -376,7 +376,10 @@ def test_families_by_subject_and_measure(phrase, unit, want):
     ("每个街道(乡镇)至少办好公办幼儿园数", "学前", "所", "XQ-G3"),
     ("每所学生规模1000人以上的学校配备专职心理教师数", None, "名", None),  # 规模 here selects schools
     ("中职在校生规模", "职业教育", "人", None),  # enrolment, not the size of one school
-    ("中小学教职工与学生比", "中小学", "ratio", "CM-SSB"),
+    ("中小学专任教师与学生比", "中小学", "ratio", "CM-SSB"),
+    ("中小学教职工与学生比", "中小学", "ratio", None),  # all staff: an establishment norm, not the 师生比
+    ("乡镇中心幼儿园每学期片区教研活动次数", "学前", "次", None),  # an activity of the centres, not the network
+    ("建成县级课程改革实验园的乡镇中心幼儿园比例", "学前", "%", None),  # a status the centres reach
 ])
 def test_national_rows_by_subject_and_measure(phrase, stage, unit, want):
     got = families.classify(phrase, stage, unit)
