@@ -557,3 +557,14 @@ def test_stage_values_after_a_funding_clause_take_its_rate():
     ts = targets("农村义务教育学校生均公用经费按照国家标准足额拨付,2013年小学、初中分别达到每生每年600元、800元。")
     assert [(t.indicator, t.stage, t.value) for t in ts] == [
         ("农村义务教育学校生均公用经费", "小学", 600.0), ("农村义务教育学校生均公用经费", "初中", 800.0)]
+
+
+def test_a_top_up_for_boarders_is_a_standard_of_its_own():
+    ts = targets("义务教育生均公用经费标准小学每生每年800元、初中每生每年1000元,寄宿制学校按寄宿生每生每年250元增加公用经费。")
+    top = ts[-1]
+    assert (top.indicator, top.value, top.unit, top.kind, top.stage) == (
+        "寄宿制学校寄宿生公用经费增加额", 250.0, "元/(生·年)", "standard", "义务教育")
+    (t,) = targets("寄宿制学校按寄宿生每生每年300元增加公用经费。")
+    assert t.stage is None  # a boarding school names no stage of its own
+    (t,) = targets("中央财政按照每生每年200元的标准拨付公用经费。")
+    assert t.indicator == "公用经费标准"  # 按照 is dropped whole, not 按 alone

@@ -232,7 +232,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     whole = pct_share and not _DIGIT.search(rest)
     trailing = (rest if whole else _TOP_COMMA.split(rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
     formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 2):z.start] in ("按照", "依照") \
-        or text[max(cs, z.start - 1):z.start] == "按"
+        or text[max(cs, z.start - 1):z.start] == "按" \
+        or bool(z.per) and _BY_GROUP.search(subject) is not None  # 按寄宿生每生每年200元增加公用经费
     r = Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
               own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:
@@ -266,9 +267,10 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     return r
 
 
+_BY_GROUP = re.compile(r"(?:按照|按(?!照))[\u4e00-\u9fff]{1,6}$")
 #: 按每生每年800元(的标准)核拨, 按照每生每天4元的标准为农村学生提供…: a formula value with its rule verb
 _RULE_VERB_AFTER = re.compile(r"(?:[^,。;,;]{0,8}|\s*的\s*标准\s*(?:为|向|对)[^,。;,;]{1,16}?)"
-                              r"(?:核定|核拨|拨付|计算|安排|配建|配置|配备|发放|给予|执行|落实|下达|提供|补助|资助|奖补)")
+                              r"(?:核定|核拨|拨付|计算|安排|配建|配置|配备|发放|给予|执行|落实|下达|提供|补助|资助|奖补|增加)")
 _GLUED_LABEL = re.compile(r"\s*(\d{1,2})[.．](?=\d)")
 
 

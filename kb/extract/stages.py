@@ -31,6 +31,9 @@ def _school_names(text: str, ss: int, se: int) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in _SCHOOL_NAME.finditer(text, ss, se))
 
 
+_OPENING_STAGE = re.compile(r"\s*(?:全[省市县区])?(义务教育|九年义务教育)(?:阶段)?(?:学校)?(?:生均|公用经费)")
+
+
 def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str | None, taken: Sequence[Target],
                       prev_stage: str | None, prev_end: int, prev_sentence: str, heading_stage: str | None,
                       topic: str | None) -> str | None:
@@ -42,8 +45,9 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
             return None
         # 县中与中职学校…试点学校: two stage groups joined in the name → cross-stage (gold-forms-3 STAGE)
         return None if _JOINED_GROUPS.search(name) and L.one_stage(L.stages_in(name)) is None else own
-    if L.STAGE_NEUTRAL.search(name):
-        return None  # 乡村学校教师…, 寄宿制学校: the subject names no stage, so none is borrowed
+    if L.STAGE_NEUTRAL.search(name):  # 乡村学校教师…, 寄宿制学校: the subject names no stage, so none is borrowed,
+        opening = _OPENING_STAGE.match(text, ss, at)  # unless the sentence opens with one (义务教育生均公用经费…,寄宿制学校…)
+        return L.stage_of(opening.group(1)) if opening else None
     lists = [(m.start(), m.end(), m.group()) for m in L.STAGE_LIST.finditer(text, ss, at)]
     cues = [(m.start(), m.end(), s) for pat, s in L.STAGE_PRIORITY for m in pat.finditer(text, ss, at)]
     cues += [(m.start(), m.end(), L.STAGE_POSITIONAL_MAP[m.group()])

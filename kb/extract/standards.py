@@ -80,7 +80,9 @@ def formula_name(subject: str, trailing: str) -> str:
     fv = _FORMULA_VERB.match(trailing)
     if fv and len(trailing) - fv.end() >= 2:
         trailing = trailing[fv.end():] + ("标准" if _GRANT_NOUN.search(trailing) else "")
-    return _PAYER.sub("", re.sub(r"按照?$", "", subject)) + trailing
+    elif trailing.startswith("增加") and len(trailing) >= 4:  # 按寄宿生每生每年200元增加公用经费 → …公用经费增加额
+        trailing = trailing[2:] + "增加额"
+    return _PAYER.sub("", re.sub(r"按照?$", "", re.sub(r"(?:按照|按(?!照))(?=[\u4e00-\u9fff]{1,6}$)", "", subject))) + trailing
 
 
 _HOURS_VERBS = re.compile(r"(?:每[\d一二两三四五六七八九十]+年|[^,,;;。]{0,6}期间)?内?(?:接受|完成|参加|进行|累计|开展)*$")
