@@ -568,3 +568,10 @@ def test_a_top_up_for_boarders_is_a_standard_of_its_own():
     assert t.stage is None  # a boarding school names no stage of its own
     (t,) = targets("中央财政按照每生每年200元的标准拨付公用经费。")
     assert t.indicator == "公用经费标准"  # 按照 is dropped whole, not 按 alone
+
+
+def test_per_lesson_and_per_term_fees_per_pupil():
+    a, b = targets("课后服务性收费城区学校每生每课时不超过4元、农村学校每生每课时不超过2.5元。")
+    assert (a.unit, a.value, b.unit, b.value) == ("元/(生·课时)", 4.0, "元/(生·课时)", 2.5)
+    (t,) = targets("寒假托管服务收费标准为每生每期不超过450元。")
+    assert (t.indicator, t.unit, t.comparator) == ("寒假托管服务收费标准", "元/(生·期)", "<=")

@@ -208,7 +208,7 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
         ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
     if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
         ind += "(累计)"
-    ind = ind.strip(" ,,、的。:")
+    ind = re.sub(r"(?<=..)(?:为|是)$", "", ind.strip(" ,,、的。:"))  # 收费标准为每生每期不超过600元
     if ":" in ind:  # 主要预期目标是:全年幼儿园计划招生 → the words after a lead-in (not 学历教师数:小学、初中)
         head, tail = (x.strip() for x in ind.rsplit(":", 1))
         if len(tail) >= 5 and not STAGES_ONLY.fullmatch(tail) and not L.INDICATOR_HEAD.search(head):
