@@ -18,12 +18,15 @@ from .extract.units import extract_responsibilities
 from .models import Clause, Region, Responsibility, Target
 
 
-def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None) -> tuple[list[Target], list[Responsibility]]:
+def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None,
+                  issuers: Sequence[str] | None = None) -> tuple[list[Target], list[Responsibility]]:
+    """Targets (with indicator ids) and responsible units of a document; ``issuers`` are the ones its
+    metadata names, when already read (else the unit reader reads them itself when it needs them)."""
     targets = [  # a baseline (the situation before the plan) is never compared: it gets no indicator id
         t if t.kind == "baseline" or t.indicator_id else _with_id(t, _classify(text, t))
         for t in extract_targets(text, clauses)
     ]
-    return targets, extract_responsibilities(text, clauses, region)
+    return targets, extract_responsibilities(text, clauses, region, issuers)
 
 
 #: a measure that names no subject (学生参与率, 受益面, 补助标准, 毕业生就业率): the sentence before it does

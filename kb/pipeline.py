@@ -149,7 +149,7 @@ def process(entry: Entry, data: bytes, report: BuildReport | None = None,
     meta = _timed(report, "metadata", document_metadata, norm, given)
     clauses = _timed(report, "structure", parse_clauses, norm.text)
     region = _region(meta, entry)
-    targets, resps = _timed(report, "extract", extract_facts, norm.text, clauses, region)
+    targets, resps = _timed(report, "extract", extract_facts, norm.text, clauses, region, meta.issuers)
     return Processed(entry, norm, meta, tuple(clauses), tuple(targets), tuple(resps))
 
 

@@ -265,7 +265,8 @@ def _widen_closing_subitem(recs: list[Responsibility], parts: Sequence[Clause]) 
     return out
 
 
-def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Region | None) -> list[Responsibility]:
+def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Region | None,
+                             issuers: Sequence[str] | None = None) -> list[Responsibility]:
     """Every responsible unit of a plan, in document order (never raises).
 
     Without a region, units written with a bare level prefix (县教育局) take the
@@ -275,7 +276,7 @@ def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Regio
     parts = sorted((c for c in clauses if 0 <= c.start < c.end <= n), key=lambda c: c.start)
     if not parts:
         parts = [Clause((), "", 0, n, "item", text)] if n else []
-    state = State(text)
+    state = State(text, issuers=tuple(issuers) if issuers is not None else None)
     if region is None and _LEVEL_UNIT.search(text):
         try:
             region = _issuer_region(state.issuers_read())
