@@ -575,3 +575,17 @@ def test_per_lesson_and_per_term_fees_per_pupil():
     assert (a.unit, a.value, b.unit, b.value) == ("元/(生·课时)", 4.0, "元/(生·课时)", 2.5)
     (t,) = targets("寒假托管服务收费标准为每生每期不超过450元。")
     assert (t.indicator, t.unit, t.comparator) == ("寒假托管服务收费标准", "元/(生·期)", "<=")
+
+
+def test_a_programme_named_plan_does_not_make_a_report_a_commitment():
+    got = [(t.kind, t.value) for t in facts("截至2024年9月底,全县已有58所学校实施营养改善计划,受益学生约2.6万人。")[0]]
+    assert ("target", 26000.0) not in got and ("baseline", 26000.0) in got
+    (t,) = targets("截至2027年底,计划新建公办幼儿园8所。")  # 计划 as a verb still commits
+    assert (t.kind, t.value) == ("target", 8.0)
+
+
+def test_infants_under_three_are_no_preschool_stage():
+    (t,) = targets("到2026年,0—3岁婴幼儿早期教育服务覆盖率达到65%以上。")
+    assert t.stage is None
+    (t,) = targets("到2026年,学前三年幼儿毛入园率达到93%。")
+    assert t.stage == "学前"

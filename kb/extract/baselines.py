@@ -32,10 +32,12 @@ _DONE = re.compile(r"(?:进行|开展|组织|实施|完成|举办)了")
 #: a report's account of what was found (监测结果显示, 评估发现)
 _FOUND = re.compile(r"[\s,,]*(?:监测|督导|评估|检查|调查|督查)(?:结果)?(?:显示|表明|发现)")
 #: words of a commitment: a sentence holding them is a plan, not a report
-_PLAN = re.compile(r"到(?:19|20)\d{2}|确保|力争|争取|将|要|计划|目标|预计|达到[^,,;;。]*以上|不低于|不少于|不超过|控制在")
+#: 计划 as a verb (计划新建), not the name of a programme (营养改善计划, 支持计划, 招生计划)
+_PLAN_VERB = r"(?<!改善)(?<!支持)(?<!行动)(?<!提升)(?<!振兴)(?<!招生)(?<!工作)(?<!年度)(?<!培养)(?<!实施)计划(?!生育|单列)"
+_PLAN = re.compile(rf"到(?:19|20)\d{{2}}|确保|力争|争取|将|要|{_PLAN_VERB}|目标|预计|达到[^,,;;。]*以上|不低于|不少于|不超过|控制在")
 
 #: commitment words proper (要求 and 现将…通报 are not)
-_COMMIT = re.compile(r"到(?:19|20)\d{2}|确保|力争|争取|计划|目标|预计|不低于|不少于|不超过|控制在|要(?!求)")
+_COMMIT = re.compile(rf"到(?:19|20)\d{{2}}|确保|力争|争取|{_PLAN_VERB}|目标|预计|不低于|不少于|不超过|控制在|要(?!求)")
 
 
 def baseline_sentence(text: str, ss: int, se: int, first_year: int | None) -> bool:
