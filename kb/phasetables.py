@@ -7,7 +7,9 @@ unit line (单位:元/生·年), then header cells — a label column (类别, �
 optional text columns (实施范围) and phase columns (调整前(元/人·月) /
 调整后标准, 现行标准 / 新标准) — and rows of exactly that many cells.  An HTML
 ``<table>`` arrives in this shape, and so does a page printed with a ``|``
-after every cell.
+after every cell.  A table of one rate for several groups (学段 | 寄宿生 | 非寄宿生) has the same
+shape without phase columns; it is read only right under a caption naming a rate (…补助标准),
+with a unit line or unit columns (:func:`find_group_tables`).
 
 :func:`phase_of` says which side of the adjustment a column is on; the target
 reader (:mod:`kb.extract.tabletargets`) turns the after-column into standards
@@ -20,7 +22,7 @@ from typing import Sequence
 
 from .tables import VALUE_CELL, Line, Row, Table
 
-__all__ = ["find_phase_tables", "phase_of"]
+__all__ = ["find_group_tables", "find_phase_tables", "phase_of"]
 
 _BEFORE = r"调整前|提标前|原|现行"
 _AFTER = r"调整后|提标后|提高后|新"
@@ -116,4 +118,37 @@ def find_phase_tables(lines: Sequence[Line]) -> list[Table]:
             i = next(x for x in range(j, n + 1) if x == n or cells[x].start >= best.rows[-1].end)
         else:
             i = j
+    return out
+
+
+#: the caption of a rate table: it names a rate (…生活补助标准, …定额标准表)
+_RATE_CAPTION = re.compile(r"(?:补助|补贴|资助|经费|拨款|收费|奖励)[\u4e00-\u9fff]{0,6}(?:标准|定额)表?$")
+_UNIT_LINE = re.compile(r"[((]?\s*单位\s*[::]\s*[^()()]{1,10}[))]?")
+
+
+def _group_cell(s: str) -> bool:
+    q = "".join(s.split())
+    return _label_cell(q) and len(q) <= 8 and phase_of(q) is None and not re.search(r"(?:19|20)\d{2}", q)
+
+
+def find_group_tables(lines: Sequence[Line]) -> list[Table]:
+    """Rate tables for groups (学段 | 寄宿生 | 非寄宿生, rows 小学 | 1000 | 500) right under a caption that
+    names a rate (and an optional unit line): a label column, one to four group columns, at least two rows."""
+    cells = [_bare(ln) for ln in lines]
+    out: list[Table] = []
+    n = len(cells)
+    for c in range(n - 4):
+        cap = "".join(cells[c].s.split())
+        if len(cap) > 40 or not _RATE_CAPTION.search(cap) or _SENTENCE.search(cap.split("：")[-1].split(":")[-1]):
+            continue
+        h = c + 1 + (1 if c + 1 < n and _UNIT_LINE.fullmatch("".join(cells[c + 1].s.split())) else 0)
+        best: Table | None = None
+        for width in range(2, 6):
+            if h + width > n or not all(_group_cell(x.s) for x in cells[h:h + width]):
+                break
+            table = _rows(cells, h, h + 1, h + width)
+            if table is not None and (best is None or len(table.rows) > len(best.rows)):
+                best = table
+        if best is not None and (not out or out[-1].rows[-1].end < cells[h].start):
+            out.append(best)
     return out

@@ -27,7 +27,7 @@ import re
 from typing import NamedTuple, Sequence
 
 from .models import Clause
-from .phasetables import find_phase_tables
+from .phasetables import find_group_tables, find_phase_tables
 from .tables import Line, Table, find_delimited_tables, find_flat_task_tables, find_table, find_year_tables
 
 log = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ def _region_openers(lines: Sequence[Line], root: tuple[str, ...]) -> list[_Opene
         lone = delimited[0] if len(delimited) == 1 and not any(_heading(ln.s) for ln in rest[:delimited[0].header_index]) else None
         table = lone or find_table(rest)
         if table is None:  # an indicator table one cell per line under year columns, or a before/after rate table
-            flat = find_year_tables(rest) or find_phase_tables(rest)
+            flat = find_year_tables(rest) or find_phase_tables(rest) or find_group_tables(rest)
             table = flat[0] if len(flat) == 1 else None
         stop = table.header_index if table is not None else len(rest)
         out.append(_Opener(body[0].start, root, _appendix_title(rest, stop), "appendix"))
@@ -274,7 +274,7 @@ def _region_openers(lines: Sequence[Line], root: tuple[str, ...]) -> list[_Opene
             return out
         body = rest
     tables = {t.header_index: t for t in find_delimited_tables(body)}
-    for t in (*find_year_tables(body), *find_flat_task_tables(body), *find_phase_tables(body)):
+    for t in (*find_year_tables(body), *find_flat_task_tables(body), *find_phase_tables(body), *find_group_tables(body)):
         tables.setdefault(t.header_index, t)
     sections = _Sections(root)
     skip_to = -1

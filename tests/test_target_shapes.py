@@ -589,3 +589,18 @@ def test_infants_under_three_are_no_preschool_stage():
     assert t.stage is None
     (t,) = targets("到2026年,学前三年幼儿毛入园率达到93%。")
     assert t.stage == "学前"
+
+
+def test_a_rate_table_for_groups_under_a_caption():
+    from kb.structure import parse_clauses
+    text = normalise("关于调整家庭经济困难学生生活补助标准的通知\n一、补助标准见附表。\n二、各地要按时发放。\n"
+                     "附表:青川省家庭经济困难学生生活补助标准\n单位:元/生·年\n学段\n寄宿生\n非寄宿生\n"
+                     "小学\n1100\n550\n初中\n1350\n675\n").text
+    ts = [t for t in extract_facts(text, parse_clauses(text), None)[0]
+          if any(f.startswith("table_group_column") for f in t.flags)]
+    got = {(t.indicator, t.stage, t.value, t.unit, t.kind) for t in ts}
+    assert ("家庭经济困难学生生活补助标准(非寄宿生)", "初中", 675.0, "元/(生·年)", "standard") in got
+    assert len(got) == 4
+    plain = normalise("三、其他\n学段\n寄宿生\n非寄宿生\n小学\n1100\n550\n初中\n1350\n675\n").text  # no caption
+    assert not [t for t in extract_facts(plain, parse_clauses(plain), None)[0]
+                if any(f.startswith("table_group_column") for f in t.flags)]

@@ -302,12 +302,13 @@ def _rate_unit(unit: str | None) -> str | None:
     return unit.strip() if _UNIT_WORD.fullmatch(unit.strip()) else None
 
 
-def _phase_row(text: str, c: Clause) -> list[Target]:
+def _phase_row(text: str, c: Clause, groups: bool = False) -> list[Target]:
     """A row of a before/after rate table (:mod:`kb.phasetables`): the after column is the new
     standard, the before column its baseline; the caption above the header names the rate, a row
-    label that is a stage gives the stage, any other row label (一类地区) qualifies the name."""
-    label = next((x for x in c.cells if not phase_of(x[0])), None)
-    if label is None:
+    label that is a stage gives the stage, any other row label (一类地区) qualifies the name.
+    With ``groups`` the value columns name groups (寄宿生 | 非寄宿生): each is a standard of its own."""
+    label = c.cells[0] if groups else next((x for x in c.cells if not phase_of(x[0])), None)
+    if label is None or groups and not all(VALUE_CELL.fullmatch(text[s:e].strip()) for _, s, e in c.cells[1:]):
         return []
     head = _header_span(text, label[0], c.start)
     if head is None:
@@ -336,17 +337,18 @@ def _phase_row(text: str, c: Clause) -> list[Target]:
     stage = row_stage or L.stage_of(caption)
     out = []
     for col, s, e in c.cells:
-        phase = phase_of(col)
+        phase = ("after", None) if groups and (col, s, e) != label else phase_of(col)
         got = _cell_value(text[s:e]) if phase else None
         u = _rate_unit(phase[1]) if phase and phase[1] else unit
         if got is None or u is None:
             continue
         cmp, value, _, cue = got
         span = Span(label[1], e, text[label[1]:e])
-        out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
+        out.append(Target(indicator=f"{name}({col})" if groups else name, stage=stage, comparator=cmp, value=value, unit=u,
                           raw_value=text[s:e].strip(), deadline=None,
                           kind="standard" if phase[0] == "after" else "baseline", modality=None,
-                          cue=cue or "(table value)", span=span, flags=("table_phase_column:" + col,),
+                          cue=cue or "(table value)", span=span,
+                          flags=("table_group_column:" + col,) if groups else ("table_phase_column:" + col,),
                           indicator_span=(label[1], label[2])))
     return out
 
@@ -412,6 +414,10 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
             continue
         dcol = next((x for x in c.cells if _DEADLINE_COL.search(x[0])), None)
         if not one_line and dcol is None:
+            group = _phase_row(text, c, groups=True)  # 学段 | 寄宿生 | 非寄宿生 under a caption naming the rate
+            if group:
+                rows.append((c.start, c.end))
+                targets.extend(group)
             continue
         rows.append((c.start, c.end))
         dl = _column_deadline(text, dcol[1], dcol[2]) if dcol else None
