@@ -68,11 +68,11 @@ def test_held_out_set_is_measured_and_does_not_regress():
 # was never read while writing rules (0.453 / 0.680 when issue 11 started, 0.615 / 0.949 at the end of that
 # session); since then a helper audited its errors into shape categories with fresh examples (no held-out text),
 # so it is no longer blind.
-FORMS_FLOORS = (("gold-forms.json", 0.92, 0.97), ("gold-forms-2.json", 0.90, 0.97), ("gold-forms-3.json", 0.86, 0.94),
-                ("gold-forms-4.json", 0.86, 0.96), ("gold-forms-5.json", 0.84, 0.94), ("gold-forms-6.json", 0.76, 0.90),
-                ("gold-forms-7.json", 0.80, 0.87), ("gold-forms-8.json", 0.70, 0.92),
+FORMS_FLOORS = (("gold-forms.json", 0.93, 0.97), ("gold-forms-2.json", 0.91, 0.97), ("gold-forms-3.json", 0.88, 0.95),
+                ("gold-forms-4.json", 0.88, 0.97), ("gold-forms-5.json", 0.86, 0.97), ("gold-forms-6.json", 0.83, 0.95),
+                ("gold-forms-7.json", 0.88, 0.95), ("gold-forms-8.json", 0.81, 0.92),
                 ("gold-forms-9.json", 0.74, 0.67),
-                ("gold-forms-heldout.json", 0.89, 0.95))
+                ("gold-forms-heldout.json", 0.91, 0.97))
 
 
 @pytest.mark.parametrize("name, whole, units", FORMS_FLOORS)
@@ -89,9 +89,10 @@ def test_constructed_real_forms_are_measured_and_do_not_regress(name, whole, uni
 
 def test_indicator_mapping_is_measured():
     """Of the targets found, the share whose indicator id (national or local family) is the gold's."""
-    for name, floor in (("gold-forms.json", 0.93), ("gold-forms-2.json", 0.94), ("gold-forms-3.json", 0.92),
-                        ("gold-forms-4.json", 0.91), ("gold-forms-5.json", 0.90), ("gold-forms-6.json", 0.90), ("gold-forms-7.json", 0.82), ("gold-forms-8.json", 0.83), ("gold-forms-9.json", 0.87),
-                        ("gold-forms-heldout.json", 0.93)):
+    for name, floor in (("gold-forms.json", 0.94), ("gold-forms-2.json", 0.96), ("gold-forms-3.json", 0.95),
+                        ("gold-forms-4.json", 0.93), ("gold-forms-5.json", 0.93), ("gold-forms-6.json", 0.92),
+                        ("gold-forms-7.json", 0.87), ("gold-forms-8.json", 0.87), ("gold-forms-9.json", 0.87),
+                        ("gold-forms-heldout.json", 0.95)):
         path = DATA / name
         report = evaluate(json.loads(path.read_text(encoding="utf-8")), CORPUS, path)
         assert report.fields["indicator_id"].f1 >= floor, (name, report.fields["indicator_id"])
