@@ -604,3 +604,13 @@ def test_a_rate_table_for_groups_under_a_caption():
     plain = normalise("三、其他\n学段\n寄宿生\n非寄宿生\n小学\n1100\n550\n初中\n1350\n675\n").text  # no caption
     assert not [t for t in extract_facts(plain, parse_clauses(plain), None)[0]
                 if any(f.startswith("table_group_column") for f in t.flags)]
+
+
+def test_n_years_respectively_at_the_head_of_the_subject():
+    title = "云溪市县域普通高中振兴行动计划(2026—2028年)\n一、任务\n"
+    from kb.structure import parse_clauses
+    text = normalise(title + "(一)配齐教师。三年分别补充县中教师90名、80名、70名;对口帮扶学校每年选派骨干教师不少于20名。\n").text
+    ts = extract_facts(text, parse_clauses(text), None)[0]
+    assert [(t.indicator, t.value, t.deadline.end) for t in ts if t.value in (90.0, 80.0, 70.0)] == [
+        ("补充县中教师", 90.0, "2026-12-31"), ("补充县中教师", 80.0, "2027-12-31"), ("补充县中教师", 70.0, "2028-12-31")]
+    assert any(t.indicator.startswith("对口帮扶") for t in ts)  # 对口 is a word, not the preposition 对

@@ -27,7 +27,7 @@ HEAD_VERB = re.compile(r"每[^、,,;;]{1,6}?(?:配备|配置|建有|建设|设�
 #: a 、 then the words of the next item up to its own value: each item of the list has its number
 ITEM_NEXT = re.compile(r"\s*、\s*[\u4e00-\u9fff“”]{1,16}")
 #: a count of years closing the subject before 分别 (三年分别达到…)
-_N_YEARS = re.compile(r"(?:这|今后|未来)?([一二两三四五六七八九十]|\d{1,2})个?年$")
+_N_YEARS = re.compile(r"(?:这|今后|未来)?([一二两三四五六七八九十]|\d{1,2})个?年(?:$|(?=分别))")  # 三年分别补充…
 
 
 def zipped_years(text: str, cs: int, s1: int, e1: int, n: int, respectively: bool, dls: Sequence[Deadline],

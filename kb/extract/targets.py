@@ -278,7 +278,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     if zy and all(f == "unzipped" for _, _, f in items):  # 2023年、2024年、2025年分别补充教师400名、450名、500名
         cut = ind.find(text[zy[0][0].span[0]:zy[0][0].span[1]]) if zy[1] > r.s1 else -1
         name = ind[:cut].strip(" ,,") if cut > 1 else ind  # the years written after the name are no part of it
-        name = re.sub(r"^分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$", "", name) or name
+        name = re.sub(r"^(?:(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年)?分别|(?:这|今后|未来)?[一二两三四五六七八九十\d]{1,2}个?年$",
+                      "", name) or name
         items = [(name, None, "years_zipped")] * n
     if n > 1 and _COUNTED_INDICATORS.fullmatch(ind) and all(f == "unzipped" for _, _, f in items):
         named = list(dict.fromkeys(t.indicator for t in st.out if t.unit is not None))
