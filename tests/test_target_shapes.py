@@ -473,6 +473,8 @@ def test_hours_of_a_training_are_a_standard_named_by_the_training():
     (t,) = targets("特殊教育学校教师每5年参加不少于240学时的专业培训。")
     assert (t.indicator, t.value, t.unit, t.comparator, t.kind) == ("特殊教育学校教师专业培训学时", 240.0, "学时", ">=",
                                                                     "standard")
+    (t,) = targets("到2026年,乡村教师参加5年一周期不少于360学时的培训比例达到100%。")
+    assert (t.value, t.unit) == (100.0, "%")  # the hours name the rate here, they are no standard of their own
     (t,) = targets("到2027年前,对全县乡村幼儿园教师进行180学时的全员轮训。")
     assert (t.indicator, t.value, t.deadline.end) == ("乡村幼儿园教师全员轮训学时", 180.0, "2027-12-31")
 

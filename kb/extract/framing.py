@@ -38,7 +38,7 @@ _DIGIT = re.compile(r"\d")
 _BY_END = re.compile(r"按照?$")
 _OF = re.compile(r"\s*的")
 #: 不少于360学时的全员培训: hours of a training, not a condition on it
-_TRAINING = re.compile(r"\s*的[\u4e00-\u9fff]{0,8}?(?:培训|研修|进修|轮训|学习)")
+_TRAINING = re.compile(r"\s*的[\u4e00-\u9fff]{0,8}?(?:培训|研修|进修|轮训|学习)(?!比例|率|覆盖|完成)")  # (not …培训比例达到100%)
 
 
 @dataclass
