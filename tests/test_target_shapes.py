@@ -616,3 +616,11 @@ def test_n_years_respectively_at_the_head_of_the_subject():
     assert [(t.indicator, t.value, t.deadline.end) for t in ts if t.value in (90.0, 80.0, 70.0)] == [
         ("补充县中教师", 90.0, "2026-12-31"), ("补充县中教师", 80.0, "2027-12-31"), ("补充县中教师", 70.0, "2028-12-31")]
     assert any(t.indicator.startswith("对口帮扶") for t in ts)  # 对口 is a word, not the preposition 对
+
+
+def test_a_count_in_words_after_the_list_it_counts():
+    (t,) = targets("到2027年,建成科技、艺术、体育三个特色课程基地。")
+    assert (t.value, t.unit) == (3.0, "个")
+    (t,) = targets("到2027年,建成科技、艺术两个市级示范学科基地。")
+    assert (t.value, t.unit) == (2.0, "个")
+    assert all(t.value is None for t in targets("到2027年,建成科技、艺术三个特色课程基地。"))  # the count disagrees

@@ -178,8 +178,12 @@ _VALUE = re.compile(
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
     # 新建学校三所、改扩建学校七所: a count of schools written in words right after the school noun
     r"|(?:(?<=学校)|(?<=中学)|(?<=小学)|(?<=幼儿园))(?P<cnschool>[一二两三四五六七八九十]{1,3})(?=\s*所\s*(?:[、,,;;。]|$))"
+    # 建成陶瓷艺术、体育两个特色课程基地: a count in words right after the list it counts (checked in find_values)
+    r"|(?<=[\u4e00-\u9fff])(?P<cnlist>[两二三四五六七八九])(?=\s*(?:个|项|所|类|支|门))"
     r")"
 )
+#: the list a cnlist numeral counts: items joined by 、/和, back to the verb or clause start before it
+_COUNTED_LIST = re.compile(r"(?:建成|打造|创建|建设|培育|开设|设立|组建|新建|改扩建|实施|开展|推进)([^,,;;。:]{2,60})$")
 _UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
 # 2万余个, 300多人: 余/多 right after a number and before a unit means "at least"
 _APPROX = re.compile(r"[余多](?=\s*(?:" + "|".join(map(re.escape, L.UNITS)) + "))")
@@ -234,7 +238,12 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
     for m in _VALUE.finditer(text, s, e):
         kind = m.lastgroup if m.lastgroup != "mult" else "num"
         vs = m.start(kind)
-        kind = "cn" if kind == "cnschool" else kind
+        if kind == "cnlist":  # only when the numeral equals the number of items listed before it
+            lm = _COUNTED_LIST.search(text, max(s, vs - 64), vs)
+            items = re.split(r"、|和|及|与", lm.group(1)) if lm else []
+            if len(items) < 2 or len(items) != parse_number(m.group("cnlist")):
+                continue
+        kind = "cn" if kind in ("cnschool", "cnlist") else kind
         # 13.5年: a decimal number of years (受教育年限) is a length, never a calendar year
         years = kind == "num" and "." in text[vs:m.end()] and text.startswith("年", m.end()) \
             and not text.startswith(("年级", "年度"), m.end())
