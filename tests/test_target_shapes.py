@@ -624,3 +624,9 @@ def test_a_count_in_words_after_the_list_it_counts():
     (t,) = targets("到2027年,建成科技、艺术两个市级示范学科基地。")
     assert (t.value, t.unit) == (2.0, "个")
     assert all(t.value is None for t in targets("到2027年,建成科技、艺术三个特色课程基地。"))  # the count disagrees
+
+
+def test_a_count_in_words_after_a_building_verb():
+    ts = targets("2026—2028年,新建公办幼儿园5所,其中城区新建3所、乡镇新建两所。")
+    assert [t.value for t in ts] == [5.0, 3.0, 2.0]
+    assert [t.value for t in targets("对新增一个普惠性幼儿班的,一次性奖补5万元。")] == [50000.0]  # 一个…的: a condition

@@ -165,7 +165,7 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _VALUE = re.compile(
     # every alternative starts with one of these characters: the lookahead lets the scan skip all other
     # positions at once instead of trying each alternative there (same matches, ~8x faster)
-    r"(?=[\d百IVX一二两三四五六七八九十至不超达最举开组观参])(?:"
+    r"(?=[\d百IVX一二两三四五六七八九十至不超达最举开组观参新改扩创打])(?:"
     rf"(?P<ratio>(?<![\d.]){_NUM}\s*[::]\s*{_NUM}(?:\s*[::]\s*{_NUM})*)(?![\d:])"
     r"|(?P<pct>百分之(?:[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?))"
     rf"|(?P<num>(?<![\d.A-Za-z])(?<!\d,){_NUM})(?![\d])(?P<mult>\s*(?:万亿|千万|百万|十万|万|亿))?"
@@ -174,7 +174,7 @@ _VALUE = re.compile(
     r"|(?P<frac>(?<![百千万\d])[一二两三四五六七八九十]分之[一二三四五六七八九](?![十百千])"
     r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右))"
     r"|(?<=[过到足于])[一二三四五六七八九]成(?![为功长员立绩果型熟])|[一二三四五六七八九]成(?=\s*(?:以上|以下|左右)))"
-    r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
+    r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加|新建|改扩建|扩建|新增|创建|打造)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
     r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
     # 新建学校三所、改扩建学校七所: a count of schools written in words right after the school noun
     r"|(?:(?<=学校)|(?<=中学)|(?<=小学)|(?<=幼儿园))(?P<cnschool>[一二两三四五六七八九十]{1,3})(?=\s*所\s*(?:[、,,;;。]|$))"
@@ -182,6 +182,7 @@ _VALUE = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?P<cnlist>[两二三四五六七八九])(?=\s*(?:个|项|所|类|支|门))"
     r")"
 )
+_BUILD_VERBS = ("新建", "改扩建", "扩建", "新增", "创建", "打造")
 #: the list a cnlist numeral counts: items joined by 、/和, back to the verb or clause start before it
 _COUNTED_LIST = re.compile(r"(?:建成|打造|创建|建设|培育|开设|设立|组建|新建|改扩建|实施|开展|推进)([^,,;;。:]{2,60})$")
 _UNIT = re.compile(r"\s*(" + "|".join(sorted(map(re.escape, L.UNITS), key=len, reverse=True)) + ")")
@@ -241,8 +242,11 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
         if kind == "cnlist":  # only when the numeral equals the number of items listed before it
             lm = _COUNTED_LIST.search(text, max(s, vs - 64), vs)
             items = re.split(r"、|和|及|与", lm.group(1)) if lm else []
-            if len(items) < 2 or len(items) != parse_number(m.group("cnlist")):
-                continue
+            cs = max(text.rfind(ch, s, vs) for ch in ",,;;。") + 1
+            if len(items) < 2 or len(items) != parse_number(m.group("cnlist")) or out and out[-1].end > cs:
+                continue  # (三分之二以上的初中建成理化生、科创两类实验室: the list names what the share reaches)
+        if kind == "cn" and m.group("cn") == "一" and m.group().startswith(_BUILD_VERBS):
+            continue  # 对新增一个普惠性幼儿班的: "one" after a building verb is "each", a condition
         kind = "cn" if kind in ("cnschool", "cnlist") else kind
         # 13.5年: a decimal number of years (受教育年限) is a length, never a calendar year
         years = kind == "num" and "." in text[vs:m.end()] and text.startswith("年", m.end()) \
