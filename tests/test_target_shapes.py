@@ -630,3 +630,8 @@ def test_a_count_in_words_after_a_building_verb():
     ts = targets("2026—2028年,新建公办幼儿园5所,其中城区新建3所、乡镇新建两所。")
     assert [t.value for t in ts] == [5.0, 3.0, 2.0]
     assert [t.value for t in targets("对新增一个普惠性幼儿班的,一次性奖补5万元。")] == [50000.0]  # 一个…的: a condition
+
+
+def test_a_rule_that_names_only_its_verb_takes_the_rate_of_the_clause_before():
+    ts = targets("住宿费单独核拨,小学、初中分别按每生每年60元、90元的标准执行。")
+    assert [(t.indicator, t.stage, t.value) for t in ts] == [("住宿费标准", "小学", 60.0), ("住宿费标准", "初中", 90.0)]

@@ -159,11 +159,13 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
         r.flags.append("object_elided")
     else:
         ind = subject + "".join(verbs)
-    if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标"):  # …落实生均公用经费,小学、初中分别不低于…
-        noun = re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排", re.split(r"按照?|足额|全额", context_words(
-            text, st.ss, r.cs, st.dls))[0])[-1]  # 生均公用经费按照省定标准足额拨付,…小学、初中分别达到…
+    # 取暖费单独核拨,小学、初中分别按每生每年80元、100元的标准执行: a rule that names only its verb
+    verb_only = r.formula and _RULE_VERB_ONLY.fullmatch(re.sub(L.STAGE_ITEM + "|[、和]", "", re.sub(r"按照?", "", ind)))
+    if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标") or verb_only:  # …落实生均公用经费,小学、初中分别不低于…
+        noun = ([""] + [w for w in re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排|单独|核拨", re.split(
+            r"按照?|足额|全额", context_words(text, st.ss, r.cs, st.dls))[0]) if w])[-1]  # …按照省定标准足额拨付,…
         if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
-            ind = noun + ind
+            ind = noun + ("标准" if verb_only else ind)
             r.flags.append("indicator_from_context")
     ind = _LIST_ASIDE.sub("", ind)  # “三名工作室”(名校长、名教师、名班主任)
     fm = _FROM_OLD.search(ind) if "由" in ind else None
@@ -221,6 +223,7 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
 
 
 _PART_BREAK = re.compile(r"[;;。]")
+_RULE_VERB_ONLY = re.compile(r"(?:分别)?(?:执行|拨付|核拨|发放|落实)?")
 _LEADING_STAGE = re.compile(r"^(?:小学|初中|普通高中|高中|义务教育|中小学|幼儿园)(?=\w{3})")
 _FROM_OLD = re.compile(r"由(?:现行|原来|原|目前|现在)的?(?:标准)?(?:每[生人校]每[年月学]\w?)?$|由(?:现行|原来|原|目前|现在)的?[^,,;;。]*$")
 
