@@ -176,13 +176,6 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
             ind = st.out[-1].indicator if st.out else ind
             r.flags.append("indicator_elided")
         ind = _LEADING_STAGE.sub("", ind) or ind  # 小学生均公用经费… → 生均公用经费… (the stage is read apart)
-    ctx = context_words(text, st.ss, r.cs, st.dls)
-    project = ""
-    for m in _SEP.finditer(text, st.ss, r.cs):  # the first earlier clause naming a construction project
-        words = text[st.ss:m.start()]
-        if _PROJECT_END.search(words) and _PROJECT_NOUN.search(words):
-            project = context_words(text, st.ss, m.end(), st.dls)
-            break
     if not subject and "enumerated_count" not in r.flags:
         pv = L.lead_verb(st.prev_noun) if verbs and st.prev_end > r.cs - 2 else None
         if pv and not r.use_trailing and L.lead_verb(st.prev_noun[len(pv):]) is None:
@@ -191,18 +184,19 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
         elif st.prev_noun and not r.use_trailing:
             ind = st.prev_noun + "".join(verbs)
             r.flags.append("indicator_elided")
-        elif ctx and not r.use_trailing:
+        elif not r.use_trailing and (ctx := context_words(text, st.ss, r.cs, st.dls)):
             ind = f"{''.join(verbs)}({ctx})" if verbs else ctx
             r.flags.append("indicator_from_context")
         elif not r.use_trailing:
             ind = "".join(verbs)
     elif len(subject) <= 4 and re.search(r"(?:比例|占比|比率|率|比)$", subject) and not r.use_trailing:
         pc = clause_bounds(text, st.ss, r.cs - 1, r.cs - 1, r.cs - 1)[0] if r.cs > st.ss else r.cs
-        words = ctx or text[pc:max(pc, r.cs - 1)].rsplit("的", 1)[-1]
+        words = context_words(text, st.ss, r.cs, st.dls) or text[pc:max(pc, r.cs - 1)].rsplit("的", 1)[-1]
         if len(words) >= 2 and not re.search(r"\d", words):  # 确保分配比例不低于50% → 招生指标分配…分配比例
             ind = words + subject
             r.flags.append("indicator_from_context")
-    if (r.lead or r.inherit or verbs) and project and project not in ind and "indicator_from_context" not in r.flags:
+    if (r.lead or r.inherit or verbs) and "indicator_from_context" not in r.flags and (
+            project := _project(text, st.ss, r.cs, st.dls)) and project not in ind:
         ind = f"{ind}({project})"  # 增加公办学位500个 under 一是新建实验幼儿园
     if z.base:
         ind = f"{ind}(占{z.base})"
@@ -220,6 +214,15 @@ def _indicator(doc: Doc, st: Sent, r: Read) -> str:
     if r.g[-1].unit == "%" and SET_NOUN_END.search(ind):  # …认定的县(市、区)达到一半以上: a share of the units
         ind += "比例"
     return ind
+
+
+def _project(text: str, ss: int, cs: int, dls) -> str:
+    """The first earlier clause of the sentence naming a construction project (一是新建实验幼儿园,…), or ""."""
+    for m in _SEP.finditer(text, ss, cs):
+        words = text[ss:m.start()]
+        if _PROJECT_END.search(words) and _PROJECT_NOUN.search(words):
+            return context_words(text, ss, m.end(), dls)
+    return ""
 
 
 _PART_BREAK = re.compile(r"[;;。]")
