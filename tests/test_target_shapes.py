@@ -635,3 +635,17 @@ def test_a_count_in_words_after_a_building_verb():
 def test_a_rule_that_names_only_its_verb_takes_the_rate_of_the_clause_before():
     ts = targets("住宿费单独核拨,小学、初中分别按每生每年60元、90元的标准执行。")
     assert [(t.indicator, t.stage, t.value) for t in ts] == [("住宿费标准", "小学", 60.0), ("住宿费标准", "初中", 90.0)]
+
+
+def test_a_list_of_places_reaching_an_end_state_gives_one_milestone_each():
+    ts = targets("2026年,鹿城区、龙湾区通过省级督导评估;2027年,瓯海区通过国家督导评估认定。")
+    assert [(t.kind, t.indicator, t.deadline.end) for t in ts] == [
+        ("milestone", "通过省级督导评估(鹿城区)", "2026-12-31"), ("milestone", "通过省级督导评估(龙湾区)", "2026-12-31"),
+        ("milestone", "瓯海区通过国家督导评估认定", "2027-12-31")]
+    (t,) = targets("到2026年,学校、幼儿园均达到省级标准。")  # not places: one milestone
+    assert t.indicator == "学校、幼儿园均达到省级标准"
+
+
+def test_quality_balance_is_compulsory_education():
+    (t,) = [x for x in targets("2026年底,全县60%以上的乡镇达到优质均衡发展标准。")]
+    assert t.stage == "义务教育"

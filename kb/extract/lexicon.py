@@ -125,7 +125,7 @@ PER_PREFIX_NORMAL = {
 #: stage cues in an indicator, in priority order (first pattern that occurs wins)
 STAGE_PRIORITY: tuple[tuple[re.Pattern, str], ...] = tuple(
     (re.compile(p), s) for p, s in (
-        (r"九年义务教育|义务教育|一贯制", "义务教育"),
+        (r"九年义务教育|义务教育|一贯制|优质均衡", "义务教育"),
         (r"特殊教育|特教|特校|培智|启智|盲校|聋校|残疾人中等职业|残疾人中职|融合教育|随班就读", "特殊教育"),
         (r"学前|幼儿园|在园幼儿|入园|(?<!婴)幼儿|托幼|保教|[公民]办园|普惠园|中心园", "学前"),
         (r"中小学|中小学生", "中小学"),
