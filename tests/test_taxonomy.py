@@ -380,6 +380,12 @@ def test_families_by_subject_and_measure(phrase, unit, want):
     ("中小学教职工与学生比", "中小学", "ratio", None),  # all staff: an establishment norm, not the 师生比
     ("乡镇中心幼儿园每学期片区教研活动次数", "学前", "次", None),  # an activity of the centres, not the network
     ("建成县级课程改革实验园的乡镇中心幼儿园比例", "学前", "%", None),  # a status the centres reach
+    ("幼儿园一键式紧急报警装置安装率", "学前", "%", "LF-AQ"),
+    ("四星级普通高中", "高中", "所", "LF-GZ"),
+    ("中等职业教育在校生占高中阶段在校生比例", "职业教育", "%", "LF-ZZ"),
+    ("试点县食堂供餐学校比例", "义务教育", "%", "LF-YY"),
+    ("自治区示范性幼儿园", "学前", "所", "LF-YZY"),
+    ("公办初中进入紧密型集团的比例", "初中", "%", "LF-JT"),
 ])
 def test_national_rows_by_subject_and_measure(phrase, stage, unit, want):
     got = families.classify(phrase, stage, unit)
