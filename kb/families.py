@@ -40,7 +40,8 @@ _MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
     (re.compile(r"民办[^,;。]{0,12}在校生[^,;。]*(?:占|比例)"), frozenset({"pct"}), "CM-MBZB"),
     (re.compile(r"骨干教师[^,;。]*交流|交流[^,;。]*骨干教师"), frozenset({"pct"}), "YJ-G11b"),
     (re.compile(r"交流轮岗(?:教师)?[^,;。]*(?:占|比例)"), frozenset({"pct"}), "YJ-G11a"),
-    (re.compile(r"每个[^,;。]{0,8}(?:乡镇|街道|乡)[^,;。]{0,12}公办[^,;。]{0,6}(?:幼儿园|园)"), frozenset({"count"}), "XQ-G3"),
+    (re.compile(r"每个(?![^,;。]*(?:级|示范|优质))[^,;。]{0,8}(?:乡镇|街道|乡)[^,;。]{0,12}公办[^,;。]{0,6}(?:幼儿园|园)"),
+     frozenset({"count"}), "XQ-G3"),  # (每个乡镇建有省二级以上公办园: a grade, LF-YZY)
     # places of quality senior high schools given to the junior high schools of the area
     (re.compile(r"(?:优质|示范性?)(?:普通)?高中[^,;。]*招生(?:名额|指标|计划)[^,;。]*分配[^,;。]*初中"), frozenset({"pct"}),
      "YJ-G14"),
@@ -224,7 +225,8 @@ _FAMILY_EXCLUDE = {"LF-PX": re.compile(r"经费|资金|机构|压减|用于"), "
                    "LF-XJ": _FACILITY, "LF-GKJ": _FACILITY, "LF-CJ": re.compile(r"评估|认定|验收")}
 _DONE_COUNT = re.compile(r"完成|移交|整改|治理")
 _STATUS_SHARE = re.compile(r"(?:建成|创建|成为|评为)[^,;。]{2,20}的[^,;。]{0,10}(?:幼儿园|园|学校)(?:比例|占比)$")
-_GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}(?:幼儿园|园|学校|高中)[^,;。]{0,4}标准")
+_GRADE = re.compile(r"(?:示范|一类|一级|二级|优质|等级)[^,;。]{0,8}(?:幼儿园|园|学校|高中)[^,;。]{0,4}标准"
+                    r"|(?:达到|建成)[^,;。]{0,10}(?:级|示范)[^,;。]{0,14}(?:比例|占比)$")
 
 
 def _counts_a_qualitative_row(indicator_id: str, phrase: str, unit: str | None) -> bool:

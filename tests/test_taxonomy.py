@@ -386,6 +386,8 @@ def test_families_by_subject_and_measure(phrase, unit, want):
     ("试点县食堂供餐学校比例", "义务教育", "%", "LF-YY"),
     ("自治区示范性幼儿园", "学前", "所", "LF-YZY"),
     ("公办初中进入紧密型集团的比例", "初中", "%", "LF-JT"),
+    ("每个乡镇建有省二级及以上公办幼儿园数", "学前", "所", "LF-YZY"),  # a grade, not the network row
+    ("达到省二级及以上等级的乡镇中心幼儿园比例", "学前", "%", "LF-YZY"),
 ])
 def test_national_rows_by_subject_and_measure(phrase, stage, unit, want):
     got = families.classify(phrase, stage, unit)
