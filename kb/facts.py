@@ -41,6 +41,8 @@ def _classify(text: str, t: Target) -> str | None:
     if t.kind == "milestone":
         return None  # an end state to reach (通过…评估, 建成…投入使用) measures no indicator (gold convention)
     found = families.classify(t.indicator, t.stage, t.unit)
+    if found is None and (t.unit or "").startswith("元/(人") and t.indicator_span:
+        found = _grant_of_paragraph(text, t)  # 村小和教学点任教的教师…每人每月再增加100元: the grant named before
     short = len(t.indicator) <= 6 and not families.match_measure(t.indicator, t.stage, t.unit) \
         and not _WHOLE_MEASURE.search(t.indicator)  # 家长满意度 is a measure of its own, not a context's
     if found is not None or not t.indicator_span or not (_BARE.fullmatch(t.indicator) or short):
@@ -50,6 +52,23 @@ def _classify(text: str, t: Target) -> str | None:
     context = text[head:start].strip(" ,,、")
     got = families.classify(context + t.indicator, t.stage, t.unit) if context else None
     return got if got and got.startswith("LF-") else None  # a national row needs its own words
+
+
+#: a grant named in the words before a per-head rate (乡村教师生活补助, 交通补贴, 特殊教育津贴)
+_GRANT = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:生活补助|交通补助|补助|补贴|津贴)")
+
+
+def _grant_of_paragraph(text: str, t: Target) -> str | None:
+    """The family of a per-head rate whose own words name no grant, read with the last grant its paragraph
+    (this line and the one before) names up to its name's end; only a local family, never a national row."""
+    start, end = t.indicator_span
+    line = text.rfind("\n", 0, start)
+    before = text[text.rfind("\n", 0, max(line, 0)) + 1:end] if line > 0 else text[:end]
+    for grant in reversed(_GRANT.findall(before[-300:])[-3:]):
+        got = families.classify(grant + t.indicator, t.stage, t.unit)
+        if got and got.startswith("LF-"):
+            return got
+    return None
 
 
 def _with_id(t: Target, indicator_id: str | None) -> Target:

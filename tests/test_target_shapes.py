@@ -649,3 +649,11 @@ def test_a_list_of_places_reaching_an_end_state_gives_one_milestone_each():
 def test_quality_balance_is_compulsory_education():
     (t,) = [x for x in targets("2026年底,全县60%以上的乡镇达到优质均衡发展标准。")]
     assert t.stage == "义务教育"
+
+
+def test_a_per_head_rate_without_its_grant_named_takes_the_grant_before_it():
+    ts = facts("二、补助标准\n乡村教师生活补助按学校艰苦程度分档发放:距县城20公里以内的每人每月260元,"
+               "20公里以上的每人每月420元;在教学点任教的教师每人每月再增加80元。\n")[0]
+    assert {t.value: t.indicator_id for t in ts} == {260.0: "LF-BZ", 420.0: "LF-BZ", 80.0: "LF-BZ"}
+    (t,) = facts("二、补助标准\n支教志愿者每人每月发放300元。\n")[0]
+    assert t.indicator_id is None  # no grant named before it
