@@ -257,3 +257,13 @@ def test_a_flat_task_table_with_category_lines_between_its_rows():
     assert [c.path for c in rows] == [("附件", "资源配置", "1"), ("附件", "队伍建设", "2")]
     got = {(r.unit, r.role) for r in extract_responsibilities(text, clauses, city)}
     assert ("某市人力资源和社会保障局", "co") in got and ("某市自然资源局", "co") in got
+
+
+def test_more_bureau_short_forms_and_a_project_office_section():
+    county = Region("150824", "乌拉特中旗", "county", "150800", "巴彦淖尔市", "150000", "内蒙古自治区")
+    assert canonical_unit("旗卫计局", county)[0] == "乌拉特中旗卫生和计划生育局"
+    assert canonical_unit("旗食品药品监管局", county)[0] == "乌拉特中旗食品药品监督管理局"
+    text = ("凤岭县教育体育局关于印发2026年教育工作要点的通知\n凤教体〔2026〕2号\n各学校:\n"
+            "一、重点工作\n1.建成城区第三小学教学楼并投入使用。(责任股室:计财股、项目办)\n凤岭县教育体育局\n2026年2月9日\n")
+    got = [(r.unit, r.role) for r in records(text, None)]
+    assert ("凤岭县教育体育局项目办", None) in got and ("凤岭县教育体育局计财股", None) in got

@@ -114,7 +114,7 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
 
 
 #: a section of the issuing bureau itself (责任股室:基教股、计财股、办公室)
-_SECTION = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}[股科]|办公室|规划办|督导室|教研室|招生办)$")
+_SECTION = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}[股科]|办公室|规划办|项目办|督导室|教研室|招生办)$")
 
 
 def _own_sections(recs: list[Responsibility], ctx: State) -> list[Responsibility]:
