@@ -267,3 +267,14 @@ def test_more_bureau_short_forms_and_a_project_office_section():
             "一、重点工作\n1.建成城区第三小学教学楼并投入使用。(责任股室:计财股、项目办)\n凤岭县教育体育局\n2026年2月9日\n")
     got = [(r.unit, r.role) for r in records(text, None)]
     assert ("凤岭县教育体育局项目办", None) in got and ("凤岭县教育体育局计财股", None) in got
+
+
+def test_a_unit_declared_once_for_every_later_item():
+    text = ("一、重点任务\n1.编制学前教育布局规划。(责任单位:省教育厅、省自然资源厅,各市县政府。以下各项均需各市县政府落实,不再列出)\n"
+            "2.每个乡镇办好1所公办中心幼儿园。(责任单位:省教育厅、省财政厅)\n3.配齐幼儿园教师。(责任单位:省委编办)\n")
+    recs = records(text, PROVINCE)
+    second = {r.unit for r in recs if r.task_span and "每个乡镇" in text[r.task_span[0]:r.task_span[1]]}
+    third = {r.unit for r in recs if r.task_span and "配齐" in text[r.task_span[0]:r.task_span[1]]}
+    assert second == {"甘肃省教育厅", "甘肃省财政厅", "各市县政府"} and third == {"甘肃省委编办", "各市县政府"}
+    plain = records("一、任务\n1.编制规划。(责任单位:省教育厅)\n2.配齐教师。(责任单位:省委编办)\n", PROVINCE)
+    assert [r.unit for r in plain] == ["甘肃省教育厅", "甘肃省委编办"]

@@ -61,6 +61,7 @@ class State:
     text: str = ""
     first_is_lead: bool = False  # a 排名第一位为牵头单位,下同 declaration has been read
     issuers: tuple[str, ...] | None = None  # the document's issuers, read when 我厅/我局 … is met
+    standing: "Responsibility | None" = None  # 以下各项均需各市县政府落实,不再列出: a unit of every later list
 
     def issuer(self, kind: str) -> str | None:
         """The issuing organ whose name ends with ``kind`` (厅, 局 …), if exactly one does."""

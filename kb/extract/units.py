@@ -85,6 +85,7 @@ def _bare_paren_placed(text: str, ls: int, le: int, o: int, c: int) -> bool:
 
 
 _PAREN_NOTE = re.compile(r"[。;;]\s*(?=[^。]*(?:以下|下同|不再列出|不再一一列出))")
+_STANDING = re.compile(r"以下各项(?:工作)?(?:均|都)?(?:需|须|由)?(?P<unit>[^,,。;;]{2,20}?)(?:负责)?落实")
 
 
 def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[int, int] | None,
@@ -110,7 +111,14 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
     ts, te = trim(text, ls, o, " \t\u3000")
     task = (ts, te) if te > ts else prev_task
     form = "zeren_danwei_paren" if labelled else "trailing_paren"
-    return records(text, segs, roles(segs, first_rule), region, form, task)
+    recs = records(text, segs, roles(segs, first_rule), region, form, task)
+    standing = _STANDING.search(text, note.start(), c) if note else None
+    if standing and recs:  # (…,各市县政府。以下各项均需各市县政府落实,不再列出): named once, meant for every item
+        name = clean_name(standing.group("unit"))
+        state.standing = next((r for r in recs if clean_name(r.unit_raw) == name), None)
+    elif recs and state.standing is not None and all(r.unit != state.standing.unit for r in recs):
+        recs.append(replace(state.standing, form=form, task_span=task, role=None, lead_rule=recs[-1].lead_rule))
+    return recs
 
 
 #: a section of the issuing bureau itself (责任股室:基教股、计财股、办公室)
@@ -296,10 +304,12 @@ def extract_responsibilities(text: str, clauses: Sequence[Clause], region: Regio
     out = _widen_closing_subitem(out, parts)
     if any(_SECTION.match(clean_name(r.unit_raw)) for r in out):
         out = _own_sections(out, state)
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple] = set()
     unique = []
     for r in sorted(out, key=lambda r: r.span.start):
-        if (r.span.start, r.span.end) not in seen:
-            seen.add((r.span.start, r.span.end))
+        # a unit named once for every later item (以下各项均需…落实) is one record per item it is carried to
+        key = (r.span.start, r.span.end) + ((r.task_span,) if r.task_span and r.task_span[0] > r.span.end else ())
+        if key not in seen:
+            seen.add(key)
             unique.append(r)
     return unique
