@@ -278,3 +278,23 @@ def test_a_unit_declared_once_for_every_later_item():
     assert second == {"甘肃省教育厅", "甘肃省财政厅", "各市县政府"} and third == {"甘肃省委编办", "各市县政府"}
     plain = records("一、任务\n1.编制规划。(责任单位:省教育厅)\n2.配齐教师。(责任单位:省委编办)\n", PROVINCE)
     assert [r.unit for r in plain] == ["甘肃省教育厅", "甘肃省委编办"]
+
+
+def test_a_responsible_label_paired_with_a_partner_label_leads():
+    assert units("(二)推进师资一体化。交流教师比例不低于15%。(责任单位:县教育局;配合单位:县人社局、县财政局)", COUNTY) == [
+        ("某某县教育局", "lead"), ("某某县人力资源和社会保障局", "co"), ("某某县财政局", "co")]
+    assert units("(三)推进教研一体化。每学期开展联合教研2次。(责任单位:县教育局)", COUNTY) == [("某某县教育局", None)]
+
+
+def test_a_unit_marked_lead_inside_its_list():
+    text = "(一)扩大学位供给。新增普通高中学位1800个。\n责任单位:县教育局(牵头)、县发改局、县财政局\n"
+    assert units(text, COUNTY) == [("某某县教育局", "lead"), ("某某县发展和改革局", "co"), ("某某县财政局", "co")]
+
+
+def test_divisions_of_a_provincial_department_under_a_label_with_an_order_note():
+    text = ("甘肃省教育厅关于印发2026年全省基础教育工作要点的通知\n甘教基〔2026〕1号\n各市教育局:\n一、学前教育\n"
+            "1.扩大普惠资源。新增公办幼儿园学位2万个。\n责任处室、单位(按处室、单位顺序排列,下同):基础教育处、计划财务处、省教育科学研究院。\n"
+            "甘肃省教育厅\n2026年1月20日\n")
+    got = {(r.unit, r.role) for r in records(text, None)}
+    assert got == {("甘肃省教育厅基础教育处", None), ("甘肃省教育厅计划财务处", None), ("甘肃省教育科学研究院", None)}
+    assert canonical_unit("街道办事处", COUNTY)[0] != "某某县教育局街道办事处"

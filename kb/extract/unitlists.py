@@ -30,14 +30,17 @@ log = logging.getLogger("kb.extract.units")  # unit extraction logs under its pu
 
 NOT_DECLARED = "not_declared"
 
-LABEL_WORDS = r"(?:牵头|责任|配合|协办|协同|参与|主责|主办|承办)(?:单位|部门|股室|科室|处室)"
-LABEL = re.compile(rf"\s*({LABEL_WORDS})\s*[::]\s*")
+LABEL_WORDS = r"(?:牵头|责任|配合|协办|协同|参与|主责|主办|承办)(?:单位|部门|股室|科室|处室)(?:[、和及](?:单位|部门))?"
+#: 责任处室、单位(按处室、单位顺序排列,下同): a note on the list's order may sit before the colon
+LABEL = re.compile(rf"\s*({LABEL_WORDS})\s*(?:[((][^()()::]{{1,20}}[))])?\s*[::]\s*")
 FIRST_LEAD = re.compile(r"(?:第一|首)(?:位|个|家|名)?的?(?:单位|部门)?(?:为|是)牵头")
 SAME_BELOW = re.compile(r"^(?:以下同|下同|后同|下文同)$")
 _TAIL = re.compile(
     r"(?:牵头(?:负责)?|(?:按照?|根据)?(?:各自)?职责(?:分工)?(?:负责|落实)?|分工负责|共同负责|配合(?:落实)?|协助|协办|参与|负责)$"
 )
 CO_LABELS = ("配合", "协办", "协同", "参与")
+#: a unit of a list marked as its lead: 县教育局(牵头)
+MARKED_LEAD = re.compile(r"[((]\s*牵头(?:单位)?\s*[))]\s*$")
 
 
 _Role = tuple[tuple[int, int], str | None, str]  # (item span, role, lead_rule)
@@ -132,9 +135,13 @@ def valid(text: str, segs: list[Seg], strict: bool) -> bool:
     return True
 
 
-def roles(segs: list[Seg], first_rule: str | None) -> list[_Role]:
-    """(item span, role, lead_rule) for every item, in order."""
+def roles(segs: list[Seg], first_rule: str | None, text: str | None = None) -> list[_Role]:
+    """(item span, role, lead_rule) for every item, in order.  With ``text``, a unit marked (牵头) in the
+    list leads and the others co-operate; a 责任单位: label paired with a 配合单位: label leads."""
     flat = [(seg, it) for seg in segs if not seg.rule for it in seg.items]
+    marked = {it for seg, it in flat if text is not None and MARKED_LEAD.search(text, it[0], it[1])}
+    if marked:  # 责任单位:县教育局(牵头)、县发改局、县财政局
+        return [(it, "lead" if it in marked else "co", "marker_牵头") for _, it in flat]
     if any(seg.tail and seg.tail.startswith("牵头") for seg, _ in flat):
         return [(it, "lead" if seg.tail and seg.tail.startswith("牵头") else "co", "x_牵头") for seg, it in flat]
     if flat and all(seg.tail == "负责" and not seg.label for seg, _ in flat):
@@ -144,11 +151,12 @@ def roles(segs: list[Seg], first_rule: str | None) -> list[_Role]:
         # "(市教育局负责,市残联配合)": the unit in charge leads, the others assist
         return [(it, "lead" if seg.tail == "负责" else "co", "x_负责") for seg, it in flat]
     has_lead_label = any(seg.label and seg.label.startswith("牵头") for seg, _ in flat)
+    paired = not has_lead_label and any(seg.label and seg.label.startswith(CO_LABELS) for seg, _ in flat)
     out = []
     for i, (seg, it) in enumerate(flat):
         lab = seg.label or ""
-        if lab.startswith("牵头"):
-            out.append((it, "lead", "label_" + lab))
+        if lab.startswith("牵头") or paired and lab.startswith(("责任", "主责", "主办")):
+            out.append((it, "lead", "label_" + lab))  # (责任单位:X;配合单位:Y): X is in charge
         elif lab.startswith(CO_LABELS) or (lab and has_lead_label):
             out.append((it, "co", "label_" + lab))
         elif first_rule:

@@ -104,7 +104,8 @@ def central_unit(name: str) -> str | None:
 
 def clean_name(raw: str) -> str:
     """The name without whitespace, line breaks or edge punctuation."""
-    return "".join((raw or "").split()).strip(_EDGE)  # = _WS.sub("", raw): split() drops the same \s runs, faster
+    name = "".join((raw or "").split()).strip(_EDGE)  # = _WS.sub("", raw): split() drops the same \s runs, faster
+    return name[:-4] if name.endswith(("(牵头)", "(牵头)")) else name  # 县教育局(牵头): the marker is no part of it
 
 
 def region_short(name: str) -> str:

@@ -65,7 +65,8 @@ log = logging.getLogger(__name__)
 DECLARED = "declared_first_is_lead"
 INHERITED = "inherited_first_is_lead (下同)"
 
-_LINE_LABEL = re.compile(rf"(?:^|(?<=[。;;]))[ \t\u3000]*({LABEL_WORDS})[ \t\u3000]*[::]", re.M)
+_LINE_LABEL = re.compile(rf"(?:^|(?<=[。;;]))[ \t\u3000]*({LABEL_WORDS})[ \t\u3000]*(?:[((][^()()::\n]{{1,20}}[))])?"
+                         r"[ \t\u3000]*[::]", re.M)
 _COLON = re.compile("[:\uff1a]")
 _LINE = re.compile(r"[^\n]+")
 _SENT_END = "。;;!?!?:"
@@ -111,7 +112,7 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
     ts, te = trim(text, ls, o, " \t\u3000")
     task = (ts, te) if te > ts else prev_task
     form = "zeren_danwei_paren" if labelled else "trailing_paren"
-    recs = records(text, segs, roles(segs, first_rule), region, form, task)
+    recs = records(text, segs, roles(segs, first_rule, text), region, form, task)
     standing = _STANDING.search(text, note.start(), c) if note else None
     if standing and recs:  # (…,各市县政府。以下各项均需各市县政府落实,不再列出): named once, meant for every item
         name = clean_name(standing.group("unit"))
@@ -122,7 +123,7 @@ def _paren_units(text: str, ls: int, le: int, o: int, c: int, prev_task: tuple[i
 
 
 #: a section of the issuing bureau itself (责任股室:基教股、计财股、办公室)
-_SECTION = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}[股科]|办公室|规划办|项目办|督导室|教研室|招生办)$")
+_SECTION = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}[股科]|(?!.*办事处)[\u4e00-\u9fff]{2,10}处|办公室|规划办|项目办|督导室|教研室|招生办)$")
 
 
 def _own_sections(recs: list[Responsibility], ctx: State) -> list[Responsibility]:
@@ -177,7 +178,7 @@ def _clause_units(text: str, c: Clause, region: Region | None, state: State) -> 
     def flush() -> None:
         segs = [seg for group in block for seg in group]
         if segs:
-            out.extend(records(text, segs, roles(segs, None), region, "label", block_task))
+            out.extend(records(text, segs, roles(segs, None, text), region, "label", block_task))
         block.clear()
 
     for line in _LINE.finditer(text, c.start, c.end):
