@@ -411,7 +411,8 @@ def _header_cells(s: str) -> tuple[str, tuple[str, ...]] | None:
     names = tuple(_squash(s[a:b]) for a, b in spans)
     if len(names) < 3 or any(not n or len(n) > 12 for n in names):
         return None
-    if any(_SENTENCE.search(n) or (any(c.isdigit() for c in n) and not _YEAR_COL.fullmatch(n)) for n in names):
+    if any(_SENTENCE.search(re.sub(r"^其中[::]", "", n)) or (any(c.isdigit() for c in n) and not _YEAR_COL.fullmatch(n))
+           for n in names):  # (其中:初中(名) is a column of a subgroup)
         return None
     if not any(_KNOWN_COL.search(n) or _YEAR_COL.fullmatch(n) or n in ("名称", "属性", "目标值") for n in names):
         return None
@@ -462,7 +463,8 @@ def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
                 break
             first = _squash(ln.s[spans[0][0]:spans[0][1]])
             num = _rownum(first)
-            if seq is not None and (num is None or num not in (1, prev + 1)):
+            total = seq is not None and bool(rows) and first in ("合计", "总计")  # 合计| |16000|12000 closes the table
+            if seq is not None and not total and (num is None or num not in (1, prev + 1)):
                 break
             if seq is None and len(spans) < 2:
                 break
@@ -472,8 +474,11 @@ def find_delimited_tables(lines: Sequence[Line]) -> list[Table]:
             cells = tuple((columns[k], ln.start + a, ln.start + b) for k, (a, b) in enumerate(spans) if b > a)
             content = [(c, s, e) for k, (c, s, e) in enumerate(cells) if k != seq]
             heading = _row_heading(ln.s[content[0][1] - ln.start:content[0][2] - ln.start]) if content else ""
-            rows.append(Row(None, str(num if num is not None else prev), ln.start, ln.end, heading, cells))
+            rows.append(Row(None, first if total else str(num if num is not None else prev), ln.start, ln.end,
+                            heading, cells))
             j += 1
+            if total:
+                break
         if rows:
             out.append(Table(i, columns, tuple(rows)))
             i = j

@@ -657,3 +657,15 @@ def test_a_per_head_rate_without_its_grant_named_takes_the_grant_before_it():
     assert {t.value: t.indicator_id for t in ts} == {260.0: "LF-BZ", 420.0: "LF-BZ", 80.0: "LF-BZ"}
     (t,) = facts("二、补助标准\n支教志愿者每人每月发放300元。\n")[0]
     assert t.indicator_id is None  # no grant named before it
+
+
+def test_an_allocation_table_of_places_with_a_subgroup_column_and_a_total():
+    from kb.structure import parse_clauses
+    text = normalise("教育部关于下达2027年乡村教师专项计划招聘名额的通知\n一、各省按附件名额组织招聘。\n附件\n"
+                     "2027年乡村教师专项计划招聘名额分配表\n序号|省份|招聘名额(名)|其中:初中(名)\n"
+                     "1|青海|900|600\n2|宁夏|700|450\n合计| |1600|1050\n").text
+    ts = [t for t in extract_facts(text, parse_clauses(text), None)[0] if "table_allocation_column" in t.flags]
+    got = {(t.indicator, t.stage, t.value, t.deadline.end) for t in ts}
+    assert ("乡村教师专项计划招聘名额(宁夏,初中)", "初中", 450.0, "2027-12-31") in got
+    assert ("乡村教师专项计划招聘名额", None, 1600.0, "2027-12-31") in got  # the total row names no place
+    assert len(got) == 6 and all(t.unit == "名" and t.indicator_id == "LF-ZP" for t in ts)

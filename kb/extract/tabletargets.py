@@ -69,11 +69,14 @@ _PRE_CMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "�
 _SUF_CMP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
 _MULT = {"万": 10_000, "亿": 100_000_000}
 #: a label column of places or schools: the indicator is the table's caption
-_PLACE_COL = re.compile(r"市县|县市|市州|县区|区县|县\(市、区\)|县\(市\)|地区|地市|乡镇|乡镇\(街道\)|学校|学校名称|单位名称")
+_PLACE_COL = re.compile(r"市县|县市|市州|县区|区县|县\(市、区\)|县\(市\)|地区|地市|乡镇|乡镇\(街道\)|学校|学校名称|单位名称"
+                        r"|省份|省\(区、市\)|省\(自治区、直辖市\)")
+#: 招聘名额(名), 其中:初中(名): a value column of an allocation table, the unit in its brackets
+_AMOUNT_HEAD = re.compile(r"(?:其中[::](?P<sub>[^()()]{1,8}))?(?P<name>[^()()]{0,10})[((](?P<unit>[^()()]{1,4})[))]")
 _TOTAL_COL = re.compile(r"合计|总计|小计|累计")
 _TOTAL_ROW = re.compile(r"^(?:全省|全市|全县|全区|全州)?(?:合计|总计)$")
 _UNIT_LINE = re.compile(r"(?:计量)?单位\s*[::]\s*([^\s,,;;]{1,6})")
-_CAPTION_END = re.compile(r"(?:分年度|分年|年度|分地区|分市县)?(?:安排|计划|任务|目标|分解|建设|进度)?(?:一览)?表$")
+_CAPTION_END = re.compile(r"(?:分年度|分年|年度|分地区|分市县)?(?:安排|计划|任务|目标|分解|建设|进度|分配)?(?:一览)?表$")
 _CAPTION_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—\-–~～至到]{1,2}\s*(?:19|20)\d{2}\s*年度?|(?:19|20)\d{2}\s*年度?")
 _CAPTION_REGION = re.compile(r"^[\u4e00-\u9fff]{2,7}?(?:省|自治区|自治州|市|县|州|盟|区|旗)(?=[\u4e00-\u9fff]{4,})")
 _SCHEDULE = re.compile(r"每|长期|持续|常态|逐年|定期")
@@ -208,7 +211,8 @@ def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Dead
     if head is None:
         return None
     unit = None
-    lines = [ln.strip() for ln in text[max(0, head[0] - 300):head[0]].split("\n") if ln.strip()]
+    top = text.rfind("\n", 0, head[0]) + 1  # the header line's start (序号|省份|…: the column is mid-line)
+    lines = [ln.strip() for ln in text[max(0, top - 300):top].split("\n") if ln.strip()]
     for ln in reversed(lines[-3:]):
         um = _UNIT_LINE.fullmatch(ln)
         if um:
@@ -373,6 +377,36 @@ def _amounts(text: str, c: Clause, dl: Deadline | None) -> list[Target]:
     return out
 
 
+def _allocation_row(text: str, c: Clause) -> list[Target]:
+    """A row of an allocation table (places × amounts in a stated unit, a 其中 column for a subgroup), named
+    by its caption (2006年…招聘名额分配表) and dated by the caption's year or period."""
+    label = next((x for x in c.cells if _PLACE_COL.fullmatch(x[0])), c.cells[0])  # (合计 sits in the 序号 column)
+    cap = _caption(text, label[0], c.start)
+    if cap is None:
+        return []
+    top = text.rfind("\n", 0, _header_span(text, label[0], c.start)[0]) + 1
+    caption = next((ln for ln in reversed(text[max(0, top - 300):top].split("\n")) if ln.strip()), "")
+    years = [int(y) for y in _YEAR_HEAD.findall(caption)]
+    dl = cap[2] or (Deadline(f"{years[0]}-12-31", f"{years[0]}年", "in_year", None, None) if len(years) == 1 else None)
+    place = text[label[1]:label[2]].strip()
+    out = []
+    for col, s, e in c.cells:
+        m = _AMOUNT_HEAD.fullmatch(col)
+        got = _cell_value(text[s:e]) if m and _UNIT_WORD.fullmatch(m.group("unit")) else None
+        if got is None:
+            continue
+        cmp, value, _, cue = got
+        sub = m.group("sub")
+        stage = L.stage_of(sub) if sub else None
+        qual = ",".join(x for x in ("" if _TOTAL_ROW.search(place) or not place else place, sub or "") if x)
+        name = f"{cap[0]}({qual})" if qual else cap[0]
+        out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=m.group("unit"),
+                          raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
+                          cue=cue or "(table value)", span=Span(label[1], e, text[label[1]:e]),
+                          flags=("table_allocation_column",), indicator_span=(label[1], label[2])))
+    return out
+
+
 def _last_year(years: dict[str, tuple[int, bool]]) -> Deadline:
     y = max(y for y, _ in years.values())
     return Deadline(f"{y:04d}-12-31", f"{y}年", "by", None, None)
@@ -408,6 +442,12 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
             targets.extend(_phase_row(text, c))
             continue
         one_line = "\n" not in text[c.cells[0][1]:c.cells[-1][2]]
+        placed = any(_PLACE_COL.fullmatch(col) for col, _, _ in c.cells) or c.path[-1:] in (("合计",), ("总计",))
+        shares = _allocation_row(text, c) if not years and placed else []
+        if shares:  # 省份 | 招聘名额(名) | 其中:初中(名): each place's share of a caption's total
+            rows.append((c.start, c.end))
+            targets.extend(shares)
+            continue
         if years:
             rows.append((c.start, c.end))
             targets.extend(_year_row(text, c, years))
