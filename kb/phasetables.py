@@ -22,7 +22,7 @@ from typing import Sequence
 
 from .tables import VALUE_CELL, Line, Row, Table
 
-__all__ = ["find_group_tables", "find_phase_tables", "phase_of"]
+__all__ = ["UNIT_LINE", "find_group_tables", "find_phase_tables", "phase_of"]
 
 _BEFORE = r"调整前|提标前|原|现行"
 _AFTER = r"调整后|提标后|提高后|新"
@@ -123,7 +123,8 @@ def find_phase_tables(lines: Sequence[Line]) -> list[Table]:
 
 #: the caption of a rate table: it names a rate (…生活补助标准, …定额标准表)
 _RATE_CAPTION = re.compile(r"(?:补助|补贴|资助|经费|拨款|收费|奖励)[\u4e00-\u9fff]{0,6}(?:标准|定额)表?$")
-_UNIT_LINE = re.compile(r"[((]?\s*单位\s*[::]\s*[^()()]{1,10}[))]?")
+#: a unit line under a caption: 单位:个, (单位:元/生·年), 计量单位:万元
+UNIT_LINE = re.compile(r"[((]?\s*(?:计量)?单位\s*[::]\s*([^()()\s,,;;]{1,10})\s*[))]?")
 
 
 def _group_cell(s: str) -> bool:
@@ -141,7 +142,7 @@ def find_group_tables(lines: Sequence[Line]) -> list[Table]:
         cap = "".join(cells[c].s.split())
         if len(cap) > 40 or not _RATE_CAPTION.search(cap) or _SENTENCE.search(cap.split("：")[-1].split(":")[-1]):
             continue
-        h = c + 1 + (1 if c + 1 < n and _UNIT_LINE.fullmatch("".join(cells[c + 1].s.split())) else 0)
+        h = c + 1 + (1 if c + 1 < n and UNIT_LINE.fullmatch("".join(cells[c + 1].s.split())) else 0)
         best: Table | None = None
         for width in range(2, 6):
             if h + width > n or not all(_group_cell(x.s) for x in cells[h:h + width]):

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..models import Clause, Deadline, Span, Target
-from ..phasetables import phase_of
+from ..phasetables import UNIT_LINE, phase_of
 from ..tables import VALUE_CELL
 from . import lexicon as L
 from .deadlines import find_deadlines
@@ -75,7 +75,6 @@ _PLACE_COL = re.compile(r"市县|县市|市州|县区|区县|县\(市、区\)|�
 _AMOUNT_HEAD = re.compile(r"(?:其中[::](?P<sub>[^()()]{1,8}))?(?P<name>[^()()]{0,10})[((](?P<unit>[^()()]{1,4})[))]")
 _TOTAL_COL = re.compile(r"合计|总计|小计|累计")
 _TOTAL_ROW = re.compile(r"^(?:全省|全市|全县|全区|全州)?(?:合计|总计)$")
-_UNIT_LINE = re.compile(r"(?:计量)?单位\s*[::]\s*([^\s,,;;]{1,6})")
 _CAPTION_END = re.compile(r"(?:分年度|分年|年度|分地区|分市县)?(?:安排|计划|任务|目标|分解|建设|进度|分配)?(?:一览)?表$")
 _CAPTION_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—\-–~～至到]{1,2}\s*(?:19|20)\d{2}\s*年度?|(?:19|20)\d{2}\s*年度?")
 _CAPTION_REGION = re.compile(r"^[\u4e00-\u9fff]{2,7}?(?:省|自治区|自治州|市|县|州|盟|区|旗)(?=[\u4e00-\u9fff]{4,})")
@@ -204,6 +203,13 @@ def _header_span(text: str, column: str, before: int) -> tuple[int, int] | None:
     return None
 
 
+def _lines_above(text: str, head: tuple[int, int], n: int) -> list[str]:
+    """The last ``n`` non-blank lines above the line holding header cell ``head`` (a pipe-printed header
+    line holds several columns: the caption is above the line, not above the cell)."""
+    top = text.rfind("\n", 0, head[0]) + 1
+    return [ln.strip() for ln in text[max(0, top - 300):top].split("\n") if ln.strip()][-n:]
+
+
 def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Deadline | None] | None:
     """(indicator, unit, window) of a table whose rows are places: the caption line above its header
     (海南省2018—2020年新增公办幼儿园学位分年度安排表) and a 单位:个 line between them."""
@@ -211,10 +217,8 @@ def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Dead
     if head is None:
         return None
     unit = None
-    top = text.rfind("\n", 0, head[0]) + 1  # the header line's start (序号|省份|…: the column is mid-line)
-    lines = [ln.strip() for ln in text[max(0, top - 300):top].split("\n") if ln.strip()]
-    for ln in reversed(lines[-3:]):
-        um = _UNIT_LINE.fullmatch(ln)
+    for ln in reversed(_lines_above(text, head, 3)):
+        um = UNIT_LINE.fullmatch(ln)
         if um:
             unit = um.group(1)
             continue
@@ -293,7 +297,6 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
 _PHASE_CAPTION = re.compile(r"^(?:附表|附件)\s*\d*\s*[::]?\s*")
 _TIER_WORDS = re.compile(r"分类|分档|分级|分区|一览")
 _STAGE_ROW = re.compile(r"小学|初中|初级中学|普通高中|高中|高级中学|学前|学前教育|幼儿园|中职|中等职业学校|义务教育")
-_CAPTION_UNIT = re.compile(r"^[((]?\s*单位\s*[::]\s*([^()()]{1,10})[))]?$")
 
 
 def _rate_unit(unit: str | None) -> str | None:
@@ -318,8 +321,8 @@ def _phase_row(text: str, c: Clause, groups: bool = False) -> list[Target]:
     if head is None:
         return []
     caption, unit = None, None
-    for ln in reversed([x.strip() for x in text[max(0, head[0] - 300):head[0]].split("\n") if x.strip()][-2:]):
-        um = _CAPTION_UNIT.match(ln)
+    for ln in reversed(_lines_above(text, head, 2)):
+        um = UNIT_LINE.fullmatch(ln)
         if um:
             unit = _rate_unit(um.group(1))
             continue
@@ -367,7 +370,7 @@ def _amounts(text: str, c: Clause, dl: Deadline | None) -> list[Target]:
         if got is None or got[2] is not None:
             continue
         cmp, value, _, cue = got
-        mult = {"万元": 10_000, "亿元": 100_000_000}.get(m.group("unit"), 1)
+        mult = _MULT.get(m.group("unit")[0], 1)  # 万元, 亿元
         out.append(Target(indicator=f"{m.group('name')}({project})", stage=None, comparator=cmp,
                           value=scale(value, mult), unit="元",
                           raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
@@ -384,9 +387,8 @@ def _allocation_row(text: str, c: Clause) -> list[Target]:
     cap = _caption(text, label[0], c.start)
     if cap is None:
         return []
-    top = text.rfind("\n", 0, _header_span(text, label[0], c.start)[0]) + 1
-    caption = next((ln for ln in reversed(text[max(0, top - 300):top].split("\n")) if ln.strip()), "")
-    years = [int(y) for y in _YEAR_HEAD.findall(caption)]
+    above = [ln for ln in _lines_above(text, _header_span(text, label[0], c.start), 2) if not UNIT_LINE.fullmatch(ln)]
+    years = [int(y) for y in _YEAR_HEAD.findall(above[-1])] if above else []  # the caption's own year
     dl = cap[2] or (Deadline(f"{years[0]}-12-31", f"{years[0]}年", "in_year", None, None) if len(years) == 1 else None)
     place = text[label[1]:label[2]].strip()
     out = []
