@@ -669,3 +669,43 @@ def test_an_allocation_table_of_places_with_a_subgroup_column_and_a_total():
     assert ("乡村教师专项计划招聘名额(宁夏,初中)", "初中", 450.0, "2027-12-31") in got
     assert ("乡村教师专项计划招聘名额", None, 1600.0, "2027-12-31") in got  # the total row names no place
     assert len(got) == 6 and all(t.unit == "名" and t.indicator_id == "LF-ZP" for t in ts)
+
+
+def test_whole_rates_side_by_side_share_one_value():
+    a, b = targets("到2027年,全县中小学食堂明厨亮灶覆盖率、校园视频监控联网率保持100%。")
+    assert [a.indicator, b.indicator] == ["中小学食堂明厨亮灶覆盖率", "校园视频监控联网率"]
+    assert {(t.value, t.unit, t.comparator) for t in (a, b)} == {(100.0, "%", "=")}
+    assert all("shared_value" in t.flags for t in (a, b))
+    a, b = targets("到2027年,全县义务教育入学率和巩固率保持100%。")  # the bare second rate keeps the subject
+    assert [a.indicator, b.indicator] == ["义务教育入学率", "义务教育巩固率"]
+    (t,) = targets("到2027年,骨干教师和学科带头人比例达到30%。")  # one share of two groups together
+    assert t.value == 30.0 and "shared_value" not in t.flags
+
+
+def test_a_share_written_before_its_subject_needs_no_suffix():
+    (t,) = targets("到2026年,全县85%的乡镇中心幼儿园达到市级示范园标准。")
+    assert (t.kind, t.value, t.unit, t.comparator) == ("target", 85.0, "%", "=")
+    assert t.indicator == "乡镇中心幼儿园达到市级示范园标准的比例" and t.stage == "学前"
+    assert t.deadline.end == "2026-12-31"
+    assert targets("满意度低于80%的学校由县教育局约谈校长。") == []  # a rate that selects schools: a condition
+
+
+def test_a_percent_written_before_the_verb():
+    (t,) = targets("到2026年,全县适龄残疾儿童少年100%接受义务教育,进城务工人员随迁子女95%在公办学校就读。")[:1]
+    assert (t.value, t.unit, t.comparator) == (100.0, "%", "=")
+    assert t.indicator == "适龄残疾儿童少年接受义务教育比例" and "value_before_verb" in t.flags
+    a, b = targets("到2026年,全县适龄残疾儿童少年100%接受义务教育,进城务工人员随迁子女95%在公办学校就读。")
+    assert (b.value, b.indicator) == (95.0, "进城务工人员随迁子女在公办学校就读比例")
+
+
+def test_amounts_written_before_the_grants_they_fund():
+    a, b = targets("对家庭经济困难幼儿每生每年给予1000元的保育教育费补助和300元的生活补助。")
+    assert (a.value, a.unit, b.value, b.unit) == (1000.0, "元/(生·年)", 300.0, "元/(生·年)")
+    assert "保育教育费补助" in a.indicator and "生活补助" in b.indicator and "保育" not in b.indicator
+    assert a.stage == b.stage == "学前"
+
+
+def test_a_count_of_schools_a_programme_supports():
+    (t,) = targets("2025年,支持12所乡镇寄宿制学校改善生活设施。")
+    assert (t.value, t.unit, t.indicator) == (12.0, "所", "改善生活设施的乡镇寄宿制学校数")
+    assert t.deadline.end == "2025-12-31"

@@ -23,6 +23,8 @@ CJK = re.compile(r"[\u4e00-\u9fff“《(]")
 _CJK = CJK
 _COUNT_UNITS = frozenset("个 所 名 人 间 座 项 门 次 家 支 批 处 套 台 场 节 种 班 位 户 床 块 期".split())
 _GRANT = re.compile(r"\s*的[^,,。;;]{0,12}?(?:补助|补贴|经费|奖励|津贴|奖补|资助)")
+#: the grant a listed amount names, up to the mark before the next amount (…元的保育教育费补助和)
+_GRANT_ITEM = re.compile(_GRANT.pattern + r"\s*[、和及与]\s*")
 #: 不低于年度公用经费8%的比例: a comparator and its base written before a share (no 的 between)
 _CMP_BASE = re.compile(r"(不低于|不少于|不超过|不高于)([\u4e00-\u9fff]{2,16})$")
 #: 1个学期的学费额度: an amount measured in time, not a condition on the noun after it
@@ -136,6 +138,10 @@ _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
 
 
 _RATE_END = re.compile(r"(?:率|度|比例|占比)$")
+#: what the people before a percent do (…子女100%进入学校就读, 95%在公办学校就读, 100%接受义务教育)
+_SHARE_VERB = re.compile(r"(?:进入|接受|入学|就读|在[^,,;;。]{1,12}?(?:就读|就学|入学)|参加|享受|纳入|持证|达标)")
+#: 85%的乡镇中心幼儿园达到…标准: a share written first without 以上 still counts the units that reach a state
+_SHARE_REACHES = re.compile(r"\s*的[^,,;;。的]{2,16}?(?:达到|建成|创建|创成|实现|通过|具备|配齐|开设|成为)")
 #: between a share written first and a count in its predicate: no list mark, no other share
 _NESTED_COUNT = re.compile(r"[^、,,;;。%\d]*$")
 
@@ -156,6 +162,11 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     z = Z.read_zone(text, cs, first.start, st.dls)
     if joined and not z.cmp_word and not z.verbs:
         z = replace(z, cmp_word=st.prev_cmp)
+    prev = st.out[-1] if same_clause and st.out else None
+    grant_list = prev is not None and "per_head_grant" in prev.flags and "/" in (prev.unit or "") and not z.per \
+        and cs == first.start and _GRANT_ITEM.fullmatch(text, st.prev_end, cs) is not None
+    if grant_list:  # 每生每年1000元的保育教育费补助和300元的生活补助: the second amount is per head too
+        z = replace(z, per=prev.unit.split("/", 1)[1], cmp_word=z.cmp_word or st.prev_cmp)
     item_end = next_start <= ce and _ITEM_NEXT.fullmatch(text, last.end, next_start) is not None
     if item_end:
         ce = last.end  # 新建学校3所、改扩建7所 / 义务教育学位2.8万个、学前学位0.9万个: the value ends its item
@@ -182,11 +193,13 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
             per_words = text[by_norm.end():z.start].strip()
         else:
             s1 = by_norm.end()
+    if z.per and e1 - s1 > 3 and text.startswith(("每名", "每位"), s1):
+        s1 += 2  # 每名在园幼儿每年…: the people are the subject, the 每 is in the rate
     subject, own_stage = text[s1:e1], None
     if per_words:
         subject += f"({per_words})"
-    if joined and not subject:
-        subject = st.prev_subject  # 每个乡镇 governs the second item too
+    if (joined or grant_list) and not subject:
+        subject = st.prev_subject  # 每个乡镇 governs the second item too; so do the people of a grant list
     sm = _STAGE_END.search(subject)
     cw = _CMP_END.search(subject, 0, sm.start()) if sm and sm.start() > 1 and not z.cmp_word else None
     if cw and L.INDICATOR_HEAD.search(subject, 0, cw.start()):  # 基准定额提高到小学每生每年550元、初中…
@@ -213,8 +226,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         z = replace(z, cmp_word=om.group(1), base=om.group(2))
         subject, s1 = "", e1
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
-    pct_share = last.unit == "%" and not of_ratio and not std and (bool(last.suffix) or bool(z.cmp_word)) \
-        and after.lstrip().startswith("的")
+    pct_share = last.unit == "%" and not of_ratio and not std and after.lstrip().startswith("的") and (
+        bool(last.suffix) or bool(z.cmp_word) or _SHARE_REACHES.match(after) is not None)
     if pct_share and _RATE_END.search(subject):
         return None  # 满意度低于80%的学校限期整改: a rate that selects units is a condition, not a share
     if pct_share and next_start < ce and _NESTED_COUNT.match(text, last.end, next_start):
@@ -241,6 +254,11 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
             r.subject, r.s1, r.e1, r.flags = "", t0, t0, ["enumerated_count"]  # …等5所学校创建省一级达标学校
         elif not (formula and _RULE_VERB_AFTER.match(after)):
             return None  # 等7个, 每12个班级, 按100名学生 without a rule verb
+    # 随迁子女95%在公办学校就读: a percent between the people and what they do is the share doing it
+    before_verb = last.unit == "%" and not last.suffix and not z.cmp_word and not z.verbs and not first.cmp \
+        and len(subject) >= 2 and not _RATE_END.search(subject) and _SHARE_VERB.match(after) is not None
+    if before_verb:
+        r.flags.append("value_before_verb")
     hours = last.unit in ("学时", "课时", "小时") and _TRAINING.match(after) is not None
     if hours:
         r.flags.append("training_hours")
@@ -249,10 +267,10 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
     r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
-        bool(verbs) or not r.subject or of_ratio or pct_share or formula
+        bool(verbs) or not r.subject or of_ratio or pct_share or formula or before_verb
         or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
     bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
-    if bare and "enumerated_count" not in r.flags and not hours:
+    if bare and "enumerated_count" not in r.flags and not hours and not before_verb:
         if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
             return None  # a bare number must end its clause: not 十四届60次常委会会议
         if item_end and not (own_stage or L.VERB_IN.search(subject) or st.sum_noun and _IN_SUM.fullmatch(

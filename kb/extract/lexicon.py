@@ -12,6 +12,7 @@ The rules that combine them live in :mod:`kb.extract.targets`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from ..models import Clause, Deadline
@@ -51,7 +52,7 @@ ACTION_VERBS: tuple[str, ...] = (
     "评选", "推荐", "推进", "提高", "提升", "增长", "下降", "降低", "减少", "有", "拥有", "办好",
     "建好", "做优做强", "做强", "改造", "新改扩建", "认定扶持", "奖励", "选派", "交流", "轮岗",
     "落实", "实施", "覆盖", "惠及", "帮扶", "结对", "申报", "创成", "争创", "评为", "命名", "学会",
-    "掌握", "组织", "参加", "培育建设", "重点建设", "递增", "递减", "增设", "设",
+    "掌握", "组织", "参加", "培育建设", "重点建设", "递增", "递减", "增设", "设", "享受", "发放",
 )
 
 #: verbs whose value is a change, not a level ("提高5个百分点")
@@ -101,6 +102,16 @@ NOT_UNIT = re.compile(r"\s*(?:年|月|日|号|岁|周岁|时(?!间)|点(?!\d)|�
 
 #: per-unit denominators written before the value: 每生每年500元
 PER_PREFIX = re.compile(r"(每生每课时|每生每期|每生每年|每人每年|每校每年|每生每学期|每人每学年|每生每学年|每人每月|每生每月|每生每天|每生每日|每千人|每生|每人|每名学生|每校|每班|每所)\s*$")
+#: a rate per named head: 每名在园幼儿每年, 每位乡村教师每月 (the people stay in the subject)
+PER_NAMED = re.compile(r"每(?:名|位)([\u4e00-\u9fff]{2,8}?)每(年|学年|学期|月|天)\s*$")
+_PUPILS = re.compile(r"(?:学生|幼儿|儿童|少年|[小中高]学生|寄宿生|生)$")
+
+
+def per_named(noun: str, period: str) -> str:
+    """The denominator of a rate per named head: (生·年) for pupils, (人·月) for other people."""
+    return f"({'生' if _PUPILS.search(noun) else '人'}·{period})"
+
+
 #: a two-part rate anywhere in a subject (顶岗支教人员每人每月生活补助不低于800元)
 PER_RATE_IN = re.compile(r"每(生|人|校)每(年|学年|学期|月|天|日)")
 
@@ -252,6 +263,7 @@ def inside(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in ranges)
 
 
+@lru_cache(maxsize=8192)
 def stage_of(words: str) -> str | None:
     """The stage an indicator's own words name (bracketed asides ignored), by priority then position."""
     words = re.sub(r"\([^()]*\)", "", words)
@@ -264,11 +276,16 @@ def stage_of(words: str) -> str | None:
 
 def stages_in(words: str) -> set[str]:
     """Every stage the words name (小学/初中 dropped when 义务教育 covers them)."""
+    return set(_stages_in(words))
+
+
+@lru_cache(maxsize=8192)
+def _stages_in(words: str) -> frozenset[str]:
     found = {stage for pat, stage in STAGE_PRIORITY if pat.search(words)}
     found |= {STAGE_POSITIONAL_MAP[m.group()] for m in STAGE_POSITIONAL.finditer(words)}
     if "九年义务" in words or "义务教育" in words:
         found -= {"小学", "初中"}
-    return found
+    return frozenset(found)
 
 
 def split_items(words: str) -> list[str]:

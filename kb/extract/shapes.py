@@ -131,16 +131,17 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
 
 #: 对30所农村幼儿园实施户外活动场地提升改造: a count of the units an action is carried out on
 _OBJECT_COUNT = re.compile(
-    r"对(?:全[省市县区])?\s*(?P<v>\d+)\s*(?P<u>所|个|间|座)\s*(?P<x>[\u4e00-\u9fff()()、]{2,14}?)"
-    r"(?P<verb>实施|进行|开展|完成)(?P<obj>[\u4e00-\u9fff“”]{2,20})(?=[,,;;。]|$)")
+    r"(?P<lead>对|支持|推动|指导|帮助)(?:全[省市县区])?\s*(?P<v>\d+)\s*(?P<u>所|个|间|座)\s*(?P<x>[\u4e00-\u9fff()()、]{2,14}?)"
+    r"(?P<verb>实施|进行|开展|完成|改善|改造|提升|创建|建成)(?P<obj>[\u4e00-\u9fff“”]{2,20})(?=[,,;;。]|$)")
+#: the words an object count opens with (a quick test before the pattern)
+OBJECT_LEADS = ("对", "支持", "推动", "指导", "帮助")
 
 
 def object_count_targets(text: str, ss: int, se: int, taken: Sequence[Target], deadline: Callable,
                          stage: Callable[[str, int], str | None]) -> list[Target]:
-    """对N所X实施Y: one count target, named 实施Y的X数 (the value reader leaves such a bare count alone)."""
+    """对N所X实施Y / 支持N所X改善Y: one count target, named 实施Y的X数 (the value reader leaves such a bare
+    count alone)."""
     out: list[Target] = []
-    if "对" not in text[ss:se]:
-        return out
     for m in _OBJECT_COUNT.finditer(text, ss, se):
         if any(t.span.start < m.end() and t.span.end > m.start() for t in taken):
             continue
@@ -149,6 +150,6 @@ def object_count_targets(text: str, ss: int, se: int, taken: Sequence[Target], d
         out.append(Target(
             indicator=name, stage=stage(m.group("x"), m.start("x")), comparator="=", value=float(m.group("v")),
             unit=m.group("u"), raw_value=m.group("v") + m.group("u"), deadline=dl, kind="target", modality=None,
-            cue="对…" + m.group("verb"), span=Span(m.start(), m.end(), m.group()), period=period,
+            cue=m.group("lead") + "…" + m.group("verb"), span=Span(m.start(), m.end(), m.group()), period=period,
             flags=("object_count", *dflags), indicator_span=(m.start("x"), m.end())))
     return out

@@ -9,7 +9,7 @@ The text is read paragraph by paragraph (one line each), sentence by sentence
    masked; values joined by 、/和 form a group sharing the last unit;
 2. walking back from a group over comparator words, verbs, hedges, 分别/均, 全市 and 每生每年
    gives the **comparator** (以上/以下/左右 refine a bare 达到) and leaves the **subject**, trimmed
-   into the **indicator**: the counted noun after the unit joins it after an action verb
+   into the **indicator** (:mod:`kb.extract.naming`): the counted noun after the unit joins it after an action verb
    (培养60名…名师; 每个乡镇至少办好1所初中 → 每个乡镇办好初中数); (占<base>) for 不低于<base>的10%;
    a share of units for 80%以上的县… / …的县(市、区)达到一半以上; a stage-only subject keeps the
    previous subject (学校规模小学…,初中…) or the noun of the clause before; an empty subject
@@ -55,14 +55,15 @@ from .milestones import read_milestones
 from .ratios import read_ratio_norm
 from .deltas import delta_name
 from .numbers import Mention, find_values, group_values
-from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM, each_object, zipped_years
+from .items import each_object, zipped_years
 from .stages import stage_in_sentence
 from .servicetime import service_time_targets
 from .stagerates import stage_rate_targets
-from .standards import formula_name, hours_name, is_cost_split, is_standard
-from .shapes import ROUTINE, SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words, object_count_targets, universal_targets
+from .standards import is_cost_split, is_standard
+from .shapes import OBJECT_LEADS, ROUTINE, clause_bounds, object_count_targets, universal_targets
 from .tabletargets import read_tables
-from .framing import Doc, Read, Sent, frame, glued_label, read_document
+from .framing import Doc, Sent, frame, glued_label, read_document
+from .naming import indicator_words
 from .tiers import tier_targets
 
 __all__ = ["extract_targets", "extract_targets_from_sentence"]
@@ -70,7 +71,6 @@ log = logging.getLogger(__name__)
 
 _PARA = re.compile(r"[^\n]+")
 _SENT = re.compile(r"[^。!?!?]+[。!?!?]*")
-_SEP = re.compile(r"[,,;;]")
 _HEADNUM = re.compile(
     r"\s*(?:第[一二三四五六七八九十百零〇\d]{1,5}(?:章|节|条|部分)|[一二三四五六七八九十百]{1,4}[、.．]"
     r"|[((][一二三四五六七八九十百\d]{1,4}[))]|\d{1,2}[.．](?=\s|\d{4}\s*年|[^\d])|\d{1,2}、(?!\d)"
@@ -81,17 +81,12 @@ _PREFILTER = re.compile(  # the lookahead on first characters lets the scan skip
 _SCOPED = frozenset({"deadline_inherited_from_paragraph_start", "deadline_from_heading", "deadline_from_governing_line"})
 #: a consolidation count (小学调整为36所): the number of schools of that type
 #: a defined short term: 本县义务教育阶段寄宿制学校(以下简称“寄宿制学校”)
-#: a subject that is only a span of time (三年, 五年内, 全年): the counted object is the clause's before
-_PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _CONSOLIDATED = re.compile(r"^(.{2,12}?)(?:调整|缩减|减少|压减|合并|整合|撤并)(?:到|至|为)?$")
 #: a rate per lesson named in the subject (每课时课酬不低于30元)
 _PER_LESSON = re.compile(r"每(?:课时|节课)")
 #: 三项指标 / 上述指标 / 以上三项: the indicators named before, taken back in order
 _COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
 # patterns of every value group, compiled once (re.search(r"…") looks each up in re's cache on every call)
-_LIST_ASIDE = re.compile(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$")
-_PROJECT_END = re.compile(r"(?:工作|工程|幼儿园|学校)$")
-_PROJECT_NOUN = re.compile(r"幼儿园|学校|小学|中学|分园|校区")
 _THEN_OF_WHICH = re.compile(r"[\s,,]*其中")
 
 
@@ -124,111 +119,7 @@ def _chain(doc: Doc, pos: int) -> list[Clause]:
     return chain
 
 
-def _indicator(doc: Doc, st: Sent, r: Read) -> str:
-    """The indicator words: the subject, with the counted noun and verb, context and qualifiers when needed."""
-    text, subject, verbs, z = doc.text, r.subject, r.verbs, r.z
-    if r.formula:
-        ind = formula_name(subject, r.trailing if r.use_trailing else "")
-    elif "training_hours" in r.flags:  # 每5年接受不少于360学时的专业培训 → 专业培训学时
-        ind = hours_name(subject, r.after) or subject
-    elif r.of_ratio:
-        ind = subject + r.trailing + "比例"
-    elif r.use_trailing and subject.startswith("每") and r.g[-1].unit in ("所", "个", "名", "人", "间"):
-        ind = subject + "".join(v for v in verbs if v != "有") + r.trailing + "数"  # 每个乡镇办好初中数
-    elif r.use_trailing and r.flags[:1] == ["per_head_grant"]:  # 给予每人每月300元的生活补助 → (教师)生活补助
-        ind = subject + r.trailing
-    elif r.use_trailing:  # 培养60名以上县级教学名师 → 县级教学名师培养
-        ind = subject + r.trailing + "".join(verbs)
-    elif r.inherit and verbs == [r.inherit]:  # 增加初中学位1900个、小学学位5990个 → 增加小学学位
-        ind = r.inherit + subject
-    elif (base := st.sum_noun if st.sum_noun and _IN_SUM.fullmatch(text, st.sum_end, r.s1) else st.prev_noun if re.search(
-            r"其中[\s,,]*$", text[st.prev_end:r.s1]) else "") and len(subject) <= 6 and not any(
-            subject[i:i + 2] in base for i in range(len(subject) - 1)):
-        ind = f"{base}({subject})"  # 招聘新教师不少于300名,其中乡村学校不少于100名、…
-    elif subject and not verbs and not r.lead and text[r.cs - 1:r.cs] == "、" and st.prev_end < r.cs and (
-            vm := _HEAD_VERB.match(st.prev_subject)) and not L.VERB_IN.search(subject):
-        ind = vm.group() + subject  # 每所学校配备心理健康教师1名、校医1名 → 每所学校配备校医
-    elif st.prev_verb and st.prev_subject.startswith(st.prev_verb) and not r.lead and not verbs and r.g[-1].unit != "%" \
-            and re.search(
-            r"其中[\s,,]*$", text[st.prev_end:r.s1]):
-        ind = r.lead = st.prev_verb  # 新增学位4.2万个,其中义务教育学位2.8万个 → 新增义务教育学位
-        ind += subject
-    elif verbs and _PERIOD_ONLY.fullmatch(subject) and (k := st.prev_noun.find(verbs[-1])) >= 0 \
-            and len(st.prev_noun) - k - len(verbs[-1]) >= 2:  # 每年引进教师80人,三年合计引进240人 → 引进教师
-        ind = verbs[-1] + st.prev_noun[k + len(verbs[-1]):]
-        r.flags.append("object_elided")
-    else:
-        ind = subject + "".join(verbs)
-    # 取暖费单独核拨,小学、初中分别按每生每年80元、100元的标准执行: a rule that names only its verb
-    verb_only = r.formula and _RULE_VERB_ONLY.fullmatch(re.sub(L.STAGE_ITEM + "|[、和]", "", re.sub(r"按照?", "", ind)))
-    if STAGES_ONLY.fullmatch(subject) or subject in ("标准", "指标") or verb_only:  # …落实生均公用经费,小学、初中分别不低于…
-        noun = ([""] + [w for w in re.split(r"落实|执行|保障|提高到?|制定|核定|确定|安排|单独|核拨", re.split(
-            r"按照?|足额|全额", context_words(text, st.ss, r.cs, st.dls))[0]) if w])[-1]  # …按照省定标准足额拨付,…
-        if len(noun) >= 2 and L.INDICATOR_HEAD.search(noun):
-            ind = noun + ("标准" if verb_only else ind)
-            r.flags.append("indicator_from_context")
-    ind = _LIST_ASIDE.sub("", ind)  # “三名工作室”(名校长、名教师、名班主任)
-    fm = _FROM_OLD.search(ind) if "由" in ind else None
-    if fm:  # 生均公用经费定额标准由现行的每生每年650元提高到1000元: the words before 由 name the rate
-        ind = ind[:fm.start()]
-        r.own_stage = r.own_stage or L.stage_of(ind)
-        if STAGES_ONLY.fullmatch(ind) or not ind:  # …,初中由现行的…提高到1200元: the rate of the part before
-            ind = st.out[-1].indicator if st.out else ind
-            r.flags.append("indicator_elided")
-        ind = _LEADING_STAGE.sub("", ind) or ind  # 小学生均公用经费… → 生均公用经费… (the stage is read apart)
-    if not subject and "enumerated_count" not in r.flags:
-        pv = L.lead_verb(st.prev_noun) if verbs and st.prev_end > r.cs - 2 else None
-        if pv and not r.use_trailing and L.lead_verb(st.prev_noun[len(pv):]) is None:
-            ind = "".join(verbs) + st.prev_noun[len(pv):]  # 新建中小学2所、改扩建5所 → 改扩建中小学
-            r.flags.append("object_elided")
-        elif st.prev_noun and not r.use_trailing:
-            ind = st.prev_noun + "".join(verbs)
-            r.flags.append("indicator_elided")
-        elif not r.use_trailing and (ctx := context_words(text, st.ss, r.cs, st.dls)):
-            ind = f"{''.join(verbs)}({ctx})" if verbs else ctx
-            r.flags.append("indicator_from_context")
-        elif not r.use_trailing:
-            ind = "".join(verbs)
-    elif len(subject) <= 4 and re.search(r"(?:比例|占比|比率|率|比)$", subject) and not r.use_trailing:
-        pc = clause_bounds(text, st.ss, r.cs - 1, r.cs - 1, r.cs - 1)[0] if r.cs > st.ss else r.cs
-        words = context_words(text, st.ss, r.cs, st.dls) or text[pc:max(pc, r.cs - 1)].rsplit("的", 1)[-1]
-        if len(words) >= 2 and not re.search(r"\d", words):  # 确保分配比例不低于50% → 招生指标分配…分配比例
-            ind = words + subject
-            r.flags.append("indicator_from_context")
-    if (r.lead or r.inherit or verbs) and "indicator_from_context" not in r.flags and (
-            project := _project(text, st.ss, r.cs, st.dls)) and project not in ind:
-        ind = f"{ind}({project})"  # 增加公办学位500个 under 一是新建实验幼儿园
-    if z.base:
-        ind = f"{ind}(占{z.base})"
-    if r.pct_share:  # 85%以上的班额符合《…》有关规定 → 班额符合规定的比例
-        ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
-    if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
-        ind += "(累计)"
-    ind = re.sub(r"(?<=..)(?:为|是)$", "", ind.strip(" ,,、的。:"))  # 收费标准为每生每期不超过600元
-    if ":" in ind:  # 主要预期目标是:全年幼儿园计划招生 → the words after a lead-in (not 学历教师数:小学、初中)
-        head, tail = (x.strip() for x in ind.rsplit(":", 1))
-        if len(tail) >= 5 and not STAGES_ONLY.fullmatch(tail) and not L.INDICATOR_HEAD.search(head):
-            ind = tail
-    if r.g[-1].unit in ("小时", "分钟") and not re.search(r"时间|时长|时数|\d", ind) and len(ind) >= 2:
-        ind += "时间"  # 书面家庭作业每天不超过1小时 → 书面家庭作业时间
-    if r.g[-1].unit == "%" and SET_NOUN_END.search(ind):  # …认定的县(市、区)达到一半以上: a share of the units
-        ind += "比例"
-    return ind
-
-
-def _project(text: str, ss: int, cs: int, dls) -> str:
-    """The first earlier clause of the sentence naming a construction project (一是新建实验幼儿园,…), or ""."""
-    for m in _SEP.finditer(text, ss, cs):
-        words = text[ss:m.start()]
-        if _PROJECT_END.search(words) and _PROJECT_NOUN.search(words):
-            return context_words(text, ss, m.end(), dls)
-    return ""
-
-
 _PART_BREAK = re.compile(r"[;;。]")
-_RULE_VERB_ONLY = re.compile(r"(?:分别)?(?:执行|拨付|核拨|发放|落实)?")
-_LEADING_STAGE = re.compile(r"^(?:小学|初中|普通高中|高中|义务教育|中小学|幼儿园)(?=\w{3})")
-_FROM_OLD = re.compile(r"由(?:现行|原来|原|目前|现在)的?(?:标准)?(?:每[生人校]每[年月学]\w?)?$|由(?:现行|原来|原|目前|现在)的?[^,,;;。]*$")
 
 
 def _carried_stage_list(text: str, st: Sent, r, z, ind: str, items: list) -> list:
@@ -266,7 +157,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     r = frame(doc, st, g, next_start)
     if r is not None and g[-1].unit == "次" and ROUTINE.search(r.trailing or r.subject):
         r = None  # 每半年开展一次专项督导, 每年至少组织1次检查: an administrative routine, not a target
-    ind = _indicator(doc, st, r) if r is not None else ""
+    ind = indicator_words(doc, st, r) if r is not None else ""
     if r is None or not ind:
         return []
     if g[-1].unit in ("%", "ratio") and is_cost_split(doc.text, *clause_bounds(doc.text, st.ss, st.se, r.cs, r.ce)):
@@ -452,7 +343,7 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | N
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
-            if text.find("对", st.ss, st.se) != -1:
+            if any(text.find(w, st.ss, st.se) != -1 for w in OBJECT_LEADS):
                 st.out.extend(object_count_targets(text, st.ss, st.se, st.out, reader,
                                                    lambda name, at: _stage(doc, st, name, at, "所")))
         if (sdl or st.para or st.head) and not st.base:

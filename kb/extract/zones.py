@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..models import Deadline
-from .lexicon import (ACTION_VERBS, ADVERBS, COMPARATOR_CUES, INDICATOR_HEAD, LEVEL_LIST, PAST, PER_PREFIX,
-                      PER_PREFIX_NORMAL, STAGE_ITEM, STAGE_ITEM_MAP, STAGE_GROUPS, STAGE_LIST, split_items, stage_of)
+from .lexicon import (ACTION_VERBS, ADVERBS, COMPARATOR_CUES, INDICATOR_HEAD, LEVEL_LIST, PAST, PER_NAMED, PER_PREFIX,
+                      PER_PREFIX_NORMAL, STAGE_ITEM, STAGE_ITEM_MAP, STAGE_GROUPS, STAGE_LIST, per_named, split_items,
+                      stage_of)
 
 
 _ZONE_WORDS = {**{w: "adv" for w in ADVERBS}, **{w: "verb" for w in ACTION_VERBS},
@@ -29,6 +30,8 @@ _SCHOOL_LIST = re.compile(
 #: groups of staff sharing one rate after them (园长、专任教师持证上岗率)
 _STAFF = r"(?:园长|校长|副校长|专任教师|教师|保育员|班主任|保健医生|保安|书记)"
 _PEOPLE_LIST = re.compile(rf"({_STAFF}(?:、{_STAFF})+)(?=[\u4e00-\u9fff]{{2,8}}(?:率|比例)$)")
+#: a part of an indicator list that is a whole rate of its own (入学率, 配备率, 满意度): a value after the list is each one's
+_WHOLE_RATE = re.compile(r"[\u4e00-\u9fff]{2,}(?:率|度)$")
 _ROOM_LIST = re.compile(
     r"([\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2}){1,3})(?=[\u4e00-\u9fff]{0,4}(?:室|教室|馆|场|基地|中心))")
 
@@ -46,6 +49,9 @@ class Zone:
     per: str | None = None  # 每生每年 → (生·年)
 
 
+_MONEY_AT = re.compile(r"[\d.]+\s*[万千]?元")
+
+
 def read_zone(text: str, cs: int, pos: int, deadlines: Sequence[Deadline]) -> Zone:
     """Walk back from a value over comparator words, verbs, hedges, dates and 每生每年."""
     z = Zone(pos)
@@ -60,6 +66,11 @@ def read_zone(text: str, cs: int, pos: int, deadlines: Sequence[Deadline]) -> Zo
         if pm and (rate or not z.verbs and z.cmp_word is None):  # 每生每年 may precede 不低于; 每班 may not
             z.per = PER_PREFIX_NORMAL.get(pm.group(1))
             i = cs + pm.start()
+            continue
+        nm = PER_NAMED.search(seg) if z.per is None and pm is None and _MONEY_AT.match(text, pos) else None
+        if nm:  # 每名在园幼儿每年享受1200元: per pupil and year, 在园幼儿 stays the subject
+            z.per = per_named(nm.group(1), nm.group(2))
+            i = cs + nm.end(1)
             continue
         if i in d_end and d_end[i] >= cs:
             i = d_end[i]
@@ -139,6 +150,11 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         heads = _SHARED_NOUN.match(ind)
         if heads and "均" in z.advs and INDICATOR_HEAD.search(ind):  # 视力、听力残疾儿童入学率均… → one per kind
             return [(p + ind[heads.end():], None, flag) for p in heads.group(1).split("、")]
+    if n == 1 and not dist:  # 保安员配备率、紧急报警装置配备率保持100%: whole rates side by side share the value
+        split = split_items(ind)
+        if len(split) > 1 and all(_WHOLE_RATE.search(p) for p in split):
+            owner = split[0][:-3] if len(split[0]) > 3 else ""  # 适龄儿童入学率和巩固率: 巩固率 is 适龄儿童's too
+            return [(p if len(p) > 3 else owner + p, None, "shared_value") for p in split]
     m = _PEOPLE_LIST.search(ind) if n == 1 else None
     if m:  # 园长、专任教师持证上岗率(均)达到100%: one rate per group of people (the 均 may be left out)
         pre, post = ind[:m.start()], ind[m.end():]
