@@ -709,3 +709,9 @@ def test_a_count_of_schools_a_programme_supports():
     (t,) = targets("2025年,支持12所乡镇寄宿制学校改善生活设施。")
     assert (t.value, t.unit, t.indicator) == (12.0, "所", "改善生活设施的乡镇寄宿制学校数")
     assert t.deadline.end == "2025-12-31"
+
+
+def test_all_county_high_schools_reaching_a_standard():
+    (t, _) = targets("到2027年,县中全部达到省普通高中办学基本标准,其中省级示范高中不少于2所。")
+    assert (t.value, t.unit, t.raw_value, t.stage) == (100.0, "%", "全部", "高中")
+    assert "县中" in t.indicator and "universal_quantifier" in t.flags

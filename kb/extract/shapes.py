@@ -58,7 +58,7 @@ def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], he
 
 
 #: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
-_UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区|高中|中学|小学|初中"
+_UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区|高中|县中|中学|小学|初中"
              r"|教师|校长|园长)"
              r"(?:的?(?:办学条件|校舍))?")
 _ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过|实现)"
