@@ -58,6 +58,7 @@ class Doc:
     section_labels: dict[int, Deadline | None] = field(default_factory=dict)  # top clause start → its one 完成时限
     headings: dict[int, Deadline | None] = field(default_factory=dict)  # clause start → its heading deadline
     defined: tuple[tuple[str, str], ...] = ()  # (short term, stage) of 义务教育寄宿制学校(以下简称寄宿制学校)
+    scopes: dict[int, tuple] = field(default_factory=dict)  # clause index → what its lines inherit (targets._scope)
 
 
 _DEFINED = re.compile(r"[(]以下(?:简称|称)[“\"]?([^”\"()]{2,12}?)[”\"]?[)]")

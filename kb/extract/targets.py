@@ -293,6 +293,21 @@ def _section_label(doc: Doc, top: Clause) -> Deadline | None:
     return doc.section_labels[top.start]
 
 
+def _scope(doc: Doc, pos: int) -> tuple[Deadline | None, str | None, bool]:
+    """What a line at ``pos`` inherits from its clause and ancestors: the heading's (or the section's one
+    label line's) deadline, the heading's stage, and whether it lies under a 发展基础-like heading.
+    Read once per clause: the chain of a line is that of the last clause starting at or before it."""
+    i = bisect.bisect_right(doc.starts, pos) - 1
+    found = doc.scopes.get(i)
+    if found is None:
+        chain = _chain(doc, pos)
+        head = next((d for d in (_heading(doc, c) for c in chain) if d is not None), None)
+        if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
+            head = _section_label(doc, chain[-1])
+        found = doc.scopes[i] = (head, L.heading_stage(chain), baseline_section(c.heading for c in chain))
+    return found
+
+
 def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | None = None) -> None:
     """Append the targets of one line (or task cell, dated ``cell``): its scopes first, then sentence by sentence."""
     text = doc.text
@@ -311,13 +326,8 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | N
     if para is not None and len({d.end or d.start for ss, se in first for d in dls
                                  if ss <= d.span[0] < se and (d.end or d.kind == "start")}) > 1:
         para = None  # 2019年底前…;2020年底前…: an opening with several dates sets no scope for the paragraph
-    chain = _chain(doc, body)
-    head = next((d for d in (_heading(doc, c) for c in chain) if d is not None), None)
-    if head is None and chain:  # 一是…二是…三是 split into sub-items: the section's one label line dates them all
-        head = _section_label(doc, chain[-1])
+    head, heading_stage, in_base_section = _scope(doc, body)
     head = replace(cell, span=None) if cell else head  # 通过…督导评估 | 2024年12月: the cell dates a milestone
-    heading_stage = L.heading_stage(chain)
-    in_base_section = baseline_section(c.heading for c in chain)
     prev = ""
     for ss, se in sents:
         sdl = [d for d in dls if ss <= d.span[0] < se]
