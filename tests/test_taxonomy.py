@@ -422,3 +422,8 @@ def test_a_bare_measure_takes_its_family_from_the_sentence():
     got = {t.indicator: t.indicator_id for t in extract_facts(text, [Clause((), "", 0, len(text), "front", text)], None)[0]}
     assert got["学生自愿参加率"] == "LF-KH"
     assert got["家长满意度"] is None  # its own sentence part: a measure with a subject of its own borrows nothing
+
+
+def test_families_read_a_provincial_school_standard_and_a_high_school_grade():
+    assert families.classify("达到市定办学标准的义务教育学校比例", "义务教育", "%") == "LF-BZH"
+    assert families.classify("达到二级一等以上办学水平的县域普通高中比例", "高中", "%") == "LF-GZ"
