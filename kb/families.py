@@ -129,6 +129,9 @@ _FAMILY_MEASURES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"新建[、和及与]?(?:改扩建|改建|扩建)[^,;。]{0,10}?(?:学校|幼儿园|小学|初中|中学|高中|园)(?:数)?$"), "LF-XJ"),
     (re.compile(r"新建|改扩建|扩建"), "LF-XS"),  # in 平方米 only (the family's unit kind): floor space built
     (re.compile(r"办学条件[^,;。]{0,12}?(?:达到|达标|符合)|(?:达到|符合)[^,;。]{0,16}?办学条件[^,;。]{0,6}?标准"), "LF-BZH"),
+    # 创建省级示范性普通高中2所 / 建成国家级示范性中等职业学校1所: a count of model schools created (LF-CJ), not the
+    # share of quality high schools (a % falls through: LF-CJ counts only), nor one in every 旗区 (a network)
+    (re.compile(r"^(?!每个)[^,;。]*?(?:创建|建成|创成|争创)[^,;。]{0,8}?(?:示范|特色)[^,;。]{0,10}?(?:高中|中等职业学校|中职学校|职业学校)"), "LF-CJ"),
     (re.compile(r"(?:省|市|自治区)?一级(?:[一二]等)?(?:示范性?)?(?:普通)?高中|(?:示范性|优质|特色)(?:普通)?高中"), "LF-GZ"),
     (re.compile(r"财政性教育经费[^,;。]{0,12}?(?:占|比例)"), "LF-JYZC"),
     (re.compile(r"(?:一级|一类|示范|优质|等级)[^,;。]{0,6}(?:幼儿园|园)[^,;。]*(?:占比|比例)"), "LF-YZY"),

@@ -427,3 +427,10 @@ def test_a_bare_measure_takes_its_family_from_the_sentence():
 def test_families_read_a_provincial_school_standard_and_a_high_school_grade():
     assert families.classify("达到市定办学标准的义务教育学校比例", "义务教育", "%") == "LF-BZH"
     assert families.classify("达到二级一等以上办学水平的县域普通高中比例", "高中", "%") == "LF-GZ"
+
+
+def test_model_high_schools_created_are_counted_as_created_schools():
+    assert families.classify("创建市级特色示范性普通高中数", "高中", "所") == "LF-CJ"
+    assert families.classify("建成省级示范性中等职业学校", "职业教育", "所") == "LF-CJ"
+    assert families.classify("建成省优质特色高中的普通高中占比", "高中", "%") == "LF-GZ"  # a share stays
+    assert families.classify("每个县建成市级示范性普通高中数", "高中", "所") == "LF-GZ"  # one in every county
