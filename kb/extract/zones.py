@@ -32,6 +32,7 @@ _STAFF = r"(?:园长|校长|副校长|专任教师|教师|保育员|班主任|�
 _PEOPLE_LIST = re.compile(rf"({_STAFF}(?:、{_STAFF})+)(?=[\u4e00-\u9fff]{{2,8}}(?:率|比例)$)")
 #: a part of an indicator list that is a whole rate of its own (入学率, 配备率, 满意度): a value after the list is each one's
 _WHOLE_RATE = re.compile(r"[\u4e00-\u9fff]{2,}(?:率|度)$")
+_LIST_MARK = re.compile(r"[、和及]")
 _ROOM_LIST = re.compile(
     r"([\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2}){1,3})(?=[\u4e00-\u9fff]{0,4}(?:室|教室|馆|场|基地|中心))")
 
@@ -150,7 +151,8 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         heads = _SHARED_NOUN.match(ind)
         if heads and "均" in z.advs and INDICATOR_HEAD.search(ind):  # 视力、听力残疾儿童入学率均… → one per kind
             return [(p + ind[heads.end():], None, flag) for p in heads.group(1).split("、")]
-    if n == 1 and not dist:  # 保安员配备率、紧急报警装置配备率保持100%: whole rates side by side share the value
+    if n == 1 and not dist and _WHOLE_RATE.search(ind) and _LIST_MARK.search(ind):
+        # 保安员配备率、紧急报警装置配备率保持100%: whole rates side by side share the value
         split = split_items(ind)
         if len(split) > 1 and all(_WHOLE_RATE.search(p) for p in split):
             owner = split[0][:-3] if len(split[0]) > 3 else ""  # 适龄儿童入学率和巩固率: 巩固率 is 适龄儿童's too
