@@ -715,3 +715,19 @@ def test_all_county_high_schools_reaching_a_standard():
     (t, _) = targets("到2027年,县中全部达到省普通高中办学基本标准,其中省级示范高中不少于2所。")
     assert (t.value, t.unit, t.raw_value, t.stage) == (100.0, "%", "全部", "高中")
     assert "县中" in t.indicator and "universal_quantifier" in t.flags
+
+
+def test_thousands_written_with_a_space():
+    a, b = targets("到2027年,新增普通高中学位2 640个,投入建设资金3 200万元。")
+    assert (a.value, a.unit, b.value, b.unit) == (2640.0, "个", 32000000.0, "元")
+    assert targets("表3 2026年分年度目标") == []  # a table number before a year is no value
+
+
+def test_caps_written_with_the_word_highest():
+    a, b, c, d = targets("收费标准为:城镇学校每生每课时最高4元、每生每学期最高600元;乡村学校每生每课时最高3元、"
+                         "每生每学期最高450元。")
+    assert [t.comparator for t in (a, b, c, d)] == ["<="] * 4
+    assert (a.indicator, c.indicator) == ("城镇学校收费标准", "乡村学校收费标准")
+    assert (a.unit, b.unit) == ("元/(生·课时)", "元/(生·学期)")
+    (t,) = targets("普惠性民办幼儿园保育教育费最高限价为每生每月1200元。")
+    assert (t.comparator, t.value, t.unit) == ("<=", 1200.0, "元/(生·月)")

@@ -18,6 +18,10 @@ _SEP = re.compile(r"[,,;;]")
 _PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _LIST_ASIDE = re.compile(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$")
 _PROJECT_END = re.compile(r"(?:工作|工程|幼儿园|学校)$")
+#: a lead-in naming a rate (收费标准为:…): the group after the colon is whose rate it is
+_RATE_HEAD = re.compile(r"(?:标准|限额|限价|上限)$")
+#: a group of schools or places whose own rate follows a parallel group's (城区学校…;农村学校…)
+_GROUP_END = re.compile(r"(?:学校|幼儿园|[园校县区])$")
 _PROJECT_NOUN = re.compile(r"幼儿园|学校|小学|中学|分园|校区")
 _RULE_VERB_ONLY = re.compile(r"(?:分别)?(?:执行|拨付|核拨|发放|落实)?")
 _LEADING_STAGE = re.compile(r"^(?:小学|初中|普通高中|高中|义务教育|中小学|幼儿园)(?=\w{3})")
@@ -109,8 +113,16 @@ def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
     ind = re.sub(r"(?<=..)(?:为|是)$", "", ind.strip(" ,,、的。:"))  # 收费标准为每生每期不超过600元
     if ":" in ind:  # 主要预期目标是:全年幼儿园计划招生 → the words after a lead-in (not 学历教师数:小学、初中)
         head, tail = (x.strip() for x in ind.rsplit(":", 1))
+        rate = re.sub(r"(?:为|是|如下)$", "", head)
         if len(tail) >= 5 and not STAGES_ONLY.fullmatch(tail) and not L.INDICATOR_HEAD.search(head):
             ind = tail
+        elif 2 <= len(tail) < 5 and _RATE_HEAD.search(rate) and not STAGES_ONLY.fullmatch(tail):
+            ind = tail + rate  # 收费标准为:城区学校每生每课时最高3元 → 城区学校收费标准
+    elif 2 <= len(ind) <= 5 and st.out and (g := _GROUP_END.search(ind)) and g.group() in st.out[-1].indicator:
+        prev = st.out[-1].indicator  # …;农村学校每生每课时最高2元 after 城区学校收费标准 → 农村学校收费标准
+        rest = prev[prev.index(g.group()) + len(g.group()):]
+        if len(rest) >= 2 and _RATE_HEAD.search(rest):
+            ind += rest
     if r.g[-1].unit in ("小时", "分钟") and not re.search(r"时间|时长|时数|\d", ind) and len(ind) >= 2:
         ind += "时间"  # 书面家庭作业每天不超过1小时 → 书面家庭作业时间
     if r.g[-1].unit == "%" and SET_NOUN_END.search(ind):  # …认定的县(市、区)达到一半以上: a share of the units

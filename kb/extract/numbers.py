@@ -161,7 +161,8 @@ def parse_ratio(words: str) -> tuple[float, float] | None:
 # Values with their units in running text
 # --------------------------------------------------------------------------
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: 1,350 and 1 350 (a space between groups of three, as some pages print thousands) read as one number
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u2009]\d{3})+(?![\d.])|\d+)(?:\.\d+)?"
 _VALUE = re.compile(
     # every alternative starts with one of these characters: the lookahead lets the scan skip all other
     # positions at once instead of trying each alternative there (same matches, ~8x faster)

@@ -88,6 +88,7 @@ _PER_LESSON = re.compile(r"每(?:课时|节课)")
 _COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
 # patterns of every value group, compiled once (re.search(r"…") looks each up in re's cache on every call)
 _THEN_OF_WHICH = re.compile(r"[\s,,]*其中")
+_CAP_NAME = re.compile(r"最高(?:限价|限额|收费标准|标准)$|收费上限$")
 
 
 # --- small readers ---------------------------------------------------------
@@ -203,6 +204,8 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         base_cmp = L.COMPARATOR_CUES.get(z.cmp_word) if z.cmp_word else None
         suf_cmp = L.SUFFIX_CUES.get(mn.suffix) if mn.suffix else None
         cmp = mn.cmp or (suf_cmp if base_cmp in (None, "=") and suf_cmp else (base_cmp or "="))
+        if cmp == "=" and _CAP_NAME.search(name):
+            cmp = "<="  # 收费最高限价为每生每月980元: a cap, though no 不超过 is written
         unit = mn.unit
         if unit in ("座", "个") and "千人" in name:
             unit = f"{unit}/千人"
