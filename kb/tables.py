@@ -73,7 +73,7 @@ _SENTENCE = re.compile(r"[。;:!?,,;:]")
 _HEADER_BAD = re.compile(r"[\d。;:!?,、()《》“”\"]|(表|清单|名单|一览)$")
 _SEQ_COL = re.compile(r"(序号|编号|序|号)")
 _UNIT_COL = re.compile(r"单位|部门|责任人|牵头|配合|主体")
-_KNOWN_COL = re.compile(r"单位|部门|内容|任务|措施|指标|序号|备注|时限|项目")
+_KNOWN_COL = re.compile(r"单位|部门|内容|任务|措施|指标|序号|备注|时限|项目|^年度$|^年份$")
 _UNIT_END = re.compile(
     r"(局|委|办|联|部|院|厅|处|队|站|所|校|园|社|会|团|组|室|馆|中心|街道|镇|乡|区|县|市|政府|公司|集团|等|\))$"
 )

@@ -176,3 +176,22 @@ def test_indicator_table_with_ideographic_spaces_between_cells():
     assert len([t for t in ts if t.kind == "baseline"]) == 3  # the 2020 column; the — cell gives none
     (t,) = [t for t in ts if t.value == 6.0]
     assert t.indicator.endswith("公办幼儿园")
+
+
+def test_a_table_whose_rows_are_years():
+    text = _norm("\n".join([
+        "秀山县学前教育三年行动计划(2024—2026年)", "二、年度目标", "全县分年度目标见下表。",
+        "表2 2024—2026年分年度目标",
+        "年份|新建幼儿园(所)|新增学位(万个)|学前三年毛入园率(%)",
+        "2024年|4|0.3|91", "2025年|5|0.45|93以上", "2026年|3|0.25|95",
+        "合计|12|1|—",
+        "三、主要任务", "(一)扩充资源。全县新建幼儿园12所。"]))
+    ts = [t for t in _targets(text) if "table_year_row" in t.flags or "table_total_row" in t.flags]
+    by = {(t.indicator, t.deadline.end): t for t in ts}
+    t = by[("新增学位数", "2025-12-31")]
+    assert (t.value, t.unit, t.deadline.kind, t.deadline.text) == (4500.0, "个", "in_year", "2025年")
+    t = by[("学前三年毛入园率", "2025-12-31")]
+    assert (t.comparator, t.value, t.unit, t.stage) == (">=", 93.0, "%", "学前")
+    total = by[("新建幼儿园数", "2026-12-31")]
+    assert total.value == 12.0 and total.deadline.kind == "period" and "table_total_row" in total.flags
+    assert len(ts) == 11  # 3 rows × 3 columns, and the 合计 row's two totals (— is no value)

@@ -43,6 +43,9 @@ from ..tables import VALUE_CELL
 from . import lexicon as L
 from .deadlines import find_deadlines
 from .numbers import scale
+from .yearrows import is_year_row, year_row_targets
+from .tablecells import (CAPTION_REGION, MULT, UNIT_WORD, cell_value, header_span, lines_above, read_caption,
+                         unit_of)
 
 __all__ = ["ProseCell", "TableReading", "read_tables", "date_cell_target"]
 log = logging.getLogger(__name__)
@@ -61,13 +64,6 @@ _AMOUNT_COL = re.compile(r"(?P<name>[\u4e00-\u9fff]{0,6}(?:投资|资金|经费)
 _PROJECT_COL = re.compile(r"项目(?:名称)?|工程(?:名称)?")
 _TASK_COL = re.compile(r"任务|内容|措施|事项|指标|目标|项目|工作")
 _NOT_TASK_COL = re.compile(r"单位|部门|领导|责任人|时限|时间|备注|序号")
-_LABEL_NUM = re.compile(r"\s*\d{1,2}\s*[.．、]\s*")
-_LABEL_UNIT = re.compile(r"[(\uff08]\s*([^()\uff08\uff09]{1,6}?)\s*[)\uff09]\s*$")
-_UNIT_WORD = re.compile(r"%|‰|个百分点|[万亿]?(?:元|人次|人|所|个|名|间|台|套|平方米|年|小时|学时|次|项|岁|座|班|张)"
-                        r"|元/\(?生·年\)?|元/\(?年·生\)?")  # 生均公用经费(元/生·年)
-_PRE_CMP = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "不低于": ">=", "不少于": ">=", "不超过": "<=", "约": "~"}
-_SUF_CMP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~"}
-_MULT = {"万": 10_000, "亿": 100_000_000}
 #: a label column of places or schools: the indicator is the table's caption
 _PLACE_COL = re.compile(r"市县|县市|市州|县区|区县|县\(市、区\)|县\(市\)|地区|地市|乡镇|乡镇\(街道\)|学校|学校名称|单位名称"
                         r"|省份|省\(区、市\)|省\(自治区、直辖市\)")
@@ -75,9 +71,6 @@ _PLACE_COL = re.compile(r"市县|县市|市州|县区|区县|县\(市、区\)|�
 _AMOUNT_HEAD = re.compile(r"(?:其中[::](?P<sub>[^()()]{1,8}))?(?P<name>[^()()]{0,10})[((](?P<unit>[^()()]{1,4})[))]")
 _TOTAL_COL = re.compile(r"合计|总计|小计|累计")
 _TOTAL_ROW = re.compile(r"^(?:全省|全市|全县|全区|全州)?(?:合计|总计)$")
-_CAPTION_END = re.compile(r"(?:分年度|分年|年度|分地区|分市县)?(?:安排|计划|任务|目标|分解|建设|进度|分配)?(?:一览)?表$")
-_CAPTION_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—\-–~～至到]{1,2}\s*(?:19|20)\d{2}\s*年度?|(?:19|20)\d{2}\s*年度?")
-_CAPTION_REGION = re.compile(r"^[\u4e00-\u9fff]{2,7}?(?:省|自治区|自治州|市|县|州|盟|区|旗)(?=[\u4e00-\u9fff]{4,})")
 _SCHEDULE = re.compile(r"每|长期|持续|常态|逐年|定期")
 
 
@@ -126,21 +119,9 @@ class TableReading:
         return sorted(out, key=lambda t: t.span.start)
 
 
-_CELL_EDGE = "\n|\t \u3000"
 _PER_PUPIL = re.compile(r"生均[^,。]*(?:经费|拨款|补助|补贴)")
 
 
-def _unit_of(label: str) -> tuple[str, str | None, float]:
-    """(indicator, unit, multiplier) of a row label such as 学前三年毛入园率(%) or 在园幼儿(万人)."""
-    name = label[_LABEL_NUM.match(label).end():] if _LABEL_NUM.match(label) else label
-    m = _LABEL_UNIT.search(name)
-    if m is None or not _UNIT_WORD.fullmatch(m.group(1).strip()):
-        return name.strip(), None, 1.0
-    unit = m.group(1).strip()
-    mult = 1.0
-    if unit[0] in _MULT and len(unit) > 1:
-        mult, unit = float(_MULT[unit[0]]), unit[1:]
-    return name[:m.start()].strip(), unit, mult
 
 
 def _reference_year(text: str, plan_start: str | None) -> int | None:
@@ -175,61 +156,12 @@ def _year_columns(columns: Sequence[str], ref: int | None) -> dict[str, tuple[in
     return out
 
 
-def _cell_value(s: str) -> tuple[str, float, str | None, str] | None:
-    """(comparator, value, unit, cue) of a value cell, or None for an empty mark."""
-    m = VALUE_CELL.fullmatch(s.strip())
-    if m is None or m.group("empty"):
-        return None
-    value = float(m.group("num"))
-    unit = m.group("unit")
-    if unit in _MULT:
-        value *= _MULT[unit]
-        unit = None
-    pre, suf = m.group("pre"), m.group("suf")
-    cmp = _PRE_CMP.get(pre or "") or _SUF_CMP.get(suf or "") or "="
-    cue = suf or pre or ""
-    return cmp, value, unit, cue
 
 
-def _header_span(text: str, column: str, before: int) -> tuple[int, int] | None:
-    """The header cell ``column`` above ``before``: a whole cell, not a row label that ends with its words
-    (其他市县 under the column 市县)."""
-    lo, end = max(0, before - 3000), before
-    while (i := text.rfind(column, lo, end)) >= 0:
-        j = i + len(column)
-        if (i == 0 or text[i - 1] in _CELL_EDGE) and (j >= len(text) or text[j] in _CELL_EDGE):
-            return i, j
-        end = i
-    return None
 
 
-def _lines_above(text: str, head: tuple[int, int], n: int) -> list[str]:
-    """The last ``n`` non-blank lines above the line holding header cell ``head`` (a pipe-printed header
-    line holds several columns: the caption is above the line, not above the cell)."""
-    top = text.rfind("\n", 0, head[0]) + 1
-    return [ln.strip() for ln in text[max(0, top - 300):top].split("\n") if ln.strip()][-n:]
 
 
-def _caption(text: str, column: str, before: int) -> tuple[str, str | None, Deadline | None] | None:
-    """(indicator, unit, window) of a table whose rows are places: the caption line above its header
-    (海南省2018—2020年新增公办幼儿园学位分年度安排表) and a 单位:个 line between them."""
-    head = _header_span(text, column, before)
-    if head is None:
-        return None
-    unit = None
-    for ln in reversed(_lines_above(text, head, 3)):
-        um = UNIT_LINE.fullmatch(ln)
-        if um:
-            unit = um.group(1)
-            continue
-        if not _CAPTION_END.search(ln) or len(ln) > 60:
-            return None
-        at = text.rfind(ln, 0, head[0])  # the caption's offsets in the document, for the window's evidence
-        window = next((d for d in find_deadlines(text, at, at + len(ln)) if d.end and d.kind == "period"), None)
-        name = _CAPTION_END.sub("", _CAPTION_PERIOD.sub("", ln))
-        name = _CAPTION_REGION.sub("", name).strip()
-        return (name, unit, window) if len(name) >= 2 else None
-    return None
 
 
 def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[Target]:
@@ -240,31 +172,31 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
     if label is None:
         return []
     stage_cell = next((L.one_stage(L.stages_in(text[s:e])) for col, s, e in cells if _STAGE_COL.search(col)), None)
-    name, unit, mult = _unit_of(text[label[1]:label[2]])
+    name, unit, mult = unit_of(text[label[1]:label[2]])
     total = None
     if _PLACE_COL.fullmatch(label[0]):  # rows are places: the caption names the indicator (…学位分年度安排表)
-        cap = _caption(text, label[0], c.start)
+        cap = read_caption(text, label[0], c.start)
         if cap is None:
             return []
         place = name
         name = cap[0] if _TOTAL_ROW.search(place) else f"{cap[0]}({place})"
-        unit = unit or (cap[1] if cap[1] and _UNIT_WORD.fullmatch(cap[1]) else None)
-        if unit and unit[0] in _MULT and len(unit) > 1:
-            mult, unit = float(_MULT[unit[0]]), unit[1:]
+        unit = unit or (cap[1] if cap[1] and UNIT_WORD.fullmatch(cap[1]) else None)
+        if unit and unit[0] in MULT and len(unit) > 1:
+            mult, unit = float(MULT[unit[0]]), unit[1:]
         total = cap[2] or _last_year(years)
     if not name or not re.search(r"[\u4e00-\u9fff]", name):
         return []
     unit_cell = next((text[s:e].strip() for col, s, e in cells if _UNIT_COL.match(col)), None)
-    if unit is None and unit_cell and _UNIT_WORD.fullmatch(unit_cell):
+    if unit is None and unit_cell and UNIT_WORD.fullmatch(unit_cell):
         unit = unit_cell
-        if unit[0] in _MULT and len(unit) > 1:
-            mult, unit = float(_MULT[unit[0]]), unit[1:]
+        if unit[0] in MULT and len(unit) > 1:
+            mult, unit = float(MULT[unit[0]]), unit[1:]
     attrs = tuple(text[s:e].strip() for col, s, e in cells if _ATTR_COL.search(col) and e > s)
     out = []
     for col, s, e in cells:
         if (col not in years and not (total and _TOTAL_COL.fullmatch(col))) or e <= s:
             continue
-        got = _cell_value(text[s:e])
+        got = cell_value(text[s:e])
         if got is None:
             continue
         cmp, value, own_unit, cue = got
@@ -285,7 +217,7 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
                               cue=cue or "(table value)", span=span, flags=("table_year_column",),
                               indicator_span=ispan))
             continue
-        dl = Deadline(f"{year:04d}-12-31", f"{year}年", "in_year", None, _header_span(text, col, c.start)) \
+        dl = Deadline(f"{year:04d}-12-31", f"{year}年", "in_year", None, header_span(text, col, c.start)) \
             if col in years else total  # 合计: the whole window of the caption
         out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=u,
                           raw_value=text[s:e].strip(), deadline=dl, kind="standard" if rate else "target", modality=None,
@@ -306,7 +238,7 @@ def _rate_unit(unit: str | None) -> str | None:
     m = re.fullmatch(r"(元|万元)\s*/\s*([生人])\s*[·.・]\s*([年月])", unit.strip())
     if m:
         return m.group(1) + "/" + L.PER_NORMAL[frozenset({m.group(2), m.group(3)})]
-    return unit.strip() if _UNIT_WORD.fullmatch(unit.strip()) else None
+    return unit.strip() if UNIT_WORD.fullmatch(unit.strip()) else None
 
 
 def _phase_row(text: str, c: Clause, groups: bool = False) -> list[Target]:
@@ -317,17 +249,17 @@ def _phase_row(text: str, c: Clause, groups: bool = False) -> list[Target]:
     label = c.cells[0] if groups else next((x for x in c.cells if not phase_of(x[0])), None)
     if label is None or groups and not all(VALUE_CELL.fullmatch(text[s:e].strip()) for _, s, e in c.cells[1:]):
         return []
-    head = _header_span(text, label[0], c.start)
+    head = header_span(text, label[0], c.start)
     if head is None:
         return []
     caption, unit = None, None
-    for ln in reversed(_lines_above(text, head, 2)):
+    for ln in reversed(lines_above(text, head, 2)):
         um = UNIT_LINE.fullmatch(ln)
         if um:
             unit = _rate_unit(um.group(1))
             continue
         name = _TIER_WORDS.sub("", _PHASE_CAPTION.sub("", ln))
-        name = re.sub(r"表$", "", _CAPTION_REGION.sub("", name)).strip()
+        name = re.sub(r"表$", "", CAPTION_REGION.sub("", name)).strip()
         caption = name if 2 <= len(name) <= 30 and not re.search(r"[。;;,,、]", name) \
             and re.search(r"(?:标准|定额|表)$", ln) else None  # a caption names a rate (…分类标准, …标准表)
         break
@@ -345,7 +277,7 @@ def _phase_row(text: str, c: Clause, groups: bool = False) -> list[Target]:
     out = []
     for col, s, e in c.cells:
         phase = ("after", None) if groups and (col, s, e) != label else phase_of(col)
-        got = _cell_value(text[s:e]) if phase else None
+        got = cell_value(text[s:e]) if phase else None
         u = _rate_unit(phase[1]) if phase and phase[1] else unit
         if got is None or u is None:
             continue
@@ -366,11 +298,11 @@ def _amounts(text: str, c: Clause, dl: Deadline | None) -> list[Target]:
     out = []
     for col, s, e in c.cells:
         m = _AMOUNT_COL.fullmatch(col)
-        got = _cell_value(text[s:e]) if m and project else None
+        got = cell_value(text[s:e]) if m and project else None
         if got is None or got[2] is not None:
             continue
         cmp, value, _, cue = got
-        mult = _MULT.get(m.group("unit")[0], 1)  # 万元, 亿元
+        mult = MULT.get(m.group("unit")[0], 1)  # 万元, 亿元
         out.append(Target(indicator=f"{m.group('name')}({project})", stage=None, comparator=cmp,
                           value=scale(value, mult), unit="元",
                           raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
@@ -384,17 +316,17 @@ def _allocation_row(text: str, c: Clause) -> list[Target]:
     """A row of an allocation table (places × amounts in a stated unit, a 其中 column for a subgroup), named
     by its caption (2006年…招聘名额分配表) and dated by the caption's year or period."""
     label = next((x for x in c.cells if _PLACE_COL.fullmatch(x[0])), c.cells[0])  # (合计 sits in the 序号 column)
-    cap = _caption(text, label[0], c.start)
+    cap = read_caption(text, label[0], c.start)
     if cap is None:
         return []
-    above = [ln for ln in _lines_above(text, _header_span(text, label[0], c.start), 2) if not UNIT_LINE.fullmatch(ln)]
+    above = [ln for ln in lines_above(text, header_span(text, label[0], c.start), 2) if not UNIT_LINE.fullmatch(ln)]
     years = [int(y) for y in _YEAR_HEAD.findall(above[-1])] if above else []  # the caption's own year
     dl = cap[2] or (Deadline(f"{years[0]}-12-31", f"{years[0]}年", "in_year", None, None) if len(years) == 1 else None)
     place = text[label[1]:label[2]].strip()
     out = []
     for col, s, e in c.cells:
         m = _AMOUNT_HEAD.fullmatch(col)
-        got = _cell_value(text[s:e]) if m and _UNIT_WORD.fullmatch(m.group("unit")) else None
+        got = cell_value(text[s:e]) if m and UNIT_WORD.fullmatch(m.group("unit")) else None
         if got is None:
             continue
         cmp, value, _, cue = got
@@ -453,6 +385,10 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
         if years:
             rows.append((c.start, c.end))
             targets.extend(_year_row(text, c, years))
+            continue
+        if is_year_row(text, c):  # 年度 | 新建幼儿园(所) | …: a row per year
+            rows.append((c.start, c.end))
+            targets.extend(year_row_targets(text, c))
             continue
         dcol = next((x for x in c.cells if _DEADLINE_COL.search(x[0])), None)
         if not one_line and dcol is None:
