@@ -731,3 +731,23 @@ def test_caps_written_with_the_word_highest():
     assert (a.unit, b.unit) == ("元/(生·课时)", "元/(生·学期)")
     (t,) = targets("普惠性民办幼儿园保育教育费最高限价为每生每月1200元。")
     assert (t.comparator, t.value, t.unit) == ("<=", 1200.0, "元/(生·月)")
+
+
+def test_all_of_the_schools_of_a_named_set_of_counties_reaching_a_standard():
+    (t,) = targets("确保2026年底前试点县所有幼儿园达到省定办园标准。")
+    assert (t.value, t.raw_value, t.deadline.end) == (100.0, "所有", "2026-12-31")
+    assert "试点县幼儿园" in t.indicator
+    (t,) = targets("到2028年,西部地区各县(市、区)原则上全部通过省级认定。")
+    assert (t.value, t.unit) == (100.0, "%") and "universal_quantifier" in t.flags
+
+
+def test_a_count_of_units_written_before_the_state_they_reach():
+    a, b = targets("2026年,全省力争再有60个左右的县(市、区)通过学前教育普及普惠督导评估认定,"
+                   "其中脱贫县不少于25个。")
+    assert (a.value, a.unit, a.comparator) == (60.0, "个", "~")
+    assert a.indicator == "通过学前教育普及普惠督导评估认定的县(市、区)数"
+    assert (b.value, b.comparator) == (25.0, ">=") and b.indicator == a.indicator + "(脱贫县)"
+    (t,) = targets("到2027年,3个以上的乡镇中心学校达到省级标准化学校标准。")
+    assert (t.value, t.comparator, t.indicator) == (3.0, ">=", "达到省级标准化学校标准的乡镇中心学校数")
+    (t,) = targets("2026年,对20所以上的乡村学校实施饮水设施改造。")  # 以上 before 的 in an object count
+    assert (t.value, t.comparator, t.indicator) == (20.0, ">=", "实施饮水设施改造的乡村学校数")

@@ -139,6 +139,7 @@ _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
 
 
 _RATE_END = re.compile(r"(?:率|度|比例|占比)$")
+_COUNT_REACHES = re.compile(r"\s*的[^,,;;。的]{1,12}?(?:通过|达到|建成|创成|实现)[^,,;;。]{0,30}?(?:认定|评估|验收|标准|要求)")
 #: what the people before a percent do (…子女100%进入学校就读, 95%在公办学校就读, 100%接受义务教育)
 _SHARE_VERB = re.compile(r"(?:进入|接受|入学|就读|在[^,,;;。]{1,12}?(?:就读|就学|入学)|参加|享受|纳入|持证|达标)")
 #: 85%的乡镇中心幼儿园达到…标准: a share written first without 以上 still counts the units that reach a state
@@ -229,6 +230,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     std = None if of_ratio else L.OF_STANDARD.match(after.lstrip())
     pct_share = last.unit == "%" and not of_ratio and not std and after.lstrip().startswith("的") and (
         bool(last.suffix) or bool(z.cmp_word) or _SHARE_REACHES.match(after) is not None)
+    # 400个左右的县(市、区)通过…认定: a count written first, of the units that reach a state
+    count_share = last.unit in ("个", "所") and not of_ratio and not std and _COUNT_REACHES.match(after) is not None
     if pct_share and _RATE_END.search(subject):
         return None  # 满意度低于80%的学校限期整改: a rate that selects units is a condition, not a share
     if pct_share and next_start < ce and _NESTED_COUNT.match(text, last.end, next_start):
@@ -239,11 +242,11 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     grant = _GRANT.match(after) if last.unit == "元" and z.per and not std else None
     if std or of_ratio or grant:  # 每千人40座的标准配建幼儿园学位 / 10%的比例开展…: the words after name the indicator
         t0 += len(after) - len(after.lstrip()) + (std.end() if std else 1 if grant else 3)
-    t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share else " "))
+    t0 += len(text[t0:t1]) - len(text[t0:t1].lstrip(" 的" if pct_share or count_share else " "))
     rest = text[t0:t1]
     # 四分之三以上的初中配齐物理、化学、生物实验室仪器: after a share written first, a list without values is
     # one object; elsewhere the words after a value end at its 、 (新建学校3所、改扩建7所)
-    whole = pct_share and not _DIGIT.search(rest)
+    whole = (pct_share or count_share) and not _DIGIT.search(rest)
     trailing = (rest if whole else _TOP_COMMA.split(rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
     formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 2):z.start] in ("按照", "依照") \
         or text[max(cs, z.start - 1):z.start] == "按" \
@@ -263,16 +266,19 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     hours = last.unit in ("学时", "课时", "小时") and _TRAINING.match(after) is not None
     if hours:
         r.flags.append("training_hours")
-    if not (pct_share or of_ratio or std or grant or hours or _TIME_AMOUNT.match(after)) and (_OF.match(after) or not z.verbs and not z.cmp_word
+    if count_share:
+        r.flags.append("count_share")
+    if not (pct_share or count_share or of_ratio or std or grant or hours or _TIME_AMOUNT.match(after)) and (_OF.match(after) or not z.verbs and not z.cmp_word
                                                and re.match(r"[\u4e00-\u9fff]{0,6}的[\u4e00-\u9fff]", after)):
         return None  # 4000人以上的行政村, 5人以上残疾学生的普通学校: conditions
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
     r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
-        bool(verbs) or not r.subject or of_ratio or pct_share or formula or before_verb
+        bool(verbs) or not r.subject or of_ratio or pct_share or count_share or formula or before_verb
         or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
     bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
     if bare and "enumerated_count" not in r.flags and not hours and not before_verb:
-        if last.unit is None or not (pct_share or not after.strip(" 。!?!?")) or not r.subject and not pct_share:
+        if last.unit is None or not (pct_share or count_share or not after.strip(" 。!?!?")) or not r.subject and not (
+                pct_share or count_share):
             return None  # a bare number must end its clause: not 十四届60次常委会会议
         if item_end and not (own_stage or L.VERB_IN.search(subject) or st.sum_noun and _IN_SUM.fullmatch(
                 text, st.sum_end, s1) or re.search(r"其中[\s,,]*$", text[cs:s1])):

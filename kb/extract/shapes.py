@@ -30,6 +30,15 @@ SET_NOUN_END = re.compile(r"(?:县\(市、区\)|县\(区\)|乡镇\(街道\)|乡\
 _SEP = re.compile(r"[,,;;]")
 
 
+def _undated(clause: str, cs: int, dls: Sequence[Deadline]) -> str:
+    """``clause`` (at offset ``cs``) with its dates blanked: 2014年底前 is no value."""
+    for d in dls:
+        if d.span and cs <= d.span[0] and d.span[1] <= cs + len(clause):
+            a, b = d.span[0] - cs, d.span[1] - cs
+            clause = clause[:a] + " " * (b - a) + clause[b:]
+    return clause
+
+
 def clause_bounds(text: str, ss: int, se: int, a: int, b: int) -> tuple[int, int]:
     """The comma clause (,;) of sentence ``[ss, se)`` that holds ``[a, b)``."""
     cs = ss
@@ -63,7 +72,9 @@ _UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学
              r"(?:的?(?:办学条件|校舍))?")
 _ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过|实现)"
                         rf"|(?P<all2>全部)(?P<x2>{_UNIT_SET})(?P<adv2>均|都)?(?P<pred2>建有|建成|办成|达到|达标)")
-_ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过|实现)")
+_ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?:原则上|基本上?)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过|实现)")
+#: whose units 所有 counts (申报县所有义务教育学校…): a short place written before it
+_OWNER = re.compile(r"[\u4e00-\u9fff]{0,4}[县市区镇乡]")
 #: 全县普通高中均达到…标准: 均 after a whole region's set of units reads like 所有 (value text 均)
 _WHOLE_JUN = re.compile(rf"全[省市县区州旗](?P<x>{_UNIT_SET})(?P<all>均)(?P<pred>建有|建成|办成|达到|达标)")
 #: what must follow each predicate for a status to reach (达到…标准, 通过…评估, 建有…)
@@ -91,12 +102,15 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
     for cs, nxt in zip(bounds, bounds[1:]):
         ce = nxt - 1 if nxt <= se else se
         clause = text[cs:ce].rstrip("。!?!?")
-        if not _ALL_WORD.search(clause) or _NOT_UNIVERSAL.search(clause) \
+        if not _ALL_WORD.search(clause) or _NOT_UNIVERSAL.search(_undated(clause, cs, dls)) \
                 or L.inside(cs, brackets) or any(t.span.start < ce and t.span.end > cs for t in taken):
             continue
         s0, _ = L.trim(text, cs, ce, dls)
         m = _ALL_FIRST.search(text, cs, cs + len(clause))
-        if m is None or text[s0:m.start()].strip("全省市县区的"):
+        owner, whose = text[s0:m.start()].strip("全省市县区的") if m is not None else "", ""
+        if m is not None and owner and _OWNER.fullmatch(text[s0:m.start()]):
+            owner, whose = "", text[s0:m.start()]  # 申报县所有义务教育学校达到…标准: the schools of those counties
+        if m is None or owner:
             m = _ALL_AFTER.match(text, s0, cs + len(clause))
         if m is None:  # (trim took 全县 as a scope word: the match may start before s0)
             m = _WHOLE_JUN.search(text, cs, cs + len(clause))
@@ -109,7 +123,7 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
         pred = m.group("pred" + g)
         if not _UNIVERSAL_OBJECT[pred].match(obj):
             continue
-        x = re.sub(r"^(?:全[省市县区])?所有", "", m.group("x" + g))
+        x = whose + re.sub(r"^(?:全[省市县区])?所有", "", m.group("x" + g))
         name = f"{x}达标比例" if pred == "达标" else f"{pred}{obj}的{x}比例"
         if pred == "达到" and re.search(r"(?:教师|校长|园长)$", x):  # 教师全部达到持证上岗要求 → 教师持证上岗率
             name = x + (obj[:-2] + "率" if obj.endswith("要求") else obj + "比例")
@@ -131,7 +145,7 @@ def universal_targets(text: str, ss: int, se: int, taken: Sequence[Target], brac
 
 #: 对30所农村幼儿园实施户外活动场地提升改造: a count of the units an action is carried out on
 _OBJECT_COUNT = re.compile(
-    r"(?P<lead>对|支持|推动|指导|帮助)(?:全[省市县区])?\s*(?P<v>\d+)\s*(?P<u>所|个|间|座)\s*(?P<x>[\u4e00-\u9fff()()、]{2,14}?)"
+    r"(?P<lead>对|支持|推动|指导|帮助)(?:全[省市县区])?\s*(?P<v>\d+)\s*(?P<u>所|个|间|座)\s*(?P<suf>以上|左右)?的?\s*(?P<x>[\u4e00-\u9fff()()、]{2,14}?)"
     r"(?P<verb>实施|进行|开展|完成|改善|改造|提升|创建|建成)(?P<obj>[\u4e00-\u9fff“”]{2,20})(?=[,,;;。]|$)")
 #: the words an object count opens with (a quick test before the pattern)
 OBJECT_LEADS = ("对", "支持", "推动", "指导", "帮助")
@@ -148,7 +162,8 @@ def object_count_targets(text: str, ss: int, se: int, taken: Sequence[Target], d
         name = f"{m.group('verb')}{m.group('obj')}的{m.group('x')}数"
         dl, period, dflags = deadline(m.start())
         out.append(Target(
-            indicator=name, stage=stage(m.group("x"), m.start("x")), comparator="=", value=float(m.group("v")),
+            indicator=name, stage=stage(m.group("x"), m.start("x")), value=float(m.group("v")),
+            comparator={"以上": ">=", "左右": "~"}.get(m.group("suf") or "", "="),
             unit=m.group("u"), raw_value=m.group("v") + m.group("u"), deadline=dl, kind="target", modality=None,
             cue=m.group("lead") + "…" + m.group("verb"), span=Span(m.start(), m.end(), m.group()), period=period,
             flags=("object_count", *dflags), indicator_span=(m.start("x"), m.end())))

@@ -249,8 +249,10 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     st.prev_cmp, st.prev_subject = z.cmp_word, r.subject
     st.prev_stage = out[-1].stage if out else st.prev_stage
     st.prev_end, st.prev_clause = last.end, clause_bounds(text, st.ss, st.se, first.start, last.end)[0]
-    if _THEN_OF_WHICH.match(text[last.end:last.end + 4]):
-        st.sum_noun, st.sum_end = r.subject, last.end
+    counted = "count_share" in r.flags  # 400个县通过…认定,其中中西部地区不少于240个: the total ends after its words
+    end = r.t1 if counted else last.end
+    if _THEN_OF_WHICH.match(text[end:end + 4]):
+        st.sum_noun, st.sum_end = (ind if counted else r.subject), end
     return out
 
 
