@@ -195,3 +195,22 @@ def test_a_table_whose_rows_are_years():
     total = by[("新建幼儿园数", "2026-12-31")]
     assert total.value == 12.0 and total.deadline.kind == "period" and "table_total_row" in total.flags
     assert len(ts) == 11  # 3 rows × 3 columns, and the 合计 row's two totals (— is no value)
+
+
+def test_the_rate_column_of_a_standards_table():
+    text = _norm("\n".join([
+        "岚皋县学生资助工作实施办法", "一、总体要求", "建立覆盖各学段的学生资助体系。",
+        "二、资助对象", "本县户籍家庭经济困难学生。", "三、资助项目和标准",
+        "学段|资助项目|资助标准|资金来源|责任单位",
+        "学前教育|保育教育费减免|每生每年800元|省级60%、县级40%|县教育局",
+        "义务教育|寄宿生生活费补助|小学每生每年1000元、初中每生每年1250元|中央、省按5:5分担|县教育局",
+        "普通高中|免学杂费|每生每学期450元|中央、省、县按8:1:1分担|县教育局、县财政局",
+        "四、保障措施", "(一)加强领导。"]))
+    ts = [t for t in _targets(text) if "table_rate_column" in t.flags]
+    got = sorted((t.indicator, t.stage, t.value, t.unit, t.kind) for t in ts)
+    assert got == sorted([
+        ("保育教育费减免标准", "学前", 800.0, "元/(生·年)", "standard"),
+        ("寄宿生生活费补助标准", "小学", 1000.0, "元/(生·年)", "standard"),
+        ("寄宿生生活费补助标准", "初中", 1250.0, "元/(生·年)", "standard"),
+        ("免学杂费标准", "高中", 450.0, "元/(生·学期)", "standard")])
+    assert not [t for t in _targets(text) if t.value in (60.0, 40.0) or t.unit == "ratio"]  # cost shares

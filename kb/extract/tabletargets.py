@@ -43,6 +43,7 @@ from ..tables import VALUE_CELL
 from . import lexicon as L
 from .deadlines import find_deadlines
 from .numbers import scale
+from .ratecells import rate_cell_targets
 from .yearrows import is_year_row, year_row_targets
 from .tablecells import (CAPTION_REGION, MULT, UNIT_WORD, cell_value, header_span, lines_above, read_caption,
                          unit_of)
@@ -389,6 +390,11 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
         if is_year_row(text, c):  # 年度 | 新建幼儿园(所) | …: a row per year
             rows.append((c.start, c.end))
             targets.extend(year_row_targets(text, c))
+            continue
+        rates = rate_cell_targets(text, c)
+        if rates:  # 学段 | 资助项目 | 资助标准 (每生每年1000元) | 资金来源: the rates of the standard cell
+            rows.append((c.start, c.end))
+            targets.extend(rates)
             continue
         dcol = next((x for x in c.cells if _DEADLINE_COL.search(x[0])), None)
         if not one_line and dcol is None:
