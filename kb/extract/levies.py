@@ -24,7 +24,7 @@ _CMP = {"不低于": ">=", "不高于": "<=", "不超过": "<="}
 
 def levy_targets(text: str, ss: int, se: int, taken: Sequence[Target]) -> list[Target]:
     """The levy rates of sentence ``text[ss:se]`` that no target in ``taken`` covers."""
-    if "按" not in text[ss:se]:
+    if text.find("按", ss, se) == -1:
         return []
     out: list[Target] = []
     for m in _LEVY.finditer(text, ss, se):

@@ -28,6 +28,7 @@ STAGES_ONLY = re.compile(rf"{L.STAGE_ITEM}(?:\s*[、和与及]\s*{L.STAGE_ITEM})
 #: a subject naming a set of units: a percentage written after it is the share of them (…的县(市、区)达到80%)
 SET_NOUN_END = re.compile(r"(?:县\(市、区\)|县\(区\)|乡镇\(街道\)|乡\(镇\)|的(?:县|乡镇|街道|学校|幼儿园|村))$")
 _SEP = re.compile(r"[,,;;]")
+_SEP_CHARS = ",,;;"
 
 
 def _undated(clause: str, cs: int, dls: Sequence[Deadline]) -> str:
@@ -41,9 +42,7 @@ def _undated(clause: str, cs: int, dls: Sequence[Deadline]) -> str:
 
 def clause_bounds(text: str, ss: int, se: int, a: int, b: int) -> tuple[int, int]:
     """The comma clause (,;) of sentence ``[ss, se)`` that holds ``[a, b)``."""
-    cs = ss
-    for m in _SEP.finditer(text, ss, a):
-        cs = m.end()
+    cs = max(ss, max(text.rfind(ch, ss, a) for ch in _SEP_CHARS) + 1)
     m = _SEP.search(text, b, se)
     return cs, (m.start() if m else se)
 
@@ -148,7 +147,7 @@ _OBJECT_COUNT = re.compile(
     r"(?P<lead>对|支持|推动|指导|帮助)(?:全[省市县区])?\s*(?P<v>\d+)\s*(?P<u>所|个|间|座)\s*(?P<suf>以上|左右)?的?\s*(?P<x>[\u4e00-\u9fff()()、]{2,14}?)"
     r"(?P<verb>实施|进行|开展|完成|改善|改造|提升|创建|建成)(?P<obj>[\u4e00-\u9fff“”]{2,20})(?=[,,;;。]|$)")
 #: the words an object count opens with (a quick test before the pattern)
-OBJECT_LEADS = ("对", "支持", "推动", "指导", "帮助")
+OBJECT_LEADS = re.compile("对|支持|推动|指导|帮助")
 
 
 def object_count_targets(text: str, ss: int, se: int, taken: Sequence[Target], deadline: Callable,

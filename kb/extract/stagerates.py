@@ -33,7 +33,7 @@ _STAGE_MAP = {"小学": "小学", "初中": "初中", "普通高中": "高中", 
 
 def stage_rate_targets(text: str, ss: int, se: int, taken: Sequence[Target]) -> tuple[list[Target], list[Target]]:
     """(the rate records of sentence ``text[ss:se]``, the records of ``taken`` they replace)."""
-    if "每" not in text[ss:se] or "按" not in text[ss:se] and "依照" not in text[ss:se]:
+    if text.find("每", ss, se) == -1 or text.find("按", ss, se) == -1 and text.find("依照", ss, se) == -1:
         return [], []
     out: list[Target] = []
     replaced: list[Target] = []

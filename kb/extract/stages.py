@@ -31,6 +31,8 @@ def _school_names(text: str, ss: int, se: int) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in _SCHOOL_NAME.finditer(text, ss, se))
 
 
+_THEN = re.compile("其中")
+_COMMA = re.compile(r"[,,;;]")
 _OPENING_STAGE = re.compile(r"\s*(?:全[省市县区])?(义务教育|九年义务教育)(?:阶段)?(?:学校)?(?:生均|公用经费)")
 
 
@@ -67,10 +69,10 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     part = text.rfind(";", ss, at)
     done = [t.indicator_span for t in taken if t.indicator_span and t.indicator_span[1] <= part]
     # …达到80%,其中初中达到90%;兼职心理辅导员…: a 其中 breakdown speaks for its own ;-part only
-    for q in re.finditer("其中", text[ss:at]):
-        end = text.find(";", ss + q.start(), at)
+    for q in _THEN.finditer(text, ss, at):
+        end = text.find(";", q.start(), at)
         if end != -1:
-            spans.append((ss + q.start(), end))
+            spans.append((q.start(), end))
     cues = [c for c in cues if not any(a <= c[0] < b for a, b in spans)
             and (c[2] == "特殊教育" or not any(a <= c[0] < b for a, b in done))]
     if cues:
@@ -101,14 +103,14 @@ def stage_in_sentence(text: str, ss: int, se: int, name: str, at: int, unit: str
     end = m.start() if m else se
     masked = list(zipped) + named  # …nor from the sentence as a whole
     # …比例达到70%,其中初中教师达到90%: a stage after 其中 is the breakdown's, not the sentence's
-    for q in re.finditer("其中", text[at:end]):
-        semi = text.find(";", at + q.start(), end)
-        masked.append((at + q.start(), end if semi == -1 else semi))
+    for q in _THEN.finditer(text, at, end):
+        semi = text.find(";", q.start(), end)
+        masked.append((q.start(), end if semi == -1 else semi))
     # 全年建设智慧教室60间,中小学校园无线网络覆盖率…: the single stage word of a later comma-part is its
     # own; a stage list there (…;小学、初中校际差异系数分别…) still speaks for the whole sentence
-    k = re.search(r"[,,;;]", text[at:end])
-    if k and not L.STAGE_LIST.search(text, at + k.start(), end):
-        end = at + k.start()
+    k = _COMMA.search(text, at, end)
+    if k and not L.STAGE_LIST.search(text, k.start(), end):
+        end = k.start()
     rest = text[ss:end]
     for a, b in masked:
         a, b = max(a, ss), min(b, end)

@@ -358,7 +358,7 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | N
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
-            if any(text.find(w, st.ss, st.se) != -1 for w in OBJECT_LEADS):
+            if OBJECT_LEADS.search(text, st.ss, st.se):
                 st.out.extend(object_count_targets(text, st.ss, st.se, st.out, reader,
                                                    lambda name, at: _stage(doc, st, name, at, "所")))
         if (sdl or st.para or st.head) and not st.base:

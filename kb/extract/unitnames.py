@@ -156,9 +156,12 @@ def _party(rest: str) -> str:
     return _aliases().party.get(rest, rest)
 
 
+_ZONE_BOARD = re.compile(r"(?:管委会|管理委员会)$")
+
+
 def _zone(name: str) -> str | None:
     """The zone words (东部新区, 经济开发区) when ``name`` names a development zone."""
-    body = re.sub(r"(?:管委会|管理委员会)$", "", name)
+    body = _ZONE_BOARD.sub("", name)
     for z in _aliases().zones:
         if body.endswith(z):
             return body
