@@ -751,3 +751,14 @@ def test_a_count_of_units_written_before_the_state_they_reach():
     assert (t.value, t.comparator, t.indicator) == (3.0, ">=", "达到省级标准化学校标准的乡镇中心学校数")
     (t,) = targets("2026年,对20所以上的乡村学校实施饮水设施改造。")  # 以上 before 的 in an object count
     assert (t.value, t.comparator, t.indicator) == (20.0, ">=", "实施饮水设施改造的乡村学校数")
+
+
+def test_a_ratio_for_each_kind_of_provision():
+    a, b = targets("公办幼儿园教职工按照全日制1:6、半日制1:11的比例核定编制。")
+    assert [(t.indicator, t.value, t.kind, t.stage) for t in (a, b)] == [
+        ("教职工与幼儿比(全日制)", (1.0, 6.0), "standard", "学前"), ("教职工与幼儿比(半日制)", (1.0, 11.0), "standard", "学前")]
+
+
+def test_a_percent_before_a_building_verb():
+    (t,) = targets("到2026年,招收5名以上残疾学生的普通学校100%建成特殊教育资源教室。")
+    assert (t.value, t.unit, t.indicator) == (100.0, "%", "招收5名以上残疾学生的普通学校建成特殊教育资源教室比例")

@@ -141,7 +141,7 @@ _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
 _RATE_END = re.compile(r"(?:率|度|比例|占比)$")
 _COUNT_REACHES = re.compile(r"\s*的[^,,;;。的]{1,12}?(?:通过|达到|建成|创成|实现)[^,,;;。]{0,30}?(?:认定|评估|验收|标准|要求)")
 #: what the people before a percent do (…子女100%进入学校就读, 95%在公办学校就读, 100%接受义务教育)
-_SHARE_VERB = re.compile(r"(?:进入|接受|入学|就读|在[^,,;;。]{1,12}?(?:就读|就学|入学)|参加|享受|纳入|持证|达标)")
+_SHARE_VERB = re.compile(r"(?:进入|接受|入学|就读|在[^,,;;。]{1,12}?(?:就读|就学|入学)|参加|享受|纳入|持证|达标|建成|配备|开设|配齐)")
 #: 85%的乡镇中心幼儿园达到…标准: a share written first without 以上 still counts the units that reach a state
 _SHARE_REACHES = re.compile(r"\s*的[^,,;;。的]{2,16}?(?:达到|建成|创建|创成|实现|通过|具备|配齐|开设|成为)")
 #: between a share written first and a count in its predicate: no list mark, no other share

@@ -23,6 +23,11 @@ from .numbers import Mention
 
 __all__ = ["RatioNorm", "read_ratio_norm"]
 
+#: a kind of provision written before its own ratio (全日制1:7、半日制1:12)
+_TYPE = r"(?:全日制|半日制|寄宿制|走读制)"
+_TYPE_BEFORE = re.compile(rf"({_TYPE})\s*$")
+#: the staff a ratio rule names before 按 (公办幼儿园教职工按照全日制1:7…): 教职工与幼儿比
+_STAFF_BEFORE = re.compile(r"(教职工|专任教师|保教人员|保育员)\s*$")
 #: the name of a staffing ratio
 _NAME = r"(?:师生比|生师比|班师比|(?:教职工|专任教师|保教人员|保育员)与(?:学生|幼儿)(?:之?比)?)"
 _NAME_BEFORE = re.compile(rf"({_NAME})\s*(?:{L.STAGE_ITEM})?\s*$")  # 教职工与学生比小学1:19
@@ -30,7 +35,8 @@ _NAME_BEFORE = re.compile(rf"({_NAME})\s*(?:{L.STAGE_ITEM})?\s*$")  # 教职工�
 _NAME_LIST_BEFORE = re.compile(
     rf"({_NAME})(?:\s*{L.STAGE_ITEM}?\s*\d+(?:\.\d+)?\s*:\s*\d+(?:\.\d+)?\s*[、和及与]\s*)+{L.STAGE_ITEM}\s*$")
 #: the name after the ratios, also past later ratios of the same list (小学1:19、初中1:13.5的师生比)
-_NAME_AFTER = re.compile(rf"(?:\s*[、和及与]\s*{L.STAGE_ITEM}?\s*\d+(?:\.\d+)?\s*[:：]\s*\d+(?:\.\d+)?)*\s*的\s*({_NAME}|标准)")
+_NAME_AFTER = re.compile(rf"(?:\s*[、和及与]\s*(?:{L.STAGE_ITEM}|{_TYPE})?\s*\d+(?:\.\d+)?\s*[:：]\s*\d+(?:\.\d+)?)*"
+                         rf"\s*的\s*({_NAME}|标准|比例)")
 _BY = re.compile(r"(?:按照|按|依照)\s*")
 _VERB = re.compile(r"(核定|核拨|配齐|配足|配备|测算)")
 _STAGE_BEFORE = re.compile(rf"({L.STAGE_ITEM})\s*$")
@@ -75,13 +81,18 @@ def read_ratio_norm(text: str, cs: int, ce: int, g: Sequence[Mention]) -> list[R
     names: list[str] = []
     stages: list[str | None] = []
     head = _STAGE_HEAD.match(text[cs:by.start()])
-    common = after.group(1) if after and after.group(1) != "标准" else None
+    common = after.group(1) if after and after.group(1) not in ("标准", "比例") else None
+    staff = _STAFF_BEFORE.search(text, cs, by.start())
     for k, m in enumerate(g):
         left = before if k == 0 else between[k - 1].lstrip("、和及与 ")
         nm = _NAME_BEFORE.search(left) or (_NAME_LIST_BEFORE.search(left) if k == 0 else None)
         sm = _STAGE_BEFORE.search(left)
+        tm = _TYPE_BEFORE.search(left) if staff and not nm else None
         # 教职工与学生比小学1:19、初中1:13.5: a later item with only its stage keeps the name before it
         name = nm.group(1) if nm else (names[-1] if names and sm else common)
+        if tm:  # 公办幼儿园教职工按照全日制1:7、半日制1:12的比例核定编制 → 教职工与幼儿比(全日制)
+            whom = "幼儿" if re.search("幼儿园|园", text[cs:by.start()]) else "学生"
+            name = f"{staff.group(1)}与{whom}比({tm.group(1)})"
         if name is None:
             return None
         name += "比" if name.endswith(("学生", "幼儿")) else ""  # 教职工与幼儿1:9: the ratio's name is …比
