@@ -298,3 +298,15 @@ def test_divisions_of_a_provincial_department_under_a_label_with_an_order_note()
     got = {(r.unit, r.role) for r in records(text, None)}
     assert got == {("甘肃省教育厅基础教育处", None), ("甘肃省教育厅计划财务处", None), ("甘肃省教育科学研究院", None)}
     assert canonical_unit("街道办事处", COUNTY)[0] != "某某县教育局街道办事处"
+
+
+def test_divisions_of_a_ministry_take_the_ministry_named_first():
+    got = units("国务院教育督导委员会办公室会同教育部教师工作司、基础教育二司、财务司开展专项督导。", NATIONAL)
+    assert got == [("国务院教育督导委员会办公室", "lead"), ("教育部教师工作司", "co"), ("教育部基础教育二司", "co"),
+                   ("教育部财务司", "co")]
+
+
+def test_a_level_written_once_before_a_list_of_department_types():
+    got = units("省级人民政府教育督导机构会同省级教育、财政、人力资源社会保障部门组织复核。", PROVINCE)
+    assert got == [("省级人民政府教育督导机构", "lead"), ("省级教育部门", "co"), ("省级财政部门", "co"),
+                   ("省级人力资源社会保障部门", "co")]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ..models import Region, Responsibility, Span
 from .unitnames import (canonical_unit, clean_name, has_prefix, is_anchored, item_names, list_items, looks_like_unit,
-                        split_top, trim)
+                        ministry_of, split_top, trim)
 
 log = logging.getLogger("kb.extract.units")  # unit extraction logs under its public module's name
 
@@ -176,7 +176,8 @@ def records(text: str, segs: list[Seg], roles: list[_Role], region: Region | Non
         for (a, b), name in zip(seg.items, item_names(text, seg.items, seg.after)):
             raw = text[a:b]
             unit, collective = canonical_unit(name, region, anchor)
-            if has_prefix(clean_name(raw)) or collective:  # a collective (各镇…) lends its 各 to the next organ type
+            # a prefix, a collective (各镇… lends its 各 to the next organ type) or a ministry (教育部…一司) is lent on
+            if has_prefix(cleaned := clean_name(raw)) or collective or ministry_of(cleaned):
                 anchor = raw
             if not unit or (a, b) not in role_of:
                 continue

@@ -57,7 +57,8 @@ _COLLECTIVE = re.compile(
 )
 _PAREN_TAIL = re.compile(r"(?:[((][^()()]*[))])+$")
 _UNIT_SUFFIX = re.compile(
-    r"(?:局|委|办|院|会|中心|政府|部门|单位|部|厅|联|协|街道|镇|乡|处|室|署|队|所|站|校|社|集团|公司|团|区|场|馆|台|行"
+    r"(?:局|委|办|院|会|中心|政府|部门|单位|部|厅|联|协|街道|镇|乡|处|室|署|队|所|站|校|社|集团|公司|团|区|场|馆|台|行|机构"
+    r"|(?<![公上])司"  # a ministry's divisions: 基础教育一司, 教师工作司, 财务司
     r"|股|(?<![学本专文理工医农外内儿眼])科)$"  # a bureau's sections: 基教股, 人事科
 )
 _LEAGUE = re.compile(r"^团([省市县区州旗盟])委$")
@@ -205,6 +206,14 @@ def _split_prefix(name: str) -> tuple[str | None, str | None, str]:
     return None, None, name
 
 
+def ministry_of(name: str) -> str | None:
+    """The central ministry a division's name opens with (教育部基础教育一司 → 教育部), else None."""
+    for i in range(min(len(name) - 1, 12), 1, -1):
+        if central_unit(name[:i]):
+            return name[:i]
+    return None
+
+
 def has_prefix(name: str) -> bool:
     """Whether cleaned ``name`` carries its own level or region prefix (市教育局, 泉州市政府办公室)."""
     explicit, level, _ = _split_prefix(name)
@@ -265,6 +274,11 @@ def canonical_unit(raw: str, region: Region | None, inherit: str | None = None) 
     m = _LEAGUE.match(name)
     if m:
         return "共青团" + _level_region(m.group(1), region) + "委", False
+    if name.endswith("司") and inherit and (ministry := ministry_of(clean_name(inherit))) \
+            and not name.startswith(ministry):
+        return ministry + name, False  # 教育部基础教育一司、发展规划司: a division of the same ministry
+    if _LEVEL_GOVERNMENT.match(name):
+        return name, False  # 省级人民政府教育督导机构: the organ of every province, as written
     explicit, level, rest = _split_prefix(name)
     own = [n for n in (region.name, region.prefecture, region.province) if n] if region else []
     for n in own:  # the document's own region, even when the gazetteer does not know it
@@ -304,9 +318,10 @@ def is_anchored(name: str) -> bool:
         return False
     if is_collective(name) or _LEAGUE.match(name) or _zone(name) or central_unit(name) or department_type(name):
         return True
-    if name[0] in LEVELS and len(name) > 2 and name[1] not in "级直":
-        return True
-    return _explicit_region(name) is not None or name in _aliases().departments
+    if name[0] in LEVELS and len(name) > 2 and (name[1] not in "级直" or _LEVEL_GOVERNMENT.match(name)):
+        return True  # 市教育局; 省级人民政府教育督导机构 (not 省级示范园)
+    return _explicit_region(name) is not None or name in _aliases().departments or (
+        name.endswith("司") and ministry_of(name) is not None)  # 教育部基础教育一司
 
 
 # --- unit lists: bracket-balanced spans ---------------------------------------
@@ -371,6 +386,10 @@ def list_items(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
+_LEVEL_GOVERNMENT = re.compile(r"[省市县区州]级人民政府")
+_LEVEL_HEAD = re.compile(r"(?:省|市|县|区|州|盟|旗)级")
+
+
 def item_names(text: str, items: list[tuple[int, int]], after: int | None = None) -> list[str]:
     """Cleaned names of list items; a shared 部门 is given to each field word before it
     ("发展改革、自然资源、住房和城乡建设等部门" → 发展改革部门, 自然资源部门, 住房和城乡建设部门;
@@ -388,6 +407,10 @@ def item_names(text: str, items: list[tuple[int, int]], after: int | None = None
         for k, n in enumerate(names[:-1]):
             if _FIELD_WORD.match(n) and not looks_like_unit(n) and department_type(n + tail):
                 names[k] = n + tail
+        lv = _LEVEL_HEAD.match(names[0])  # 省级教育、财政、编制部门: the level is every type's
+        if lv:
+            names = [lv.group() + n if k and n.endswith(tail) and not _LEVEL_HEAD.match(n) else n
+                     for k, n in enumerate(names)]
     return names
 
 
