@@ -35,8 +35,8 @@ ORDER = ("indicator", "indicator_id", "value", "unit", "comparator", "stage", "d
 
 
 DATA = ROOT / "tests" / "data"
-CLAUSE_SETS = (("seeds", "gold.json"), ("seeds held-out", "gold-heldout.json"),
-               ("forms", "gold-forms.json"), ("forms 2", "gold-forms-2.json"), ("forms 3", "gold-forms-3.json"), ("forms 4", "gold-forms-4.json"), ("forms 5", "gold-forms-5.json"), ("forms 6", "gold-forms-6.json"), ("forms 7", "gold-forms-7.json"), ("forms 8", "gold-forms-8.json"), ("forms 9", "gold-forms-9.json"),
+CLAUSE_SETS = (("seeds", "gold.json"), ("seeds held-out", "gold-heldout.json"), ("forms", "gold-forms.json"),
+               *((f"forms {k}", f"gold-forms-{k}.json") for k in range(2, 11)),
                ("forms held-out", "gold-forms-heldout.json"))
 # gold-headers-heldout.json was seen while the metadata rules were written (kept as a second development set);
 # gold-headers-fresh.json is the held-out header set, labelled blind to kb/metadata.py.

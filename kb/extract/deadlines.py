@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..models import Clause, Deadline, Target
-from .numbers import chinese_year, unglued
+from .numbers import chinese_year, glued, window_after_item_number
 
 __all__ = ["find_deadlines", "parse_deadline", "period_label", "heading_deadline", "governing_line", "label_deadline_in", "deadline_at", "plan_period", "with_plan_period",
            "as_recurring"]
@@ -281,7 +281,10 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None) -> list[De
         return []
     out: list[Deadline] = []
     last_year: int | None = None
-    text = unglued(text, start)  # 2.2026年通过…: item 2. was skipped
+    if glued(text, start):  # 2.2026年通过…: item 2. was skipped; read the line on its own
+        window, base = window_after_item_number(text, start, end)
+        return [replace(d, span=(d.span[0] + base, d.span[1] + base)) if d.span else d
+                for d in find_deadlines(window, 1, end - base)]
     for m in _MASTER.finditer(text, start, end):
         if m.end() == m.start():
             continue

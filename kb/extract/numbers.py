@@ -21,7 +21,7 @@ import cn2an
 from . import lexicon as L
 
 __all__ = ["parse_number", "parse_ratio", "fraction_percent", "roman_to_int", "CN_DIGITS", "MULTIPLIERS", "chinese_year",
-           "Mention", "find_values", "group_values", "unglued"]
+           "Mention", "find_values", "group_values", "glued", "window_after_item_number"]
 
 #: characters of a Chinese numeral
 CN_DIGITS = "零〇○一二两三四五六七八九十百千万亿点"
@@ -219,13 +219,16 @@ def _normal_unit(unit: str | None, per: str | None) -> str | None:
 # values
 # --------------------------------------------------------------------------
 
-def unglued(text: str, start: int) -> str:
-    """``text`` with the dot of an item number right before ``start`` blanked (2.70%…, 2.2026年…), so that a
-    number at ``start`` reads as one: the lookbehinds of the value and year patterns see the whole text.
-    Same length, so offsets stay; the copy is made only in this rare shape."""
-    if 1 < start and text[start - 1] in ".．" and text[start - 2].isdigit():
-        return text[:start - 1] + " " + text[start:]
-    return text
+def glued(text: str, start: int) -> bool:
+    """Whether an item number's dot stands right before ``start`` (2.70%…, 2.2026年…): read from there, the
+    lookbehinds of the value and year patterns would take the number for the decimals of the item number."""
+    return 1 < start <= len(text) and text[start - 1] in ".．" and text[start - 2].isdigit()
+
+
+def window_after_item_number(text: str, s: int, e: int) -> tuple[str, int]:
+    """(a copy of ``text[s:e]`` with a blank where the item number's dot was, plus a little context after it;
+    the offset to add to its positions): the pattern scans see no item number, and only the line is copied."""
+    return " " + text[s:min(len(text), e + 64)], s - 1
 
 
 def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) -> list[Mention]:
@@ -234,9 +237,14 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
     A range "1至2项" / "1—2个" / "1-3项" becomes one mention: its lower bound
     with comparator >= and flag ``range``; a range of years or ages gives none.
     """
+    if glued(text, s):  # 2.70%以上的学校…: the caller skipped item 2.; read the line on its own
+        window, base = window_after_item_number(text, s, e)
+        found = find_values(window, 1, e - base, [(a - base, b - base) for a, b in masked if b > base])
+        for m in found:
+            m.start, m.end = m.start + base, m.end + base
+        return found
     out: list[Mention] = []
     skip = -1
-    text = unglued(text, s)  # 2.70%以上的学校…: the caller skipped item 2.
     for m in _VALUE.finditer(text, s, e):
         kind = m.lastgroup if m.lastgroup != "mult" else "num"
         vs = m.start(kind)
