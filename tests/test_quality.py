@@ -65,14 +65,15 @@ def test_held_out_set_is_measured_and_does_not_regress():
 # forms 3 0.741 / 0.944, forms 4 0.712 / 0.930, forms 5 0.641 / 0.895, forms 6 0.613 / 0.798, forms 7 0.816 /
 # 0.892 (again 0.816 when measured a second time, before its errors were read), forms 8 0.710 / 0.927,
 # forms 9 0.750 / 0.676 (measured twice before its errors were read, at the start and at the end of
-# the 2026-12-03 rule round: the same figures both times; then rules were written for it).  The held-out set
+# the 2026-12-03 rule round: the same figures both times; then rules were written for it), forms 10 0.496 /
+# 0.908 (s documents, measured once before its errors were read).  The held-out set
 # was never read while writing rules (0.453 / 0.680 when issue 11 started, 0.615 / 0.949 at the end of that
 # session); since then a helper audited its errors into shape categories with fresh examples (no held-out text),
 # so it is no longer blind.
 FORMS_FLOORS = (("gold-forms.json", 0.94, 0.99), ("gold-forms-2.json", 0.92, 0.99), ("gold-forms-3.json", 0.89, 0.96),
-                ("gold-forms-4.json", 0.89, 0.98), ("gold-forms-5.json", 0.86, 0.98), ("gold-forms-6.json", 0.85, 0.97),
-                ("gold-forms-7.json", 0.89, 0.97), ("gold-forms-8.json", 0.84, 0.94),
-                ("gold-forms-9.json", 0.77, 0.93),
+                ("gold-forms-4.json", 0.89, 0.98), ("gold-forms-5.json", 0.86, 0.98), ("gold-forms-6.json", 0.86, 0.97),
+                ("gold-forms-7.json", 0.89, 0.97), ("gold-forms-8.json", 0.85, 0.94),
+                ("gold-forms-9.json", 0.81, 0.95), ("gold-forms-10.json", 0.70, 0.93),
                 ("gold-forms-heldout.json", 0.92, 0.98))
 
 
@@ -92,7 +93,8 @@ def test_indicator_mapping_is_measured():
     """Of the targets found, the share whose indicator id (national or local family) is the gold's."""
     for name, floor in (("gold-forms.json", 0.94), ("gold-forms-2.json", 0.96), ("gold-forms-3.json", 0.95),
                         ("gold-forms-4.json", 0.94), ("gold-forms-5.json", 0.95), ("gold-forms-6.json", 0.95),
-                        ("gold-forms-7.json", 0.90), ("gold-forms-8.json", 0.91), ("gold-forms-9.json", 0.87),
+                        ("gold-forms-7.json", 0.93), ("gold-forms-8.json", 0.93), ("gold-forms-9.json", 0.91),
+                        ("gold-forms-10.json", 0.84),
                         ("gold-forms-heldout.json", 0.95)):
         path = DATA / name
         report = evaluate(json.loads(path.read_text(encoding="utf-8")), CORPUS, path)
