@@ -762,3 +762,11 @@ def test_a_ratio_for_each_kind_of_provision():
 def test_a_percent_before_a_building_verb():
     (t,) = targets("到2026年,招收5名以上残疾学生的普通学校100%建成特殊教育资源教室。")
     assert (t.value, t.unit, t.indicator) == (100.0, "%", "招收5名以上残疾学生的普通学校建成特殊教育资源教室比例")
+
+
+def test_a_standard_raised_over_a_base_year_then_given_per_stage():
+    a, b, c = targets("从2025年秋季学期起,寄宿生“两免一补”年生均标准在2024年基础上提高150元,达到小学1150元、初中1400元。")
+    assert (a.indicator, a.value, a.unit, a.kind) == ("寄宿生“两免一补”年生均标准提高(比2024年)", 150.0, "元/(生·年)",
+                                                      "standard")
+    assert [(t.indicator, t.stage, t.value, t.unit) for t in (b, c)] == [
+        ("寄宿生“两免一补”年生均标准", "小学", 1150.0, "元/(生·年)"), ("寄宿生“两免一补”年生均标准", "初中", 1400.0, "元/(生·年)")]

@@ -204,7 +204,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         subject = st.prev_subject  # 每个乡镇 governs the second item too; so do the people of a grant list
     sm = _STAGE_END.search(subject)
     cw = _CMP_END.search(subject, 0, sm.start()) if sm and sm.start() > 1 and not z.cmp_word else None
-    if cw and L.INDICATOR_HEAD.search(subject, 0, cw.start()):  # 基准定额提高到小学每生每年550元、初中…
+    if cw and (L.INDICATOR_HEAD.search(subject, 0, cw.start()) or cw.start() == 0 and st.prev_noun and st.out):
+        # 基准定额提高到小学每生每年550元、初中… / …提高200元,达到小学2900元、初中3100元 (the rate named before)
         z = replace(z, cmp_word=cw.group())
         subject, e1 = subject[:cw.start()] + subject[cw.end():], s1 + cw.start() + (sm.end() - cw.end())
         sm = _STAGE_END.search(subject)

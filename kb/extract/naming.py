@@ -20,6 +20,7 @@ _LIST_ASIDE = re.compile(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$")
 _PROJECT_END = re.compile(r"(?:工作|工程|幼儿园|学校)$")
 _REACH_VERB = re.compile(r"通过|达到|建成|创成|实现")
 #: a lead-in naming a rate (收费标准为:…): the group after the colon is whose rate it is
+_BASE_YEAR = re.compile(r"在((?:19|20)\d{2})年(?:的)?基础上")
 _RATE_HEAD = re.compile(r"(?:标准|限额|限价|上限)$")
 #: a group of schools or places whose own rate follows a parallel group's (城区学校…;农村学校…)
 _GROUP_END = re.compile(r"(?:学校|幼儿园|[园校县区])$")
@@ -109,6 +110,10 @@ def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
         ind = f"{ind}({project})"  # 增加公办学位500个 under 一是新建实验幼儿园
     if z.base:
         ind = f"{ind}(占{z.base})"
+    if (by := _BASE_YEAR.search(ind)) is not None:  # …标准在2015年基础上提高200元: the base is no part of the name
+        ind = ind[:by.start()] + ind[by.end():]
+        if any(v in L.DELTA_VERBS for v in verbs):
+            ind = f"{ind}(比{by.group(1)}年)"
     if r.pct_share:  # 85%以上的班额符合《…》有关规定 → 班额符合规定的比例
         ind = re.sub(r"《[^》]*》|有关", "", ind) + "的比例"
     if any(a in z.advs for a in ("共", "累计", "共计", "总计", "合计")):
