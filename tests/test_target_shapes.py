@@ -770,3 +770,12 @@ def test_a_standard_raised_over_a_base_year_then_given_per_stage():
                                                       "standard")
     assert [(t.indicator, t.stage, t.value, t.unit) for t in (b, c)] == [
         ("寄宿生“两免一补”年生均标准", "小学", 1150.0, "元/(生·年)"), ("寄宿生“两免一补”年生均标准", "初中", 1400.0, "元/(生·年)")]
+
+
+def test_a_variant_value_for_a_group_in_brackets_after_the_value():
+    a, b = targets("省财政按人均每年2.4万元(高海拔地区2.8万元)的标准拨付支教教师工作补助。")
+    assert (a.value, a.unit, b.value, b.unit) == (24000.0, "元/(人·年)", 28000.0, "元/(人·年)")
+    assert b.indicator == a.indicator + "(高海拔地区)" and "parenthesised_variant:高海拔地区" in b.flags
+    a, b = targets("乡村教师生活补助每人每月不低于400元(边境乡镇学校600元)。")
+    assert (a.indicator, b.indicator, b.value, b.comparator) == ("乡村教师生活补助", "乡村教师生活补助(边境乡镇学校)",
+                                                                 600.0, ">=")

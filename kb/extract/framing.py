@@ -140,6 +140,9 @@ _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
 
 _RATE_END = re.compile(r"(?:率|度|比例|占比)$")
 _COUNT_REACHES = re.compile(r"\s*的[^,,;;。的]{1,12}?(?:通过|达到|建成|创成|实现)[^,,;;。]{0,30}?(?:认定|评估|验收|标准|要求)")
+#: a variant value for a group written in brackets right after the value: 1.5万元(西藏、新疆及四省藏区1.8万元)
+PAREN_VARIANT = re.compile(r"\s*[((](?P<who>[^()()\d,,;;。]{2,24}?)(?:为|是)?\s*(?P<v>\d+(?:\.\d+)?)\s*"
+                           r"(?P<mult>万|亿)?(?P<u>元|%)[))]")
 #: what the people before a percent do (…子女100%进入学校就读, 95%在公办学校就读, 100%接受义务教育)
 _SHARE_VERB = re.compile(r"(?:进入|接受|入学|就读|在[^,,;;。]{1,12}?(?:就读|就学|入学)|参加|享受|纳入|持证|达标|建成|配备|开设|配齐)")
 #: 85%的乡镇中心幼儿园达到…标准: a share written first without 以上 still counts the units that reach a state
@@ -172,7 +175,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     item_end = next_start <= ce and _ITEM_NEXT.fullmatch(text, last.end, next_start) is not None
     if item_end:
         ce = last.end  # 新建学校3所、改扩建7所 / 义务教育学位2.8万个、学前学位0.9万个: the value ends its item
-    after = text[last.end:ce]
+    pv = PAREN_VARIANT.match(text, last.end, ce)  # (西藏、新疆1.8万元): a variant, read by the caller
+    after = text[pv.end() if pv else last.end:ce]
     if L.PER_INCREMENT.search(text, cs, first.start):
         return None  # 每增加800人(增设1名): the step of a staffing rule
     if L.CONDITION.search(after) or z.cmp_word == "不足":
@@ -222,7 +226,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
         subject = st.prev_noun[:-len(subject)] + subject
     lead = L.lead_verb(subject)
     verbs = list(z.verbs) or ([inherit] if inherit and (joined or not z.cmp_word) and not lead else [])
-    t0, t1 = last.end, min(ce, next_start)
+    t0, t1 = (pv.end() if pv else last.end), min(ce, next_start)
     of_ratio = _OF_RATIO.match(after) is not None
     om = _CMP_BASE.match(subject) if of_ratio and not z.cmp_word else None
     if om:  # 按照不低于年度学费收入10%的比例提取…: the comparator and the base stand before the value

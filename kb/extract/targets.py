@@ -54,7 +54,7 @@ from .levies import levy_targets
 from .milestones import read_milestones
 from .ratios import read_ratio_norm
 from .deltas import delta_name
-from .numbers import Mention, find_values, group_values
+from .numbers import MULTIPLIERS, Mention, find_values, group_values, scale
 from .items import each_object, zipped_years
 from .stages import stage_in_sentence
 from .servicetime import service_time_targets
@@ -62,7 +62,7 @@ from .stagerates import stage_rate_targets
 from .standards import is_cost_split, is_standard
 from .shapes import OBJECT_LEADS, ROUTINE, clause_bounds, object_count_targets, universal_targets
 from .tabletargets import read_tables
-from .framing import Doc, Sent, frame, glued_label, read_document
+from .framing import PAREN_VARIANT, Doc, Sent, frame, glued_label, read_document
 from .naming import indicator_words
 from .tiers import tier_targets
 
@@ -242,6 +242,9 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             cue=(cue + (f"…{mn.suffix}" if mn.suffix else "")) if cue or mn.suffix else "(bare count)",
             span=Span(span_s, span_e, text[span_s:span_e]), raw_unit=mn.raw_unit, period=period,
             flags=tuple(dict.fromkeys(tflags)), indicator_span=ispan))
+    if n == 1 and len(out) == 1 and (pv := PAREN_VARIANT.match(text, last.end)) is not None \
+            and (out[0].unit or "").startswith(pv.group("u")):
+        out.append(_variant(out[0], pv))  # 每年1.5万元(西藏、新疆1.8万元): the same rate for a group of places
     # …占比已达到91%,家长满意度为87%: a plain 为 after a baseline of the same sentence continues the account
     cont = z.cmp_word in ("为", "是") and not mod and bool(st.out) and st.out[-1].kind == "baseline"
     if r.past or st.base or cont or baseline_before(text, r.cs, first.start):  # 目前…为, 2020年底共有, 尚有: the situation now
@@ -256,6 +259,17 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     if _THEN_OF_WHICH.match(text[end:end + 4]):
         st.sum_noun, st.sum_end = (ind if counted else r.subject), end
     return out
+
+
+def _variant(t: Target, m: re.Match) -> Target:
+    """The record of a parenthesised variant value (a group of places or schools and its own value)."""
+    value = float(m.group("v"))
+    if m.group("mult"):
+        value = scale(value, MULTIPLIERS[m.group("mult")])
+    who = m.group("who").strip()
+    return replace(t, indicator=f"{t.indicator}({who})", value=value, raw_value=m.group("v") + (m.group("mult") or ""),
+                   span=Span(t.span.start, m.end(), m.string[t.span.start:m.end()]),
+                   flags=t.flags + (f"parenthesised_variant:{who}",))
 
 
 def _ratio_norm(doc: Doc, st: Sent, g: list[Mention]) -> list[Target] | None:
