@@ -779,3 +779,8 @@ def test_a_variant_value_for_a_group_in_brackets_after_the_value():
     a, b = targets("乡村教师生活补助每人每月不低于400元(边境乡镇学校600元)。")
     assert (a.indicator, b.indicator, b.value, b.comparator) == ("乡村教师生活补助", "乡村教师生活补助(边境乡镇学校)",
                                                                  600.0, ">=")
+
+
+def test_a_count_of_units_that_all_pass():
+    (t,) = targets("到2028年,全市5个县(区)全部通过省级学前教育普及普惠督导评估认定。")
+    assert (t.value, t.unit, t.indicator) == (5.0, "个", "通过省级学前教育普及普惠督导评估认定的县(区)数")

@@ -18,7 +18,7 @@ _SEP = re.compile(r"[,,;;]")
 _PERIOD_ONLY = re.compile(r"(?:[一二三四五两十\d]{1,2}年|每年|年均|全年)(?:内|间|来)?")
 _LIST_ASIDE = re.compile(r"(?<![县乡镇市区])\([^()]*、[^()]*\)$")
 _PROJECT_END = re.compile(r"(?:工作|工程|幼儿园|学校)$")
-_REACH_VERB = re.compile(r"通过|达到|建成|创成|实现")
+_REACH_VERB = re.compile(r"(?:全部|均)?(?:通过|达到|建成|创成|实现)")
 #: a lead-in naming a rate (收费标准为:…): the group after the colon is whose rate it is
 _BASE_YEAR = re.compile(r"在((?:19|20)\d{2})年(?:的)?基础上")
 _RATE_HEAD = re.compile(r"(?:标准|限额|限价|上限)$")
@@ -44,7 +44,8 @@ def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
     elif r.use_trailing and r.flags[:1] == ["per_head_grant"]:  # 给予每人每月300元的生活补助 → (教师)生活补助
         ind = subject + r.trailing
     elif "count_share" in r.flags and (vm := _REACH_VERB.search(r.trailing)) and vm.start() >= 1:
-        ind = f"{r.trailing[vm.start():]}的{r.trailing[:vm.start()]}数"  # 400个县通过…认定 → 通过…认定的县数
+        verb = re.sub(r"^(?:全部|均)", "", r.trailing[vm.start():])  # 7个县(区)全部通过…认定 → 通过…认定的县(区)数
+        ind = f"{verb}的{r.trailing[:vm.start()]}数"  # 400个县通过…认定 → 通过…认定的县数
     elif "value_before_verb" in r.flags:  # 随迁子女95%在公办学校就读 → …在公办学校就读比例
         ind = subject + r.trailing + "比例"
     elif r.use_trailing:  # 培养60名以上县级教学名师 → 县级教学名师培养
