@@ -784,3 +784,8 @@ def test_a_variant_value_for_a_group_in_brackets_after_the_value():
 def test_a_count_of_units_that_all_pass():
     (t,) = targets("到2028年,全市5个县(区)全部通过省级学前教育普及普惠督导评估认定。")
     assert (t.value, t.unit, t.indicator) == (5.0, "个", "通过省级学前教育普及普惠督导评估认定的县(区)数")
+
+
+def test_a_national_row_measured_for_primary_and_junior_schools_is_compulsory_education():
+    (t,) = targets("到2027年,每百名学生拥有区级以上骨干教师数达到1.3人。")
+    assert (t.indicator_id, t.stage) == ("YJ-R2", "义务教育")

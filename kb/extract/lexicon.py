@@ -337,7 +337,7 @@ def taxonomy_stage(name: str, unit: str | None, topic: str | None) -> str | None
     if ind is None or ind.scheme == "common":
         return None
     stages = set(ind.stages)
-    if len(stages) == 1 or stages <= {"义务教育", "特殊教育"}:
+    if len(stages) == 1 or stages <= {"义务教育", "特殊教育", "小学", "初中"}:  # YJ rows: 小学 + 初中 thresholds
         return one_stage(stages) or "义务教育"
     return "义务教育" if "2017" in ind.scheme and not stages else ("学前" if "2020" in ind.scheme else None)
 
