@@ -111,7 +111,8 @@ def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
         ind = f"{ind}({project})"  # 增加公办学位500个 under 一是新建实验幼儿园
     if z.base:
         ind = f"{ind}(占{z.base})"
-    if (by := _BASE_YEAR.search(ind)) is not None:  # …标准在2015年基础上提高200元: the base is no part of the name
+    if r.g[-1].unit != "个百分点" and (by := _BASE_YEAR.search(ind)) is not None:
+        # …标准在2015年基础上提高200元: the base is no part of the name (a change in 个百分点 is named by delta_name)
         ind = ind[:by.start()] + ind[by.end():]
         if any(v in L.DELTA_VERBS for v in verbs):
             ind = f"{ind}(比{by.group(1)}年)"
