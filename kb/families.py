@@ -205,8 +205,11 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     if unit == "个百分点" or (unit == "%" and _CHANGE.search(phrase or "")):
         return None
     national = match_measure(phrase, stage, unit) or match(phrase, stage, unit)
-    if national and "残疾" in (phrase or "") and (not _names_disability(national) or _DISABILITY_KIND.search(phrase)):
-        national = None
+    if national and _SPECIAL_GROUP.search(phrase or "") and (
+            not _names_disability(national) or _DISABILITY_KIND.search(phrase)):
+        national = None  # 残疾儿童…, 随班就读学生生均公用经费: a subgroup the row does not name
+    if national == "YJ-G7" and _NOT_COMPULSORY.search(phrase or ""):
+        national = None  # 学前/高中阶段特殊教育学校生均公用经费: YJ-G7 is the 义务教育 special schools' rate
     if national and _counts_a_qualitative_row(national, phrase, unit):
         national = None
     if national:
@@ -220,6 +223,9 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     return fam
 
 
+#: pupils of special education (残疾儿童, 随班就读, 送教上门): a subgroup a general national row does not name
+_SPECIAL_GROUP = re.compile(r"残疾|随班就读|送教上门")
+_NOT_COMPULSORY = re.compile(r"学前|幼儿园|高中|中职")
 #: one kind of disability (视力残疾儿童少年入学率): a subgroup the national row does not name
 _DISABILITY_KIND = re.compile(r"(?:视力|听力|智力|肢体|言语|精神|多重)残疾")
 #: words that show a phrase holding a family's alias measures something else

@@ -73,7 +73,7 @@ def test_held_out_set_is_measured_and_does_not_regress():
 FORMS_FLOORS = (("gold-forms.json", 0.94, 0.99), ("gold-forms-2.json", 0.92, 0.99), ("gold-forms-3.json", 0.89, 0.96),
                 ("gold-forms-4.json", 0.89, 0.98), ("gold-forms-5.json", 0.86, 0.98), ("gold-forms-6.json", 0.86, 0.97),
                 ("gold-forms-7.json", 0.89, 0.97), ("gold-forms-8.json", 0.85, 0.94),
-                ("gold-forms-9.json", 0.81, 0.95), ("gold-forms-10.json", 0.70, 0.93),
+                ("gold-forms-9.json", 0.81, 0.95), ("gold-forms-10.json", 0.71, 0.93),
                 ("gold-forms-heldout.json", 0.92, 0.98))
 
 
@@ -94,7 +94,7 @@ def test_indicator_mapping_is_measured():
     for name, floor in (("gold-forms.json", 0.94), ("gold-forms-2.json", 0.96), ("gold-forms-3.json", 0.95),
                         ("gold-forms-4.json", 0.94), ("gold-forms-5.json", 0.95), ("gold-forms-6.json", 0.95),
                         ("gold-forms-7.json", 0.93), ("gold-forms-8.json", 0.93), ("gold-forms-9.json", 0.91),
-                        ("gold-forms-10.json", 0.84),
+                        ("gold-forms-10.json", 0.83),
                         ("gold-forms-heldout.json", 0.95)):
         path = DATA / name
         report = evaluate(json.loads(path.read_text(encoding="utf-8")), CORPUS, path)

@@ -789,3 +789,18 @@ def test_a_count_of_units_that_all_pass():
 def test_a_national_row_measured_for_primary_and_junior_schools_is_compulsory_education():
     (t,) = targets("到2027年,每百名学生拥有区级以上骨干教师数达到1.3人。")
     assert (t.indicator_id, t.stage) == ("YJ-R2", "义务教育")
+
+
+def test_a_standard_extended_to_other_groups_by_reference():
+    ts = targets("特殊教育学校生均公用经费按每生每年8000元标准拨付,学前、高中阶段特殊教育学校和随班就读、送教上门学生参照执行。")
+    assert [(t.indicator, t.value, t.unit) for t in ts] == [
+        ("特殊教育学校生均公用经费", 8000.0, "元/(生·年)"),
+        ("学前阶段特殊教育学校生均公用经费", 8000.0, "元/(生·年)"),
+        ("高中阶段特殊教育学校生均公用经费", 8000.0, "元/(生·年)"),
+        ("随班就读学生生均公用经费", 8000.0, "元/(生·年)"),
+        ("送教上门学生生均公用经费", 8000.0, "元/(生·年)")]
+    assert ts[0].indicator_id == "YJ-G7" and all(t.indicator_id is None for t in ts[1:])  # YJ-G7: 义务教育 schools
+    assert all("applies_by_reference" in t.flags for t in ts[1:])
+    a, b = targets("公办学校课后服务收费每生每课时不超过2.5元,民办学校参照执行。")
+    assert (b.indicator, b.comparator, b.value, b.unit) == ("民办学校课后服务收费", "<=", 2.5, "元/(生·课时)")
+    assert targets("各县区严格执行上述规定,其他县区参照执行。") == []

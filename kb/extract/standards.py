@@ -78,7 +78,9 @@ def formula_name(subject: str, trailing: str) -> str:
     """The name of a rate set by a formula, from the words before 按 and the grant after the value:
     (中央财政)按每生每天4元的标准为农村学生提供营养膳食补助 → 营养膳食补助标准."""
     fv = _FORMULA_VERB.match(trailing)
-    if fv and len(trailing) - fv.end() >= 2:
+    if fv and fv.end() == len(trailing) and _GRANT_NOUN.search(re.sub(r"(?:按照|按|依照)$", "", subject)):
+        trailing = ""  # 特殊教育学校生均公用经费按每生每年7000元标准拨付: the rule verb names nothing
+    elif fv and len(trailing) - fv.end() >= 2:
         trailing = trailing[fv.end():] + ("标准" if _GRANT_NOUN.search(trailing) else "")
     elif trailing.startswith("增加") and len(trailing) >= 4:  # 按寄宿生每生每年200元增加公用经费 → …公用经费增加额
         trailing = trailing[2:] + "增加额"
