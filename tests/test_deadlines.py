@@ -209,3 +209,8 @@ def test_a_completion_label_line_dates_the_item_above_it():
     assert ts[540.0].deadline.end == "2026-09-30" and "deadline_from_label:完成时限" in ts[540.0].flags
     assert ts[2.0].deadline.end == "2026-09-30"
     assert ts[100.0].deadline.kind == "plan_period"  # a schedule (长期坚持) dates nothing: the list's year does
+
+
+def test_a_day_before_前_is_the_deadline_and_part_of_its_words():
+    (d,) = find_deadlines("2026年8月31日前完成全部寄宿制学校改造。")
+    assert (d.text, d.kind, d.end) == ("2026年8月31日前", "by", "2026-08-31")

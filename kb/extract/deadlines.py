@@ -55,7 +55,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("range_y", rf"(?P<y1>{_YEAR}){_S}(?:年{_S})?{_DASH}{_S}{_y('y2')}"),
     ("by_pre", rf"(?:到|至|截至|截止到|截止|截止至)(?:了)?{_S}{_y('y')}(?:{_S}{_m('m')}|{_S}(?P<term>秋季|春季)(?:学期)?(?!{_S}(?:起|开始)))?"
                rf"(?:{_S}(?P<eom>底|末|年底|年末))?(?:{_S}(?:前|以前|之前))?"),
-    ("by_post", rf"{_y('y')}(?:{_S}{_m('m')})?{_S}(?:底|末)?{_S}(?:前|以前|之前)"),
+    ("by_post", rf"{_y('y')}(?:{_S}{_m('m')}(?:{_S}(?P<d>{_DAY}){_S}[日号])?)?{_S}(?:底|末)?{_S}(?:前|以前|之前)"),
     ("start", rf"(?:自|从)?{_S}{_y('y')}(?:{_S}{_m('m')}(?:{_S}(?P<d>{_DAY}){_S}[日号])?|{_S}(?P<term>秋季|春季)(?:学期)?)?"
               rf"{_S}(?:起|开始)"),
     ("fyp", r"(?P<pre>到|至)?[“\"]?(?P<fyp>十[一二三四五六]五)[”\"]?(?:{S})(?P<fk>期间|时期|期末|末)".replace("{S}", _S)),
@@ -162,7 +162,8 @@ def _build(m: re.Match, text: str, last_year: int | None) -> Deadline | None:
         y, mo = _year(g("y")), _month(g("m")) or _PART_MONTH.get(g("term") or "")  # 到2022年秋季 → 2022-09-30
         if y is None or (g("m") and mo is None):
             return None
-        return Deadline(_end(y, mo), words, "by", None, span)
+        day = int(g("d")) if kind == "by_post" and g("d") and g("d").isdigit() and 1 <= int(g("d")) <= 31 else None
+        return Deadline(_end(y, mo, day), words, "by", None, span)  # 2024年9月30日前: by that day
     if kind == "start":
         y, mo = _year(g("y")), _month(g("m")) or {"秋季": 9, "春季": 3}.get(g("term") or "")
         if y is None:
