@@ -804,3 +804,9 @@ def test_a_standard_extended_to_other_groups_by_reference():
     a, b = targets("公办学校课后服务收费每生每课时不超过2.5元,民办学校参照执行。")
     assert (b.indicator, b.comparator, b.value, b.unit) == ("民办学校课后服务收费", "<=", 2.5, "元/(生·课时)")
     assert targets("各县区严格执行上述规定,其他县区参照执行。") == []
+
+
+def test_a_number_of_days_after_a_comparator_is_a_length():
+    (t,) = targets("校园视频监控录像保存时间不少于60日。")
+    assert (t.indicator, t.comparator, t.value, t.unit) == ("校园视频监控录像保存时间", ">=", 60.0, "日")
+    assert all(t.unit != "日" for t in targets("2026年5月20日前完成全部校舍改造,开学后30日内完成认定。"))

@@ -183,6 +183,7 @@ _VALUE = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?P<cnlist>[两二三四五六七八九])(?=\s*(?:个|项|所|类|支|门))"
     r")"
 )
+_DAYS_CUE = re.compile(r"(?:不少于|不低于|至少|不超过|最长|保存|保留)\s*$")
 _BUILD_VERBS = ("新建", "改扩建", "扩建", "新增", "创建", "打造")
 #: the list a cnlist numeral counts: items joined by 、/和, back to the verb or clause start before it
 _COUNTED_LIST = re.compile(r"(?:建成|打造|创建|建设|培育|开设|设立|组建|新建|改扩建|实施|开展|推进)([^,,;;。:]{2,60})$")
@@ -260,7 +261,10 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
         # 13.5年: a decimal number of years (受教育年限) is a length, never a calendar year
         years = kind == "num" and "." in text[vs:m.end()] and text.startswith("年", m.end()) \
             and not text.startswith(("年级", "年度"), m.end())
-        if vs < skip or L.inside(vs, masked) or (kind != "cn" and not years and L.NOT_UNIT.match(text, m.end())):
+        # 保存时间不少于30日: a number of days after a comparator is a length, never a day of the month
+        days = kind == "num" and text.startswith("日", m.end()) and _DAYS_CUE.search(text, max(s, vs - 4), vs) is not None
+        if vs < skip or L.inside(vs, masked) or (kind != "cn" and not years and not days
+                                                 and L.NOT_UNIT.match(text, m.end())):
             continue
         if text[max(s, vs - 1):vs] in ("+", "-", "—", "–", "~", "～", "/") or text[m.end():m.end() + 1] in ("+", "/"):
             continue  # 1+1+9, 1/3: codes and fractions
