@@ -336,7 +336,6 @@ def find_table(lines: Sequence[Line]) -> Table | None:
     return Table(h0, columns, rows)
 
 
-
 # --- tables whose rows are lines with separators -------------------------------------
 
 _MD_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")

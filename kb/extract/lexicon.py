@@ -112,6 +112,8 @@ def per_named(noun: str, period: str) -> str:
     return f"({'生' if _PUPILS.search(noun) else '人'}·{period})"
 
 
+#: a recurring per-pupil amount (生均公用经费, 生均拨款, the 年生均标准 of the 三包 grants): 元/(生·年)
+PER_PUPIL_RATE = re.compile(r"生均[^,。]*(?:经费|拨款|补助|补贴)|年生均标准")
 #: a two-part rate anywhere in a subject (顶岗支教人员每人每月生活补助不低于800元)
 PER_RATE_IN = re.compile(r"每(生|人|校)每(年|学年|学期|月|天|日)")
 

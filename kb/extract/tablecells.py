@@ -11,7 +11,7 @@ from ..phasetables import UNIT_LINE
 from ..tables import VALUE_CELL
 from .deadlines import find_deadlines
 
-__all__ = ["CAPTION_REGION", "MULT", "UNIT_WORD", "cell_value", "header_span", "lines_above", "read_caption",
+__all__ = ["CAPTION_REGION", "LABEL_UNIT", "MULT", "UNIT_WORD", "cell_value", "header_span", "lines_above", "read_caption",
            "unit_of"]
 
 LABEL_NUM = re.compile(r"\s*\d{1,2}\s*[.．、]\s*")
@@ -46,6 +46,7 @@ def unit_of(label: str) -> tuple[str, str | None, float]:
     if unit[0] in MULT and len(unit) > 1:
         mult, unit = float(MULT[unit[0]]), unit[1:]
     return name[:m.start()].strip(), unit, mult
+
 
 def cell_value(s: str) -> tuple[str, float, str | None, str] | None:
     """(comparator, value, unit, cue) of a value cell, or None for an empty mark."""

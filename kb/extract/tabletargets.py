@@ -120,11 +120,6 @@ class TableReading:
         return sorted(out, key=lambda t: t.span.start)
 
 
-_PER_PUPIL = re.compile(r"生均[^,。]*(?:经费|拨款|补助|补贴)")
-
-
-
-
 def _reference_year(text: str, plan_start: str | None) -> int | None:
     """The year a plan starts from: its title period's first year, else the year of its first full date."""
     if plan_start:
@@ -155,14 +150,6 @@ def _year_columns(columns: Sequence[str], ref: int | None) -> dict[str, tuple[in
             base = len(years) >= 2 and y == first
         out[c] = (y, base)
     return out
-
-
-
-
-
-
-
-
 
 
 def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[Target]:
@@ -206,7 +193,7 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         if u is None:
             continue  # a number without a unit: prefer no fact to a wrong one
         value *= mult if own_unit is None else 1.0
-        rate = u == "元" and _PER_PUPIL.search(name) is not None or u.startswith("元/")
+        rate = u == "元" and L.PER_PUPIL_RATE.search(name) is not None or u.startswith("元/")
         u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
         stage = L.stage_of(name) or stage_cell or L.taxonomy_stage(name, u, None)
         a = label[1] if label[1] < s else s  # the row: its label cell through the value cell (an HTML row is cells)

@@ -89,8 +89,6 @@ _PER_LESSON = re.compile(r"每(?:课时|节课)")
 _COUNTED_INDICATORS = re.compile(r"(?:上述|以上|这|前述)?(?:[一二两三四五六七八九十\d]{1,2}项(?:指标|目标)?|各项指标|指标)(?:分别)?")
 # patterns of every value group, compiled once (re.search(r"…") looks each up in re's cache on every call)
 _THEN_OF_WHICH = re.compile(r"[\s,,]*其中")
-#: a recurring per-pupil amount (生均公用经费, 年生均标准 of the 三包 grants): 元/(生·年)
-_PER_PUPIL_RATE = re.compile(r"生均[^,。]*(?:经费|拨款|补助|补贴)|年生均标准")
 _CAP_NAME = re.compile(r"最高(?:限价|限额|收费标准|标准)$|收费上限$")
 
 
@@ -216,7 +214,7 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
             unit = f"{unit}/{z.per}"
         elif unit == "元" and not z.per and (pr := L.PER_RATE_IN.search(r.subject)):
             unit = f"元/({pr.group(1)}·{'天' if pr.group(2) == '日' else pr.group(2)})"  # …每人每月生活补助不低于800元
-        if unit == "元" and _PER_PUPIL_RATE.search(name):
+        if unit == "元" and L.PER_PUPIL_RATE.search(name):
             unit = "元/(生·年)"  # recurring per-pupil funding
         elif unit == "元" and _PER_LESSON.search(r.subject):
             unit = "元/课时"

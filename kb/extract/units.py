@@ -137,7 +137,6 @@ def _own_sections(recs: list[Responsibility], ctx: State) -> list[Responsibility
             for r in recs]
 
 
-
 def _cell_items(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Units of one table cell: split at 、,; and at runs of spaces between units."""
     out = []

@@ -12,16 +12,15 @@ import re
 
 from ..models import Clause, Deadline, Span, Target
 from . import lexicon as L
-from .numbers import scale
-from .tablecells import MULT, UNIT_WORD, cell_value, header_span, lines_above
 from .deadlines import find_deadlines
+from .numbers import scale
+from .tablecells import LABEL_UNIT, cell_value, header_span, lines_above, unit_of
 
 __all__ = ["is_year_row", "year_row_targets"]
 
 _YEAR_LABEL_COL = re.compile(r"年度|年份|年度目标|年")
 _YEAR_CELL = re.compile(r"((?:19|20)\d{2})\s*年?(?:度|底)?")
 _TOTAL = re.compile(r"合计|总计|累计")
-_MEASURE_COL = re.compile(r"(?P<name>[^()()]{2,12})[((](?P<unit>[^()()]{1,4})[))]")
 
 
 def is_year_row(text: str, c: Clause) -> bool:
@@ -60,26 +59,19 @@ def year_row_targets(text: str, c: Clause) -> list[Target]:
             return []
     out = []
     for col, s, e in c.cells[1:]:
-        h = _MEASURE_COL.fullmatch(col)
-        unit = h.group("unit").strip() if h else ""
-        if not h or not UNIT_WORD.fullmatch(unit) or e <= s:
-            continue
-        got = cell_value(text[s:e])
+        name, unit, mult = unit_of(col)  # 新增学位(万个) → 新增学位, 个, 10000
+        got = cell_value(text[s:e]) if unit and e > s else None
         if got is None:
             continue
         cmp, value, own_unit, cue = got
-        mult = 1
-        if unit[0] in MULT and len(unit) > 1:
-            mult, unit = MULT[unit[0]], unit[1:]
         if own_unit is None and mult != 1:
-            value = scale(value, mult)
-        name = h.group("name").strip()
+            value = scale(value, int(mult))
         if unit in ("所", "个", "名", "人", "间") and not name.endswith("数"):
             name += "数"  # 新建幼儿园(所) → 新建幼儿园数
         stage = L.stage_of(name) or L.taxonomy_stage(name, unit, None)
         out.append(Target(indicator=name, stage=stage, comparator=cmp, value=value, unit=own_unit or unit,
                           raw_value=text[s:e].strip(), deadline=dl, kind="target", modality=None,
                           cue=cue or "(table value)", span=Span(s0, e, text[s0:e]),
-                          flags=(flag, f"unit_from_column_header:{h.group('unit').strip()}"),
+                          flags=(flag, f"unit_from_column_header:{LABEL_UNIT.search(col).group(1).strip()}"),
                           indicator_span=header_span(text, col, c.start)))
     return out
