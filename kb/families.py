@@ -199,11 +199,11 @@ def find_family(given: str) -> Family | None:
 def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> str | None:
     """The id a target measures: a national indicator (subject + measure, then aliases), else a local family.
 
-    A change of a level (个百分点, 增长率) measures no level: no id.  A subgroup the national row does not
+    A change of a level (个百分点, 增长率) or a multiple of another (倍) measures no level: no id.  A subgroup the national row does not
     name (残疾儿童… read as 学前三年毛入园率) gets no national id.
     """
-    if unit == "个百分点" or (unit == "%" and _CHANGE.search(phrase or "")):
-        return None
+    if unit in ("个百分点", "倍") or (unit == "%" and _CHANGE.search(phrase or "")):
+        return None  # a multiple of another level (普通小学标准的6倍) measures no level either
     national = match_measure(phrase, stage, unit) or match(phrase, stage, unit)
     if national and _SPECIAL_GROUP.search(phrase or "") and (
             not _names_disability(national) or _DISABILITY_KIND.search(phrase)):

@@ -339,7 +339,8 @@ def find_table(lines: Sequence[Line]) -> Table | None:
 # --- tables whose rows are lines with separators -------------------------------------
 
 _MD_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
-_YEAR_COL = re.compile(r"(19|20)\d{2}年(基数|目标|目标值|底)?")
+#: a year column: 2025年, 2023年基数, 2025年目标, 2022年(基数), 2025年(预期)
+_YEAR_COL = re.compile(r"(19|20)\d{2}年(?:底)?(?:[((]?(?:基数|基期|现状|目标|目标值|预期|预期值)[))]|基数|基期|现状|目标|目标值|预期|预期值)?")
 _SPLIT_SPACES = re.compile(r"(?:[ \u3000\xa0]{2,}|\t)+")
 
 

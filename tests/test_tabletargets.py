@@ -214,3 +214,24 @@ def test_the_rate_column_of_a_standards_table():
         ("寄宿生生活费补助标准", "初中", 1250.0, "元/(生·年)", "standard"),
         ("免学杂费标准", "高中", 450.0, "元/(生·学期)", "standard")])
     assert not [t for t in _targets(text) if t.value in (60.0, 40.0) or t.unit == "ratio"]  # cost shares
+
+
+def test_year_columns_with_bracketed_qualifiers_and_a_unit_column():
+    # 指标 | 单位 | 2023年(基数) | 2026年(目标), one cell per line as a saved HTML table prints; the defined
+    # short term (以下简称“联盟”) lends its stage to the rows that name it
+    text = _norm("\n".join([
+        "青岚县推进城乡学前教育发展联盟建设方案(2024—2026年)",
+        "为推进城乡学前教育发展联盟(以下简称“联盟”)建设,制定本方案。",
+        "一、工作目标", "主要指标如下:",
+        "指标", "单位", "2023年(基数)", "2026年(目标)",
+        "联盟成员单位数", "个", "14", "30",
+        "乡村幼儿园教师到城区跟岗比例", "%", "—", "20",
+        "二、重点任务", "(一)统一管理。"]))
+    ts = _targets(text)
+    (b,) = _find(ts, 14.0, "baseline")
+    assert b.unit == "个" and b.stage == "学前"
+    (t,) = _find(ts, 30.0)
+    assert (t.indicator, t.unit, t.stage, t.deadline.end) == ("联盟成员单位数", "个", "学前", "2026-12-31")
+    (t,) = _find(ts, 20.0)
+    assert (t.unit, t.deadline.end) == ("%", "2026-12-31") and "table_year_column" in t.flags
+    assert not _find(ts, 14.0) and not _find(ts, 2023.0)

@@ -810,3 +810,33 @@ def test_a_number_of_days_after_a_comparator_is_a_length():
     (t,) = targets("校园视频监控录像保存时间不少于60日。")
     assert (t.indicator, t.comparator, t.value, t.unit) == ("校园视频监控录像保存时间", ">=", 60.0, "日")
     assert all(t.unit != "日" for t in targets("2026年5月20日前完成全部校舍改造,开学后30日内完成认定。"))
+
+
+def test_a_closed_list_of_places_each_with_the_same_quantity():
+    ts = targets("到2027年,全市新增公办学位6000个,其中清河区、潮安县、柳江镇各新增公办学位1000个以上。")
+    assert [(t.indicator, t.comparator, t.value) for t in ts[1:]] == [
+        ("新增公办学位(清河区)", ">=", 1000.0), ("新增公办学位(潮安县)", ">=", 1000.0), ("新增公办学位(柳江镇)", ">=", 1000.0)]
+    assert all("region_split" in t.flags and t.deadline.end == "2027-12-31" for t in ts[1:])
+    a, b = targets("到2026年,白沙镇、黄岭乡各建成1所公办中心幼儿园。")
+    assert (a.indicator, b.indicator, a.value, b.unit) == ("建成公办中心幼儿园(白沙镇)", "建成公办中心幼儿园(黄岭乡)",
+                                                           1.0, "所")
+    (t,) = targets("韶山、湘潭、醴陵等市各新建公办幼儿园1所。")  # an open list (等): its places are examples
+    assert "region_split" not in t.flags
+
+
+def test_a_few_years_after_a_comparator_are_a_length_of_service():
+    (t,) = targets("城区骨干教师到薄弱学校支教时间不少于2年。")
+    assert (t.indicator, t.comparator, t.value, t.unit, t.kind) == ("城区骨干教师到薄弱学校支教时间", ">=", 2.0, "年",
+                                                                    "standard")  # a norm per teacher
+    (t,) = targets("新录用的特岗教师服务期不少于三年。")
+    assert (t.indicator, t.value, t.unit) == ("新录用的特岗教师服务期", 3.0, "年")
+    assert all(t.unit != "年" for t in targets("力争不超过2027年底前全部完成改造,开展一年一度的评优。"))
+
+
+def test_a_share_or_multiple_of_a_base_named_after_by():
+    (t,) = targets("学校按照年度公用经费预算总额的5%安排教师培训经费。")
+    assert (t.comparator, t.value, t.unit, t.indicator_id) == ("=", 5.0, "%", "YJ-Q4")
+    assert "教师培训经费" in t.indicator and "年度公用经费预算总额" in t.indicator
+    (t,) = targets("随班就读学生生均公用经费按照当地普通小学标准的5倍以上拨付。")
+    assert (t.comparator, t.value, t.unit, t.indicator_id) == (">=", 5.0, "倍", None)  # a multiple: no level
+    assert targets("按照国家规定的10%比例配备。") == []

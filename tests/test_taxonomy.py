@@ -434,3 +434,9 @@ def test_model_high_schools_created_are_counted_as_created_schools():
     assert families.classify("建成省级示范性中等职业学校", "职业教育", "所") == "LF-CJ"
     assert families.classify("建成省优质特色高中的普通高中占比", "高中", "%") == "LF-GZ"  # a share stays
     assert families.classify("每个县建成市级示范性普通高中数", "高中", "所") == "LF-GZ"  # one in every county
+
+
+def test_teachers_exchanged_from_town_to_village_schools_are_the_exchange_rate():
+    assert families.classify("县城学校到农村学校交流教师比例", "义务教育", "%") == "YJ-G11a"
+    assert families.classify("学区内中心校每年到村小交流教师比例(占符合交流条件教师数)", None, "%") == "YJ-G11a"
+    assert families.classify("交流教师人数", "义务教育", "人") != "YJ-G11a"  # a count is not the share

@@ -10,20 +10,15 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
-from dataclasses import replace
-
 from ..models import Deadline, Span, Target
-from ..regions import lookup
 from . import lexicon as L
 from .deadlines import deadline_at
+from .places import per_place
 from .shapes import clause_bounds, context_words
 
 __all__ = ["read_milestones"]
 
 _SEMI = re.compile(r"[;;]")
-_PLACE = r"[\u4e00-\u9fff]{1,8}?(?:市|县|区|旗|镇|乡|街道)"
-#: 调兵山市、银州区(率先)通过…: places listed before the end state they reach
-_PLACES = re.compile(rf"(?P<list>{_PLACE}(?:、{_PLACE})+)(?:等)?(?:率先|先后|均|全部|分别)?(?=通过|达到|完成|实现|建成)")
 
 
 def read_milestones(text: str, ss: int, se: int, dls: Sequence[Deadline], para: Deadline | None,
@@ -50,24 +45,7 @@ def read_milestones(text: str, ss: int, se: int, dls: Sequence[Deadline], para: 
     for g in groups:
         t = _milestone(text, ss, se, g, dls, para, head, found, topic, stage_of)
         if t is not None:
-            out.extend(_per_place(text, t))
-    return out
-
-
-def _per_place(text: str, t: Target) -> list[Target]:
-    """One milestone per place of a list the milestone opens with, each a county or a township."""
-    m = _PLACES.match(text, t.span.start, t.span.end)
-    if m is None:
-        return [t]
-    places = m.group("list").split("、")
-    if not all(lookup(p) or p.endswith(("镇", "乡", "街道")) for p in places):
-        return [t]
-    state = text[m.end():t.span.end]
-    out, at = [], m.start()
-    for p in places:
-        a = text.index(p, at)
-        at = a + len(p)
-        out.append(replace(t, indicator=f"{state}({p})", flags=t.flags + ("region_split",), indicator_span=(a, at)))
+            out.extend(per_place(text, t))
     return out
 
 

@@ -176,13 +176,14 @@ _VALUE = re.compile(
     r"|(?<=[过到足于])一半|一半(?=\s*(?:以上|以下|左右))"
     r"|(?<=[过到足于])[一二三四五六七八九]成(?![为功长员立绩果型熟])|[一二三四五六七八九]成(?=\s*(?:以上|以下|左右)))"
     r"|(?:至少|不少于|不低于|不超过|不多于|超过|达到|最少|最多|举办|开展|组织|观看|参加|新建|改扩建|扩建|新增|创建|打造)(?:办好|办|建成|建有|有|建设|建|设|配备|开设|组建|举办|开展|观看|培养)?"
-    r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场))"
+    r"\s*(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:个|所|间|名|人|次|项|门|种|家|座|套|节|课时|学时|小时|天|批|支|处|场|年(?![级度底初末前后内])))"
     # 新建学校三所、改扩建学校七所: a count of schools written in words right after the school noun
     r"|(?:(?<=学校)|(?<=中学)|(?<=小学)|(?<=幼儿园))(?P<cnschool>[一二两三四五六七八九十]{1,3})(?=\s*所\s*(?:[、,,;;。]|$))"
     # 建成陶瓷艺术、体育两个特色课程基地: a count in words right after the list it counts (checked in find_values)
     r"|(?<=[\u4e00-\u9fff])(?P<cnlist>[两二三四五六七八九])(?=\s*(?:个|项|所|类|支|门))"
     r")"
 )
+_NOT_YEARS_LENGTH = re.compile(r"级|度|底|初|末|前|后|以来|起|内|秋季|春季|[上下]半年|\d")
 _DAYS_CUE = re.compile(r"(?:不少于|不低于|至少|不超过|最长|保存|保留)\s*$")
 _BUILD_VERBS = ("新建", "改扩建", "扩建", "新增", "创建", "打造")
 #: the list a cnlist numeral counts: items joined by 、/和, back to the verb or clause start before it
@@ -261,6 +262,10 @@ def find_values(text: str, s: int, e: int, masked: Sequence[tuple[int, int]]) ->
         # 13.5年: a decimal number of years (受教育年限) is a length, never a calendar year
         years = kind == "num" and "." in text[vs:m.end()] and text.startswith("年", m.end()) \
             and not text.startswith(("年级", "年度"), m.end())
+        # 连续任教不少于3年, 交流期限不少于一年: a few years after a comparator are a length, never a year
+        years = years or kind in ("num", "cn") and text.startswith("年", m.end()) \
+            and not _NOT_YEARS_LENGTH.match(text, m.end() + 1) and _DAYS_CUE.search(text, max(s, vs - 4), vs) is not None \
+            and (parse_number(text[vs:m.end()]) or 99) <= 30
         # 保存时间不少于30日: a number of days after a comparator is a length, never a day of the month
         days = kind == "num" and text.startswith("日", m.end()) and _DAYS_CUE.search(text, max(s, vs - 4), vs) is not None
         if vs < skip or L.inside(vs, masked) or (kind != "cn" and not years and not days

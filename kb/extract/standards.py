@@ -41,6 +41,7 @@ def is_standard(text: str, ss: int, se: int, cs: int, subject: str, after: str, 
         or (unit == "%" and _PAY.search(subject) is not None) \
         or (unit in ("公里", "千米", "米") and _RADIUS.search(subject) is not None) \
         or _PER_N.match(subject) is not None \
+        or unit == "年" and _TENURE.search(subject) is not None \
         or _listed_norm(text, cs, vs, ve) \
         or _rule_shaped(text, ss, se, subject, unit)  # 津贴标准为基本工资的15%: a pay rule
 
@@ -69,6 +70,8 @@ def _listed_norm(text: str, cs: int, s: int, e: int) -> bool:
     return _BY.search(text, cs, s) is not None and _OF_NORM.match(text, e) is not None
 
 
+#: 支教时间不少于1年, 在乡村学校连续任教不少于3年: how long each teacher serves is a norm per person
+_TENURE = re.compile(r"(?:任教|支教|交流|轮岗|服务|工作|服务期|(?<!受教育)年限|期限|时间)$")
 _FORMULA_VERB = re.compile(r"(?:标准)?(?:[为向对][^,,;;。]{1,16}?)?(?:核定|核拨|拨付|提供|发放|给予|安排|下达)")
 _GRANT_NOUN = re.compile(r"(?:补助|补贴|经费|费)$")
 _PAYER = re.compile(r"^[\u4e00-\u9fff]{0,4}财政$")  # 中央财政/省级财政 pays; it names no rate

@@ -152,7 +152,8 @@ def _year_columns(columns: Sequence[str], ref: int | None) -> dict[str, tuple[in
     return out
 
 
-def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[Target]:
+def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]],
+              defined: Sequence[tuple[str, str]] = ()) -> list[Target]:
     cells = c.cells
     label = next((x for x in cells if _LABEL_COL.search(x[0]) and x[0] not in years), None) or next(
         (x for x in cells if x[0] not in years and not _SEQ_COL.fullmatch(x[0]) and not _ATTR_COL.search(x[0])
@@ -195,7 +196,8 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]]) -> list[
         value *= mult if own_unit is None else 1.0
         rate = u == "元" and L.PER_PUPIL_RATE.search(name) is not None or u.startswith("元/")
         u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
-        stage = L.stage_of(name) or stage_cell or L.taxonomy_stage(name, u, None)
+        stage = L.stage_of(name) or stage_cell or next((st for term, st in defined if term in name), None) \
+            or L.taxonomy_stage(name, u, None)
         a = label[1] if label[1] < s else s  # the row: its label cell through the value cell (an HTML row is cells)
         span = Span(a, e, text[a:e])
         ispan = (label[1], label[1] + len(text[label[1]:label[2]]))
@@ -346,8 +348,10 @@ def _column_deadline(text: str, s: int, e: int) -> Deadline | None:
     return replace(d, kind="by" if d.kind == "in_year" else d.kind, inferred=False)
 
 
-def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = None) -> TableReading:
-    """What the table rows of a document give: year-column values, and task cells to read as prose."""
+def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = None,
+                defined: Sequence[tuple[str, str]] = ()) -> TableReading:
+    """What the table rows of a document give: year-column values, and task cells to read as prose;
+    ``defined`` are the terms the document defines with a stage (城乡义务教育共同体(以下简称“教共体”))."""
     rows: list[tuple[int, int]] = []
     cells: list[ProseCell] = []
     targets: list[Target] = []
@@ -372,7 +376,7 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
             continue
         if years:
             rows.append((c.start, c.end))
-            targets.extend(_year_row(text, c, years))
+            targets.extend(_year_row(text, c, years, defined))
             continue
         if is_year_row(text, c):  # 年度 | 新建幼儿园(所) | …: a row per year
             rows.append((c.start, c.end))

@@ -53,6 +53,7 @@ from .deadlines import as_recurring, deadline_at, find_deadlines, heading_deadli
 from .levies import levy_targets
 from .references import reference_targets
 from .milestones import read_milestones
+from .places import per_place_each
 from .ratios import read_ratio_norm
 from .deltas import delta_name
 from .numbers import MULTIPLIERS, Mention, find_values, group_values, scale
@@ -244,6 +245,9 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
     if n == 1 and len(out) == 1 and (pv := PAREN_VARIANT.match(text, last.end)) is not None \
             and (out[0].unit or "").startswith(pv.group("u")):
         out.append(_variant(out[0], pv))  # 每年1.5万元(西藏、新疆1.8万元): the same rate for a group of places
+    if out and len(split := per_place_each(text, out[0])) > 1 and all(t.indicator_span == out[0].indicator_span
+                                                                        for t in out):
+        out = split  # 甲县、乙县各新建…2所: each place's own target (not a zip of the places over one value)
     # …占比已达到91%,家长满意度为87%: a plain 为 after a baseline of the same sentence continues the account
     cont = z.cmp_word in ("为", "是") and not mod and bool(st.out) and st.out[-1].kind == "baseline"
     if r.past or st.base or cont or baseline_before(text, r.cs, first.start):  # 目前…为, 2020年底共有, 尚有: the situation now
@@ -403,7 +407,7 @@ def extract_targets(text: str, clauses: Sequence[Clause]) -> list[Target]:
     doc = read_document(text, clauses)
     cl, fallback = doc.clauses, doc.plan
     out: list[Target] = []
-    tables = read_tables(text, cl, fallback.start if fallback else None)  # table rows are read cell by cell
+    tables = read_tables(text, cl, fallback.start if fallback else None, doc.defined)  # table rows are read cell by cell
     for m in tables.outside(_PARA.finditer(text)):
         try:
             _paragraph(doc, m.start(), m.end(), out)

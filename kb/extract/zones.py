@@ -51,6 +51,8 @@ class Zone:
 
 
 _MONEY_AT = re.compile(r"[\d.]+\s*[万千]?元")
+_SHARE_AT = re.compile(r"[\d.]+\s*(?:%|倍)")
+_BY = re.compile(r"按照?")
 
 
 def read_zone(text: str, cs: int, pos: int, deadlines: Sequence[Deadline]) -> Zone:
@@ -99,6 +101,16 @@ def read_zone(text: str, cs: int, pos: int, deadlines: Sequence[Deadline]) -> Zo
                     and not re.search(r"[\d,,;;。]", b):
                 z.base, z.cmp_word = b.rstrip("的 "), cm.group()
                 i = cs + cm.start()
+                continue
+            # 按照年度公用经费预算总额的5%安排…, 按照当地普通小学标准的6倍拨付: a share of a base named after 按照
+            bm = None
+            for bm in _BY.finditer(seg):
+                pass
+            b = seg[bm.end():] if bm is not None and cm is None and len(seg) - bm.end() <= 30 else ""
+            if b.endswith("的") and len(b) >= 4 and not re.search(r"[\d,,;;。]|每|(?:规定|要求|政策|文件)的$", b) \
+                    and _SHARE_AT.match(text, pos):
+                z.base = b.rstrip("的 ")
+                i = cs + bm.end()  # 按照 stays before the zone: the value is a formula
                 continue
         break
     z.start = i
