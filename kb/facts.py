@@ -30,7 +30,7 @@ def extract_facts(text: str, clauses: Sequence[Clause], region: Region | None,
 
 
 #: a measure that names no subject (学生参与率, 受益面, 补助标准, 毕业生就业率): the sentence before it does
-_BARE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}(?:率|面|标准|规模|人次)|惠及[\u4e00-\u9fff]{1,3})")
+_BARE = re.compile(r"(?:[\u4e00-\u9fff]{0,8}(?:率|面|标准|规模|人次)|惠及[\u4e00-\u9fff]{1,3})")
 _WHOLE_MEASURE = re.compile(r"(?:满意度|认可度|满意率)$")
 _SENTENCE_END = re.compile(r"[。;!?\n]")
 

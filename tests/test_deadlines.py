@@ -160,6 +160,12 @@ def test_plan_period_from_the_title():
     d = plan_period("云溪县人民政府办公室关于印发云溪县2025年教育重点工作任务的通知\n")
     assert (d.end, d.text) == ("2025-12-31", "2025年")
     assert plan_period("某县到2027年基础教育扩优提质实施方案\n") is None  # a goal year, not the plan's year
+    # the period printed on its own line under the title (a saved .doc), after some export metadata lines
+    text = ("青溪市教育事业发展规划纲要(20212030年).doc\n- 文档编号:77\n- 格式:DOC\n- 页数:30\n\n"
+            "青溪市教育事业发展规划纲要\n(2021—2030年)\n\n中共青溪市委　青溪市人民政府\n")
+    d = plan_period(text)
+    assert (d.end, d.text, d.kind) == ("2030-12-31", "2021—2030年", "plan_period")
+    assert text[d.span[0]:d.span[1]] == d.text
 
 
 def test_plan_period_reaches_undated_targets_only():

@@ -107,3 +107,16 @@ def test_a_gold_path_may_leave_out_a_table_category():
     assert _on_path(("三", "(二)", "1"), ["三", "(二)"])  # under the gold's clause
     assert not _on_path(("附件", "资源配置", "2"), ["附件", "1"])
     assert not _on_path(("二", "1"), ["附件", "1"])
+
+
+def test_a_gold_span_is_located_on_its_path_then_by_its_last_token():
+    from kb.evaluate import _locate
+    from kb.models import Clause
+
+    text = "一、基础\n入园率89%。\n二、目标\n入园率\n92\n附件\n入园率\n95"
+    prose, row, annex = 5, text.find("入园率", 6), text.rfind("入园率")
+    clauses = (Clause(("一",), "基础", 0, 12, "heading"), Clause(("二", "1"), "", row, row + 6, "table_row"),
+               Clause(("附件", "1"), "", annex, annex + 6, "table_row"))
+    assert _locate(text, "入园率", clauses, ["附件", "1"]) == annex  # on the gold path
+    assert _locate(text, "入园率", clauses[:2], ["附件", "1"]) == row  # row 1 of a table filed elsewhere in the tree
+    assert _locate(text, "入园率", clauses[:2], ["三"]) == prose  # neither: the first occurrence

@@ -422,6 +422,9 @@ def test_a_bare_measure_takes_its_family_from_the_sentence():
     got = {t.indicator: t.indicator_id for t in extract_facts(text, [Clause((), "", 0, len(text), "front", text)], None)[0]}
     assert got["学生自愿参加率"] == "LF-KH"
     assert got["家长满意度"] is None  # its own sentence part: a measure with a subject of its own borrows nothing
+    text = "全面开展课后服务,山区学校学生参与率达到85%以上。"
+    got = {t.indicator: t.indicator_id for t in extract_facts(text, [Clause((), "", 0, len(text), "front", text)], None)[0]}
+    assert got == {"山区学校学生参与率": "LF-KH"}  # eight characters before 率 are still a bare measure
 
 
 def test_families_read_a_provincial_school_standard_and_a_high_school_grade():

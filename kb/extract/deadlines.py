@@ -355,6 +355,7 @@ _TITLE_PERIOD = re.compile(
     r"[((]\s*((?:19|20)\d{2})\s*(?:年\s*)?[—\-–~～至到]{1,2}\s*((?:19|20)\d{2})\s*年?\s*[))]"
     r"|[“\"]?(十[一二三四五六]五|第十[一二三四五六]个五年)[”\"]?(?=[^\n]{0,12}(?:规划|计划|方案|意见|纲要))")
 _TITLE_GENRE = re.compile(r"方案|计划|规划|意见|纲要|工程|通知|要点|清单|安排")
+_PERIOD_LINE = re.compile(r"\s*[((]\s*(?:19|20)\d{2}\s*(?:年\s*)?[—\-–~～至到]{1,2}\s*(?:19|20)\d{2}\s*年?\s*[))]\s*")
 # the title of a one-year work plan: 某区2025年教育重点工作任务清单, 2024年度教育工作要点
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?(?![底末前内])(?![^\n()()]{0,24}?[两二三四五六七八九十]年)"
                          r"(?=[^\n()()]{0,24}?(?:工作要点|要点|任务清单|清单|工作计划|年度计划|工作安排|重点任务|工作任务"
@@ -368,11 +369,13 @@ def plan_period(text: str) -> Deadline | None:
     Only the opening lines are read (before the first numbered heading or the
     first long paragraph): the title of the plan or of the notice issuing it.
     """
+    titled = False  # the line before names a genre: a period alone on the next line is the title's
     for n, m in enumerate(_LINE_RE.finditer(text, 0, min(len(text), 1500))):
         line = m.group()
-        if n >= 8 or _NUMBERED.match(line) and not _TITLE_GENRE.search(line):
+        if n >= 10 or _NUMBERED.match(line) and not _TITLE_GENRE.search(line):
             break
-        if len(line) > 90 or not _TITLE_GENRE.search(line):
+        after_title, titled = titled and _PERIOD_LINE.fullmatch(line) is not None, bool(_TITLE_GENRE.search(line))
+        if len(line) > 90 or not titled and not after_title:
             continue
         pm = _TITLE_PERIOD.search(line)
         if pm is None:
