@@ -235,3 +235,18 @@ def test_year_columns_with_bracketed_qualifiers_and_a_unit_column():
     (t,) = _find(ts, 20.0)
     assert (t.unit, t.deadline.end) == ("%", "2026-12-31") and "table_year_column" in t.flags
     assert not _find(ts, 14.0) and not _find(ts, 2023.0)
+
+
+def test_a_coefficient_row_needs_no_unit():
+    text = _norm("\n".join([
+        "丰源区义务教育优质均衡发展三年行动计划(2024—2026年)", "一、主要指标",
+        "序号", "指标", "单位", "2023年", "2026年", "属性",
+        "1", "小学校际综合差异系数", "—", "0.46", "0.42以下", "约束性",
+        "2", "示范学校", "—", "3", "6", "预期性",
+        "二、主要任务", "(一)统筹规划。"]))
+    ts = _targets(text)
+    (t,) = _find(ts, 0.42)
+    assert (t.indicator, t.comparator, t.unit, t.stage, t.deadline.end) == ("小学校际综合差异系数", "<=", None, "小学",
+                                                                            "2026-12-31")
+    assert _find(ts, 0.46, "baseline")
+    assert not _find(ts, 6.0)  # a count without its unit is still no fact

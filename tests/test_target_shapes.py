@@ -840,3 +840,24 @@ def test_a_share_or_multiple_of_a_base_named_after_by():
     (t,) = targets("随班就读学生生均公用经费按照当地普通小学标准的5倍以上拨付。")
     assert (t.comparator, t.value, t.unit, t.indicator_id) == (">=", 5.0, "倍", None)  # a multiple: no level
     assert targets("按照国家规定的10%比例配备。") == []
+
+
+def test_groups_listed_before_a_rate_of_their_own_take_the_earlier_standards_measure():
+    ts = targets("特殊教育学校生均公用经费按每生每年7500元标准拨付,随班就读和送教上门学生按每生每年7500元标准拨付。")
+    assert [(t.indicator, t.value, t.unit) for t in ts] == [
+        ("特殊教育学校生均公用经费", 7500.0, "元/(生·年)"), ("随班就读学生生均公用经费", 7500.0, "元/(生·年)"),
+        ("送教上门学生生均公用经费", 7500.0, "元/(生·年)")]
+    assert all(t.indicator_id is None and "shared_value:随班就读和送教上门学生" in t.flags for t in ts[1:])
+
+
+def test_a_clean_up_completed_by_a_date_is_a_milestone():
+    (t,) = targets("2025年9月底前完成全区无证幼儿园专项治理。")
+    assert (t.kind, t.indicator, t.deadline.end) == ("milestone", "完成全区无证幼儿园专项治理", "2025-09-30")
+    assert targets("持续开展校外培训机构治理。") == []  # no date, no end state
+
+
+def test_schools_designated_are_counted():
+    ts = targets("2025—2027年,首批确定12所乡村温馨校园试点校。")
+    assert [(t.value, t.unit, t.deadline.end) for t in ts] == [(12.0, "所", "2027-12-31")]
+    assert "试点校" in ts[0].indicator
+    assert targets("确定标准后执行。") == []

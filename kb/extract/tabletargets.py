@@ -57,6 +57,8 @@ _GOAL_WORDS = re.compile(r"目标|预期|规划")
 _LABEL_COL = re.compile(r"指标|项目|名称|内容")
 _SEQ_COL = re.compile(r"序号|编号|序|号")
 _ATTR_COL = re.compile(r"属性|性质|类型")
+#: a measure without a unit (校际差异系数 0.45, 校际差异率 0.15)
+_UNITLESS = re.compile(r"(?:差异系数|差异率|系数|指数)$")
 _STAGE_COL = re.compile(r"学段")  # 序号 | 指标 | 学段 | 2022年 | 2025年: the row's stage in its own column
 _UNIT_COL = re.compile(r"^(?:计量)?单位$")
 _DEADLINE_COL = re.compile(r"时限|完成时间|时间节点|完成期限|时间要求|进度安排|建设年限|建设期限|建设周期|实施年限|实施期限")
@@ -191,10 +193,10 @@ def _year_row(text: str, c: Clause, years: dict[str, tuple[int, bool]],
         cmp, value, own_unit, cue = got
         year, base = years[col] if col in years else (int(total.end[:4]), False)
         u = own_unit or unit
-        if u is None:
-            continue  # a number without a unit: prefer no fact to a wrong one
+        if u is None and not _UNITLESS.search(name):
+            continue  # a number without a unit: prefer no fact to a wrong one (a coefficient has none)
         value *= mult if own_unit is None else 1.0
-        rate = u == "元" and L.PER_PUPIL_RATE.search(name) is not None or u.startswith("元/")
+        rate = u == "元" and L.PER_PUPIL_RATE.search(name) is not None or (u or "").startswith("元/")
         u = "元/(生·年)" if rate else u  # 生均公用经费(元): a recurring per-pupil rate
         stage = L.stage_of(name) or stage_cell or next((st for term, st in defined if term in name), None) \
             or L.taxonomy_stage(name, u, None)

@@ -51,7 +51,7 @@ from . import zones as Z
 from .baselines import baseline_before, baseline_section, baseline_sentence
 from .deadlines import as_recurring, deadline_at, find_deadlines, heading_deadline, label_deadline_in, with_plan_period
 from .levies import levy_targets
-from .references import reference_targets
+from .references import reference_targets, shared_rate_targets
 from .milestones import read_milestones
 from .places import per_place_each
 from .ratios import read_ratio_norm
@@ -375,6 +375,10 @@ def _paragraph(doc: Doc, ps: int, pe: int, out: list[Target], cell: Deadline | N
         if not st.base:
             st.out.extend(levy_targets(text, st.ss, st.se, st.out))
             st.out.extend(reference_targets(text, st.ss, st.se, st.out))  # …,民办学校参照执行
+            shared, replaced = shared_rate_targets(text, st.ss, st.se, st.out)
+            if shared:  # …,随班就读和送教上门学生按每生每年6000元标准拨付: the rate of each group
+                st.out = sorted([t for t in st.out if all(t is not r for r in replaced)] + shared,
+                                key=lambda t: t.span.start)
             reader = lambda pos: deadline_at(pos, st.dls, st.para, st.head)  # position → (deadline, period, flags)
             st.out.extend(universal_targets(text, st.ss, st.se, st.out, brackets, st.dls, reader,
                                             lambda name, at: _stage(doc, st, name, at, "%")))
