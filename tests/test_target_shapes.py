@@ -861,3 +861,11 @@ def test_schools_designated_are_counted():
     assert [(t.value, t.unit, t.deadline.end) for t in ts] == [(12.0, "所", "2027-12-31")]
     assert "试点校" in ts[0].indicator
     assert targets("确定标准后执行。") == []
+
+
+def test_kinds_of_people_listed_before_each_are_counted_apart():
+    a, b = targets("到2027年,新增省级以上名师、名班主任各15名左右。")
+    assert [(t.indicator, t.comparator, t.value, t.unit) for t in (a, b)] == [
+        ("新增省级以上名师", "~", 15.0, "名"), ("新增省级以上名班主任", "~", 15.0, "名")]
+    a, b = targets("幼儿园园长、专任教师持证上岗率均达到100%。")
+    assert (a.indicator, b.indicator) == ("幼儿园园长持证上岗率", "幼儿园专任教师持证上岗率")

@@ -443,3 +443,7 @@ def test_teachers_exchanged_from_town_to_village_schools_are_the_exchange_rate()
     assert families.classify("县城学校到农村学校交流教师比例", "义务教育", "%") == "YJ-G11a"
     assert families.classify("学区内中心校每年到村小交流教师比例(占符合交流条件教师数)", None, "%") == "YJ-G11a"
     assert families.classify("交流教师人数", "义务教育", "人") != "YJ-G11a"  # a count is not the share
+
+
+def test_the_share_of_school_funds_spent_on_teacher_training():
+    assert families.classify("学校公用经费中用于教师培训的比例", "义务教育", "%") == "YJ-Q4"

@@ -30,6 +30,9 @@ _SCHOOL_LIST = re.compile(
 #: groups of staff sharing one rate after them (园长、专任教师持证上岗率)
 _STAFF = r"(?:园长|校长|副校长|专任教师|教师|保育员|班主任|保健医生|保安|书记)"
 _PEOPLE_LIST = re.compile(rf"({_STAFF}(?:、{_STAFF})+)(?=[\u4e00-\u9fff]{{2,8}}(?:率|比例)$)")
+#: kinds of people, each counted apart after 各 (名师、名校长各20名; 骨干教师、学科带头人各50人)
+_PERSON = r"(?:名|骨干|优秀|青年|学科)?(?:教师|校长|园长|班主任|师|带头人|教学能手|教练员|辅导员|心理健康教师)"
+_EACH_PERSON = re.compile(rf"{_PERSON}(?:、{_PERSON})+$")
 #: a part of an indicator list that is a whole rate of its own (入学率, 配备率, 满意度): a value after the list is each one's
 _WHOLE_RATE = re.compile(r"[\u4e00-\u9fff]{2,}(?:率|度)$")
 _LIST_MARK = re.compile(r"[、和及]")
@@ -157,11 +160,16 @@ def zip_items(text: str, s1: int, e1: int, subject: str, ind: str, n: int,
         split = split_items(ind)
         if len(split) > 1:
             return [(p, None, flag) for p in split]
+        people = _EACH_PERSON.search(ind) if "各" in z.advs else None
+        if people:  # 新增市级以上名师、名校长各20名: one count per kind of person, the words before the list shared
+            pre = ind[:people.start()]
+            return [(pre + p, None, flag) for p in people.group().split("、")]
         rooms = _ROOM_LIST.search(ind)
         if rooms and "各" in z.advs:
             return [(ind.replace(rooms.group(1), r, 1), None, flag) for r in rooms.group(1).split("、")]
         heads = _SHARED_NOUN.match(ind)
-        if heads and "均" in z.advs and INDICATOR_HEAD.search(ind):  # 视力、听力残疾儿童入学率均… → one per kind
+        if heads and "均" in z.advs and INDICATOR_HEAD.search(ind) and not _PEOPLE_LIST.search(ind):
+            # 视力、听力残疾儿童入学率均… → one per kind (园长、专任教师… is a list of people, read below)
             return [(p + ind[heads.end():], None, flag) for p in heads.group(1).split("、")]
     if n == 1 and not dist and _WHOLE_RATE.search(ind) and _LIST_MARK.search(ind):
         # 保安员配备率、紧急报警装置配备率保持100%: whole rates side by side share the value
