@@ -220,3 +220,11 @@ def test_a_completion_label_line_dates_the_item_above_it():
 def test_a_day_before_前_is_the_deadline_and_part_of_its_words():
     (d,) = find_deadlines("2026年8月31日前完成全部寄宿制学校改造。")
     assert (d.text, d.kind, d.end) == ("2026年8月31日前", "by", "2026-08-31")
+
+
+def test_the_length_of_part_of_a_school_day_is_daily_and_takes_no_plan_period():
+    from kb.extract.targets import extract_targets
+    from kb.structure import parse_clauses
+    text = "云岭县义务教育减负提质行动方案(2025—2027年)\n一、主要措施\n初中学校工作日晚上可开设晚自习,晚自习时长不超过1.5小时。\n"
+    (t,) = extract_targets(text, parse_clauses(text))
+    assert (t.value, t.unit, t.period, t.deadline) == (1.5, "小时", "daily", None)

@@ -409,6 +409,7 @@ def with_plan_period(t: Target, fallback: Deadline | None) -> Target:
 
 
 _RECURRING = re.compile(r"每(?:生|人|校|班|所学校)?每?(学年|学期|年度|年|季度|月|周|天|日)")
+_DAILY_LENGTH = re.compile(r"(?:时长|完成时间|学习时间|活动时间|锻炼时间|睡眠时间)$")
 _FREQUENCY_UNITS = frozenset({"次", "小时", "分钟", "天", "课时", "学时", "节"})
 
 
@@ -419,4 +420,6 @@ def as_recurring(t: Target) -> Target:
         return t
     m = _RECURRING.search(t.indicator)
     label = period_label("每" + m.group(1)) if m else None
+    if label is None and t.unit in ("小时", "分钟") and _DAILY_LENGTH.search(t.indicator):
+        label = period_label("每天")  # 晚自习时长不超过1.5小时, 书面作业完成时间: the length of one school day's part
     return replace(t, period=label) if label else t
