@@ -340,6 +340,9 @@ def find_table(lines: Sequence[Line]) -> Table | None:
 
 _MD_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 #: a year column: 2025年, 2023年基数, 2025年目标, 2022年(基数), 2025年(预期)
+#: a column header carrying its own date and unit (截至2013年底已通过认定县数(个), 2015年底前累计通过比例(%))
+DATED_COL = re.compile(r"(?P<when>(?:截至|截止)?(?P<year>(?:19|20)\d{2})年(?:底|末)?(?P<before>前)?)"
+                       r"(?P<name>[\u4e00-\u9fff]{2,14})\((?P<unit>[^()]{1,4})\)")
 _YEAR_COL = re.compile(r"(19|20)\d{2}年(?:底)?(?:[((]?(?:基数|基期|现状|目标|目标值|预期|预期值)[))]|基数|基期|现状|目标|目标值|预期|预期值)?")
 _SPLIT_SPACES = re.compile(r"(?:[ \u3000\xa0]{2,}|\t)+")
 
@@ -409,9 +412,10 @@ def _header_cells(s: str) -> tuple[str, tuple[str, ...]] | None:
         split = ("1", [(lead + a, lead + b) for a, b in spans])
     sep, spans = split
     names = tuple(_squash(s[a:b]) for a, b in spans)
-    if len(names) < 3 or any(not n or len(n) > 12 for n in names):
+    if len(names) < 3 or any(not n or len(n) > 12 and not DATED_COL.fullmatch(n) for n in names):
         return None
-    if any(_SENTENCE.search(re.sub(r"^其中[::]", "", n)) or (any(c.isdigit() for c in n) and not _YEAR_COL.fullmatch(n))
+    if any(_SENTENCE.search(re.sub(r"^其中[::]", "", n))
+           or (any(c.isdigit() for c in n) and not _YEAR_COL.fullmatch(n) and not DATED_COL.fullmatch(n))
            for n in names):  # (其中:初中(名) is a column of a subgroup)
         return None
     if not any(_KNOWN_COL.search(n) or _YEAR_COL.fullmatch(n) or n in ("名称", "属性", "目标值") for n in names):

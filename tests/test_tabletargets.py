@@ -250,3 +250,22 @@ def test_a_coefficient_row_needs_no_unit():
                                                                             "2026-12-31")
     assert _find(ts, 0.46, "baseline")
     assert not _find(ts, 6.0)  # a count without its unit is still no fact
+
+
+def test_columns_that_carry_their_own_dates_over_rows_of_places():
+    text = _norm("\n".join([
+        "关于下达2025年学前教育普及普惠县推进计划的通知", "各市教育局:", "现将推进计划印发给你们。",
+        "附件", "2025年学前教育普及普惠县推进计划表",
+        "序号|市州|截至2024年底已通过评估县数(个)|2025年通过评估县数(个)|2026年底前累计通过比例(%)",
+        "1|柳州|3|4|60.0", "2|桂林|5|7|≥70", "合计| |8|11|"]))
+    ts = _targets(text)
+    (b,) = [t for t in ts if t.kind == "baseline" and t.value == 3.0]
+    assert (b.indicator, b.unit, b.deadline) == ("已通过评估县数(柳州)", "个", None)
+    (t,) = [t for t in ts if t.kind == "target" and t.value == 7.0]
+    assert (t.indicator, t.unit, t.deadline.end, t.deadline.kind) == ("通过评估县数(桂林)", "个", "2025-12-31", "in_year")
+    (t,) = [t for t in ts if t.value == 70.0]
+    assert (t.indicator, t.comparator, t.unit, t.deadline.end, t.deadline.kind, t.deadline.text) == (
+        "累计通过比例(桂林)", ">=", "%", "2026-12-31", "by", "2026年底前")
+    (t,) = [t for t in ts if t.value == 11.0]
+    assert t.indicator == "通过评估县数" and "table_total_row" in t.flags
+    assert not [t for t in ts if t.value in (1.0, 2.0)]  # row numbers

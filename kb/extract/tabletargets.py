@@ -41,6 +41,7 @@ from ..models import Clause, Deadline, Span, Target
 from ..phasetables import UNIT_LINE, phase_of
 from ..tables import VALUE_CELL
 from . import lexicon as L
+from .datedcols import dated_column_row, dated_columns
 from .deadlines import find_deadlines
 from .numbers import scale
 from .ratecells import rate_cell_targets
@@ -375,6 +376,11 @@ def read_tables(text: str, clauses: Sequence[Clause], plan_start: str | None = N
         if shares:  # 省份 | 招聘名额(名) | 其中:初中(名): each place's share of a caption's total
             rows.append((c.start, c.end))
             targets.extend(shares)
+            continue
+        dated = dated_columns(columns) if placed else {}
+        if dated:  # 省份 | 截至2013年底已通过…(个) | 2014年通过…(个) | 2015年底前累计…(%)
+            rows.append((c.start, c.end))
+            targets.extend(dated_column_row(text, c, dated, _PLACE_COL))
             continue
         if years:
             rows.append((c.start, c.end))
