@@ -869,3 +869,16 @@ def test_kinds_of_people_listed_before_each_are_counted_apart():
         ("新增省级以上名师", "~", 15.0, "名"), ("新增省级以上名班主任", "~", 15.0, "名")]
     a, b = targets("幼儿园园长、专任教师持证上岗率均达到100%。")
     assert (a.indicator, b.indicator) == ("幼儿园园长持证上岗率", "幼儿园专任教师持证上岗率")
+
+
+def test_a_share_of_a_base_written_with_zhan_names_the_base_once():
+    (t,) = targets("资助面约占在校寄宿生的12%。")
+    assert (t.indicator, t.comparator, t.value) == ("资助面(占在校寄宿生)", "~", 12.0)
+
+
+def test_a_list_of_group_rates_framed_by_one_standard():
+    a, b = targets("对新建普惠性民办幼儿园,按照一档县每所40万元、二档县每所25万元的标准给予奖补。")
+    assert [(t.indicator, t.value, t.kind) for t in (a, b)] == [
+        ("新建普惠性民办幼儿园奖补标准(一档县,每所)", 400000.0, "standard"),
+        ("新建普惠性民办幼儿园奖补标准(二档县,每所)", 250000.0, "standard")]
+    assert a.unit == b.unit == "元"  # a one-off amount for each school, not a rate

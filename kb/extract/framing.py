@@ -257,7 +257,9 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     trailing = (rest if whole else _TOP_COMMA.split(rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
     formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 2):z.start] in ("按照", "依照") \
         or text[max(cs, z.start - 1):z.start] == "按" \
-        or bool(z.per) and _BY_GROUP.search(subject) is not None  # 按寄宿生每生每年200元增加公用经费
+        or bool(z.per) and _BY_GROUP.search(text, cs, z.start) is not None \
+        or bool(z.per) and prev is not None and prev.kind == "standard" and (prev.unit or "").startswith("元") \
+        and text[st.prev_end:cs].strip() == "、"  # 按寄宿生每生每年200元增加…, 按照一类县每所50万元、二类县每所30万元
     r = Read(g, cs, ce, z, s1, e1, subject, t0, t0 + len(trailing), trailing, verbs, lead, inherit, after,
               own_stage, ["per_head_grant"] if grant else [], formula, pct_share, of_ratio, past=past)
     if L.NOT_VALUE_BEFORE.search(text, cs, z.start) and not z.cmp_word and not z.verbs:

@@ -9,7 +9,7 @@ from . import lexicon as L
 from .framing import Doc, Read, Sent
 from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM
 from .shapes import SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words
-from .standards import formula_name, hours_name
+from .standards import formula_name, group_rate_name, hours_name
 
 __all__ = ["indicator_words"]
 
@@ -33,7 +33,10 @@ _FROM_OLD = re.compile(r"由(?:现行|原来|原|目前|现在)的?(?:标准)?(?
 def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
     """The indicator words: the subject, with the counted noun and verb, context and qualifiers when needed."""
     text, subject, verbs, z = doc.text, r.subject, r.verbs, r.z
-    if r.formula:
+    tier = _tier_name(text, st, r) if r.formula and z.per else None
+    if tier:  # 按照一类县每所50万元、二类县每所30万元的标准给予奖补 → 奖补标准(一类县)
+        ind = tier
+    elif r.formula:
         ind = formula_name(subject, r.trailing if r.use_trailing else "")
     elif "training_hours" in r.flags:  # 每5年接受不少于360学时的专业培训 → 专业培训学时
         ind = hours_name(subject, r.after) or subject
@@ -148,3 +151,16 @@ def _project(text: str, ss: int, cs: int, dls) -> str:
             return context_words(text, ss, m.end(), dls)
     return ""
 
+
+
+#: the later items of a list of group rates: 、二类县每所30万元
+_RATE_ITEMS = re.compile(r"(?:\s*、\s*[\u4e00-\u9fff]{1,6}每[\u4e00-\u9fff]{1,4}\d+(?:\.\d+)?\s*[万亿千]?元)*")
+
+
+def _tier_name(text: str, st: Sent, r: Read) -> str | None:
+    """The name of a group's rate in a list framed by 按照…的标准 (each group named, its rate after 每…)."""
+    if not re.search(r"(?:按照|按|、)\s*$", text[max(0, r.s1 - 3):r.s1]):
+        return None  # the group follows 按照 (or the item before it): 中央财政按照每生每天3元… names no group
+    ps, pe = clause_bounds(text, st.ss, st.se, r.s1, r.s1)
+    end = _RATE_ITEMS.match(text, r.g[-1].end, pe).end()
+    return group_rate_name(text, r.subject, end, pe, context_words(text, st.ss, ps, st.dls))

@@ -102,3 +102,22 @@ def hours_name(subject: str, after: str) -> str | None:
         return None
     holder = re.sub(r"^(?:对|为|组织)", "", _HOURS_VERBS.sub("", subject))
     return holder + m.group(1) + "学时"
+
+
+#: the rule closing a list of group rates: …、二类县每所30万元的标准给予奖补 / …的标准拨付
+_LIST_RULE = re.compile(r"\s*(?:的)?标准(?:[为向对][^,,;;。]{1,16}?)?"
+                        r"(?P<verb>核定|核拨|拨付|发放|给予|安排|下达|补助|奖补|资助|补贴)(?P<noun>[\u4e00-\u9fff]{0,8})")
+_GROUP = re.compile(r"[\u4e00-\u9fff]{1,6}")
+_GRANT_VERB = re.compile(r"补助|奖补|资助|补贴")
+
+
+def group_rate_name(text: str, group: str, after_list: int, end: int, context: str) -> str | None:
+    """The name of one group's rate in a list of rates that 按照…的标准 frames (按照一类县每所50万元、二类县每所
+    30万元的标准给予奖补 → <context>奖补标准(一类县)), or None when the list closes with no such rule."""
+    if not _GROUP.fullmatch(group) or L.INDICATOR_HEAD.search(group):
+        return None
+    m = _LIST_RULE.match(text, after_list, end)
+    if m is None:
+        return None
+    grant = m.group("noun") or (m.group("verb") if _GRANT_VERB.fullmatch(m.group("verb")) else "")
+    return f"{context}{grant}标准({group})" if context or grant else None  # never a bare 标准(城区)

@@ -211,7 +211,10 @@ def _read_group(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> list[T
         unit = mn.unit
         if unit in ("座", "个") and "千人" in name:
             unit = f"{unit}/千人"
-        if z.per and unit and unit not in ("%", "ratio") and "/" not in unit:
+        if z.per and unit == "元" and z.per in ("所", "校"):  # 每所50万元: a one-off amount for each school
+            name = name if re.search(r"每[所校]", name) else f"{name[:-1]},每{z.per})" if name.endswith(")") \
+                else f"{name}(每{z.per})"
+        elif z.per and unit and unit not in ("%", "ratio") and "/" not in unit:
             unit = f"{unit}/{z.per}"
         elif unit == "元" and not z.per and (pr := L.PER_RATE_IN.search(r.subject)):
             unit = f"元/({pr.group(1)}·{'天' if pr.group(2) == '日' else pr.group(2)})"  # …每人每月生活补助不低于800元

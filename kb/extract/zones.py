@@ -102,7 +102,7 @@ def read_zone(text: str, cs: int, pos: int, deadlines: Sequence[Deadline]) -> Zo
             b = seg[cm.end():].strip() if cm is not None and len(seg) - cm.end() <= 30 else ""
             if b and (b.endswith("的") or re.search(r"(?:总数|总额|总量|总和|人数)$", b)) \
                     and not re.search(r"[\d,,;;。]", b):
-                z.base, z.cmp_word = b.rstrip("的 "), cm.group()
+                z.base, z.cmp_word = re.sub(r"^占", "", b.rstrip("的 ")), cm.group()  # 约占在园幼儿的8%: 占 is no part of the base
                 i = cs + cm.start()
                 continue
             # 按照年度公用经费预算总额的5%安排…, 按照当地普通小学标准的6倍拨付: a share of a base named after 按照
