@@ -31,7 +31,8 @@ _MEASURES: tuple[tuple[re.Pattern, frozenset[str], str], ...] = (
     (re.compile(r"普惠(?:性)?(?:民办)?(?:幼儿园|园|学前教育资源|资源)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"),
      frozenset({"pct"}), "XQ-P2"),
     (re.compile(r"公办(?:幼儿园|园)[^,;。]*在园(?:幼儿|儿童)[^,;。]*(?:占|比)"), frozenset({"pct"}), "XQ-P3"),
-    (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?:学生|幼儿)?(?:人数|数)?|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
+    (re.compile(r"(?<!大)(?<!超大)(?<!平均)(?:班额|每班(?![^,;。]*(?:教师|老师|保育员|班主任|看护|管理员))(?:学生|幼儿)?(?:人数|数)?"
+                r"|班级(?:学生|幼儿)?(?:人数|数))(?!比例|占比|达标)"),
      frozenset({"person"}), "YJ-G5"),
     (re.compile(r"(?<!生)(?:学校|小学|初中|中学|一贯制|校)?(?:办学)?规模(?:[((][^()()]*[))])?$"), frozenset({"person"}), "YJ-G4"),
     (re.compile(r"专任教师与学生比"), frozenset({"ratio"}), "CM-SSB"),  # 教职工与学生比 is an establishment norm
@@ -208,6 +209,10 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
     if national and _SPECIAL_GROUP.search(phrase or "") and (
             not _names_disability(national) or _DISABILITY_KIND.search(phrase)):
         national = None  # 残疾儿童…, 随班就读学生生均公用经费: a subgroup the row does not name
+    if national and (sub := _POOR_GROUP.search(phrase or "")) and not _names(national, sub.group()):
+        return None  # 建档立卡贫困家庭学生九年义务教育巩固率: a subgroup's rate, not the population's indicator
+    if national == "XQ-P1" and _SHORTER_SPAN.search(phrase or ""):
+        national = None  # 学前一年毛入园率 measures the last year only, not the three-year rate
     if national == "YJ-G7" and _NOT_COMPULSORY.search(phrase or ""):
         national = None  # 学前/高中阶段特殊教育学校生均公用经费: YJ-G7 is the 义务教育 special schools' rate
     if national and _counts_a_qualitative_row(national, phrase, unit):
@@ -226,6 +231,9 @@ def classify(phrase: str, stage: str | None = None, unit: str | None = None) -> 
 #: pupils of special education (残疾儿童, 随班就读, 送教上门): a subgroup a general national row does not name
 _SPECIAL_GROUP = re.compile(r"残疾|随班就读|送教上门")
 _NOT_COMPULSORY = re.compile(r"学前|幼儿园|高中|中职")
+_SHORTER_SPAN = re.compile(r"学前[一两二]年")
+#: pupils singled out by need or by the way back to school: a rate of theirs is no population indicator
+_POOR_GROUP = re.compile(r"建档立卡|贫困家庭|家庭经济困难|劝返")
 #: one kind of disability (视力残疾儿童少年入学率): a subgroup the national row does not name
 _DISABILITY_KIND = re.compile(r"(?:视力|听力|智力|肢体|言语|精神|多重)残疾")
 #: words that show a phrase holding a family's alias measures something else
@@ -254,6 +262,11 @@ def _counts_a_qualitative_row(indicator_id: str, phrase: str, unit: str | None) 
 def _family_names_disability(family_id: str) -> bool:
     f = get_family(family_id)
     return f is not None and any("残疾" in n or "特殊" in n for n in (f.name, *f.aliases[:3]))
+
+
+def _names(indicator_id: str, words: str) -> bool:
+    ind = get(indicator_id)
+    return ind is not None and any(words in n for n in (ind.name, *ind.aliases))
 
 
 def _names_disability(indicator_id: str) -> bool:

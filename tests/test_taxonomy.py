@@ -447,3 +447,21 @@ def test_teachers_exchanged_from_town_to_village_schools_are_the_exchange_rate()
 
 def test_the_share_of_school_funds_spent_on_teacher_training():
     assert families.classify("学校公用经费中用于教师培训的比例", "义务教育", "%") == "YJ-Q4"
+
+
+def test_the_one_year_preschool_rate_is_not_the_three_year_rate():
+    assert families.classify("学前一年毛入园率", "学前", "%") is None
+    assert families.classify("学前两年毛入园率", "学前", "%") is None
+    assert families.classify("学前三年毛入园率", "学前", "%") == "XQ-P1"
+
+
+def test_staff_per_class_is_not_the_class_size():
+    assert families.classify("每班配备保育员数", "学前", "名") is None
+    assert families.classify("每班配备看护教师数", None, "名") is None
+    assert families.classify("初中每班学生数", "初中", "人") == "YJ-G5"
+
+
+def test_a_rate_of_pupils_singled_out_by_need_is_not_the_population_indicator():
+    assert families.classify("建档立卡贫困家庭学生高中阶段毛入学率", "高中", "%") is None
+    assert families.classify("劝返复学学生巩固率", "义务教育", "%") is None
+    assert families.classify("高中阶段毛入学率", "高中", "%") == "CM-GZMR"
