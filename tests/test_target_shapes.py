@@ -882,3 +882,12 @@ def test_a_list_of_group_rates_framed_by_one_standard():
         ("新建普惠性民办幼儿园奖补标准(一档县,每所)", 400000.0, "standard"),
         ("新建普惠性民办幼儿园奖补标准(二档县,每所)", 250000.0, "standard")]
     assert a.unit == b.unit == "元"  # a one-off amount for each school, not a rate
+
+
+def test_a_provision_norm_per_group_of_people_names_what_is_provided():
+    a, b = targets("学生宿舍按每40名寄宿生不少于1个卫生间、每20名寄宿生不少于1个洗衣池的标准配置。")
+    assert [(t.indicator, t.comparator, t.value, t.unit) for t in (a, b)] == [
+        ("学生宿舍按每40名寄宿生卫生间数", ">=", 1.0, "个"), ("每20名寄宿生洗衣池数", ">=", 1.0, "个")]
+    a, b = targets("按照每千人口不少于45个小学学位、25个初中学位的标准规划配建学校。")
+    assert [(t.indicator, t.stage, t.value) for t in (a, b)] == [
+        ("每千人口小学学位数", "小学", 45.0), ("每千人口初中学位数", "初中", 25.0)]

@@ -255,6 +255,8 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     # one object; elsewhere the words after a value end at its 、 (新建学校3所、改扩建7所)
     whole = (pct_share or count_share) and not _DIGIT.search(rest)
     trailing = (rest if whole else _TOP_COMMA.split(rest, maxsplit=1)[0]).rstrip(" 、和及与。!?!?")
+    if PER_GROUP_END.search(subject):  # …1个洗漱龙头的标准配齐生活设施: the norm's noun ends before 的标准
+        trailing = _OF_RULE.split(trailing, maxsplit=1)[0]
     formula = _BY_END.search(subject) is not None or text[max(cs, z.start - 2):z.start] in ("按照", "依照") \
         or text[max(cs, z.start - 1):z.start] == "按" \
         or bool(z.per) and _BY_GROUP.search(text, cs, z.start) is not None \
@@ -283,7 +285,7 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     count_unit = (last.unit or "").split("/")[0] in _COUNT_UNITS
     r.use_trailing = bool(trailing) and _CJK.match(trailing) is not None and (
         bool(verbs) or not r.subject or of_ratio or pct_share or count_share or formula or before_verb
-        or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead)))
+        or count_unit and (not z.cmp_word or bool(z.verbs) or bool(lead) or PER_GROUP_END.search(subject) is not None))
     bare = not verbs and not z.cmp_word and not lead and not inherit and not first.cmp and not formula and not by_norm
     if bare and "enumerated_count" not in r.flags and not hours and not before_verb:
         if last.unit is None or not (pct_share or count_share or not after.strip(" 。!?!?")) or not r.subject and not (
@@ -301,6 +303,10 @@ def frame(doc: Doc, st: Sent, g: list[Mention], next_start: int) -> Read | None:
     return r
 
 
+#: a provision norm per group of people (每50名寄宿生不少于1个淋浴喷头, 每千人口不少于60个学位): the thing provided
+#: is named after the value
+_OF_RULE = re.compile(r"的?(?:标准|要求|规定)")
+PER_GROUP_END = re.compile(r"每(?:\d+|[一二两三四五六七八九十百千万]+)(?:名|个|位)?[\u4e00-\u9fff]{1,5}$")
 _BY_GROUP = re.compile(r"(?:按照|按(?!照))[\u4e00-\u9fff]{1,6}$")
 #: 按每生每年800元(的标准)核拨, 按照每生每天4元的标准为农村学生提供…: a formula value with its rule verb
 _RULE_VERB_AFTER = re.compile(r"(?:[^,。;,;]{0,8}|\s*的\s*标准\s*(?:为|向|对)[^,。;,;]{1,16}?)"

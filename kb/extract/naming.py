@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as L
-from .framing import Doc, Read, Sent
+from .framing import PER_GROUP_END, Doc, Read, Sent
 from .items import HEAD_VERB as _HEAD_VERB, IN_SUM as _IN_SUM
 from .shapes import SET_NOUN_END, STAGES_ONLY, clause_bounds, context_words
 from .standards import formula_name, group_rate_name, hours_name
@@ -42,7 +42,8 @@ def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
         ind = hours_name(subject, r.after) or subject
     elif r.of_ratio:
         ind = subject + r.trailing + "比例"
-    elif r.use_trailing and subject.startswith("每") and r.g[-1].unit in ("所", "个", "名", "人", "间"):
+    elif r.use_trailing and (subject.startswith("每") or PER_GROUP_END.search(subject)) \
+            and r.g[-1].unit in ("所", "个", "名", "人", "间"):
         ind = subject + "".join(v for v in verbs if v != "有") + r.trailing + "数"  # 每个乡镇办好初中数
     elif r.use_trailing and r.flags[:1] == ["per_head_grant"]:  # 给予每人每月300元的生活补助 → (教师)生活补助
         ind = subject + r.trailing
