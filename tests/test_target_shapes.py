@@ -891,3 +891,17 @@ def test_a_provision_norm_per_group_of_people_names_what_is_provided():
     a, b = targets("按照每千人口不少于45个小学学位、25个初中学位的标准规划配建学校。")
     assert [(t.indicator, t.stage, t.value) for t in (a, b)] == [
         ("每千人口小学学位数", "小学", 45.0), ("每千人口初中学位数", "初中", 25.0)]
+
+
+def test_a_count_of_counties_written_first_without_de():
+    _, t = targets("到2026年,学前三年毛入园率达到95%,4个以上县(区)通过省级学前教育普及普惠督导评估。")
+    assert (t.indicator, t.comparator, t.value, t.unit) == ("通过省级学前教育普及普惠督导评估的县(区)数", ">=", 4.0, "个")
+
+
+def test_a_goal_label_is_no_part_of_a_milestone_and_an_elided_object_drops_the_time():
+    a, b = targets("目标:2027年通过省级评估,2028年通过国家义务教育优质均衡发展督导评估认定。")
+    assert (a.indicator, a.deadline.end) == ("通过省级评估", "2027-12-31")
+    a, b = targets("全年新建公办中心幼儿园3所、改扩建6所。")
+    assert b.indicator == "改扩建公办中心幼儿园" and b.value == 6.0
+    (t,) = targets("划分8个初中教研协作片区。")
+    assert (t.value, t.unit) == (8.0, "个") and "教研协作片区" in t.indicator

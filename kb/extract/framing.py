@@ -140,7 +140,8 @@ _REGIME = re.compile(r"[\u4e00-\u9fff、和与及]{0,16}(?:制度|机制)")
 
 _RATE_END = re.compile(r"(?:率|度|比例|占比)$")
 #: after a count written first, the units and the state they reach (…的县通过…认定, …县(区)全部通过…认定)
-_COUNT_REACHES = re.compile(r"\s*(?:的[^,,;;。的]{1,12}?|[^,,;;。的\d]{1,12}?(?:全部|均))(?:通过|达到|建成|创成|实现)"
+_COUNT_REACHES = re.compile(r"\s*(?:的[^,,;;。的]{1,12}?|[^,,;;。的\d]{1,12}?(?:全部|均)"
+                            r"|[^,,;;。的\d]{0,6}?(?:县|区|市|旗|乡镇|街道)(?:\([^()]{1,8}\))?)(?:通过|达到|建成|创成|实现)"
                             r"[^,,;;。]{0,30}?(?:认定|评估|验收|标准|要求)")
 #: a variant value for a group written in brackets right after the value: 1.5万元(西藏、新疆及四省藏区1.8万元)
 PAREN_VARIANT = re.compile(r"\s*[((](?P<who>[^()()\d,,;;。]{2,24}?)(?:为|是)?\s*(?P<v>\d+(?:\.\d+)?)\s*"

@@ -27,6 +27,7 @@ _GROUP_END = re.compile(r"(?:学校|幼儿园|[园校县区])$")
 _PROJECT_NOUN = re.compile(r"幼儿园|学校|小学|中学|分园|校区")
 _RULE_VERB_ONLY = re.compile(r"(?:分别)?(?:执行|拨付|核拨|发放|落实)?")
 _LEADING_STAGE = re.compile(r"^(?:小学|初中|普通高中|高中|义务教育|中小学|幼儿园)(?=\w{3})")
+_WHEN_LEAD = re.compile(r"^(?:全年|年内|今年|当年|本年度|年度内)")
 _FROM_OLD = re.compile(r"由(?:现行|原来|原|目前|现在)的?(?:标准)?(?:每[生人校]每[年月学]\w?)?$|由(?:现行|原来|原|目前|现在)的?[^,,;;。]*$")
 
 
@@ -92,9 +93,10 @@ def indicator_words(doc: Doc, st: Sent, r: Read) -> str:
             r.flags.append("indicator_elided")
         ind = _LEADING_STAGE.sub("", ind) or ind  # 小学生均公用经费… → 生均公用经费… (the stage is read apart)
     if not subject and "enumerated_count" not in r.flags:
-        pv = L.lead_verb(st.prev_noun) if verbs and st.prev_end > r.cs - 2 else None
-        if pv and not r.use_trailing and L.lead_verb(st.prev_noun[len(pv):]) is None:
-            ind = "".join(verbs) + st.prev_noun[len(pv):]  # 新建中小学2所、改扩建5所 → 改扩建中小学
+        prev_noun = _WHEN_LEAD.sub("", st.prev_noun)  # 全年新建公办幼儿园8所、改扩建5所: the time is no object
+        pv = L.lead_verb(prev_noun) if verbs and st.prev_end > r.cs - 2 else None
+        if pv and not r.use_trailing and L.lead_verb(prev_noun[len(pv):]) is None:
+            ind = "".join(verbs) + prev_noun[len(pv):]  # 新建中小学2所、改扩建5所 → 改扩建中小学
             r.flags.append("object_elided")
         elif st.prev_noun and not r.use_trailing:
             ind = st.prev_noun + "".join(verbs)
