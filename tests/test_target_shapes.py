@@ -905,3 +905,9 @@ def test_a_goal_label_is_no_part_of_a_milestone_and_an_elided_object_drops_the_t
     assert b.indicator == "改扩建公办中心幼儿园" and b.value == 6.0
     (t,) = targets("划分8个初中教研协作片区。")
     assert (t.value, t.unit) == (8.0, "个") and "教研协作片区" in t.indicator
+
+
+def test_every_office_setting_up_a_system_is_universal():
+    (t,) = targets("到2026年,全市县级教育行政部门全部建立教师退出管理制度。")
+    assert (t.value, t.unit, t.deadline.end) == (100.0, "%", "2026-12-31") and "universal_quantifier" in t.flags
+    assert targets("所有学校全部建立家长委员会。") == []  # a committee is no system to reach

@@ -67,11 +67,11 @@ def context_words(text: str, ss: int, cs: int, deadlines: Sequence[Deadline], he
 
 #: a set of units (X of 所有X…/X全部…), optionally with the attribute that is assessed (…学校办学条件)
 _UNIT_SET = (r"[^,,;;。]{0,20}?(?:乡镇|镇|乡|乡\(镇\)|街道\)|街道|学校|幼儿园|园|县|区\)|村|校|教学点|社区|高中|县中|中学|小学|初中"
-             r"|教师|校长|园长)"
+             r"|教师|校长|园长|部门)"
              r"(?:的?(?:办学条件|校舍))?")
 _ALL_FIRST = re.compile(rf"(?P<all>所有)(?P<x>{_UNIT_SET})(?P<adv>均|都|全部)?(?P<pred>建有|建成|办成|达到|达标|通过|实现)"
                         rf"|(?P<all2>全部)(?P<x2>{_UNIT_SET})(?P<adv2>均|都)?(?P<pred2>建有|建成|办成|达到|达标)")
-_ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?:原则上|基本上?)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过|实现)")
+_ALL_AFTER = re.compile(rf"(?P<x>{_UNIT_SET})(?P<adv>均)?(?:原则上|基本上?)?(?P<all>全部)(?P<pred>建有|建成|办成|达到|达标|通过|实现|建立)")
 #: whose units 所有 counts (申报县所有义务教育学校…): a short place written before it
 _OWNER = re.compile(r"[\u4e00-\u9fff]{0,4}[县市区镇乡]")
 #: 全县普通高中均达到…标准: 均 after a whole region's set of units reads like 所有 (value text 均)
@@ -80,7 +80,8 @@ _WHOLE_JUN = re.compile(rf"全[省市县区州旗](?P<x>{_UNIT_SET})(?P<all>均)
 _UNIVERSAL_OBJECT = {"达到": re.compile(r"[^\d]{1,30}(?:标准|要求|水平|等级|学历)$"), "通过": re.compile(r"[^\d]{1,30}(?:评估|验收|认定)$"),
                      "建有": re.compile(r"[^\d]{2,20}$"), "建成": re.compile(r"[^\d]{2,20}$"),
                      "办成": re.compile(r"[^\d]{2,24}$"), "达标": re.compile(r"$"),
-                     "实现": re.compile(r"[^\d]{2,20}达标$")}  # 所有乡镇寄宿制学校实现饮水安全达标
+                     "实现": re.compile(r"[^\d]{2,20}达标$"),  # 所有乡镇寄宿制学校实现饮水安全达标
+                     "建立": re.compile(r"[^\d]{2,24}(?:制度|机制|体系)$")}  # 各县教育部门全部建立…管理制度
 #: elimination, coverage and manner words: no 100 % is read (the gold's ZERO AND UNIVERSAL rule)
 _ALL_WORD = re.compile(r"所有|全部|全[省市县区州旗][^,,;;。]{1,20}?均")
 _NOT_UNIVERSAL = re.compile(r"消除|清零|全覆盖|全面|已|无|\d")
