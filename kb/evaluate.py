@@ -95,6 +95,18 @@ class Report:
         }
 
 
+def pooled(reports: Iterable[Report]) -> Report:
+    """One report over several gold sets, their counts summed: every labelled target weighs the same,
+    whichever set it is in (issue 11's goals are stated for the constructed forms as a whole)."""
+    out = Report()
+    for r in reports:
+        out.clauses += r.clauses
+        out.missing += r.missing
+        for name, c in r.fields.items():
+            out.fields[name].add(c)
+    return out
+
+
 # --- comparing one field -----------------------------------------------------
 
 _NOISE = re.compile(r"[\s“”\"'‘’《》()()、,,。的]|全市|全县|全区|全省|我市|我县|我区|我省|各|所有")

@@ -6,9 +6,10 @@
 
 Without GOLD.json it prints, for each of the project's gold sets separately —
 the seed plans (gold.json), the seed-style held-out clauses (gold-heldout.json),
-the constructed documents in real forms (gold-forms.json) and their held-out
-twin (gold-forms-heldout.json) — P/R/F1 of whole targets, each target field
-and the unit sets, then the exact-match rate of title, 文号, issuers, signed
+the constructed documents in real forms (gold-forms.json, gold-forms-2 … -10.json)
+and their held-out twin (gold-forms-heldout.json) — and for all the forms sets
+pooled ("all forms"), P/R/F1 of whole targets, each target field and the unit
+sets, then the exact-match rate of title, 文号, issuers, signed
 date and region on the header sets (gold-headers*.json).
 
 GOLD.json is in the format of tests/data/gold.json: clauses with
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.evaluate import HEADER_FIELDS, evaluate, evaluate_headers  # noqa: E402
+from kb.evaluate import HEADER_FIELDS, evaluate, evaluate_headers, pooled  # noqa: E402
 
 ORDER = ("indicator", "indicator_id", "value", "unit", "comparator", "stage", "deadline", "whole_target", "lead_set",
          "co_set", "unit_assignment")
@@ -40,6 +41,7 @@ CLAUSE_SETS = (("seeds", "gold.json"), ("seeds held-out", "gold-heldout.json"), 
                ("forms held-out", "gold-forms-heldout.json"))
 # gold-headers-heldout.json was seen while the metadata rules were written (kept as a second development set);
 # gold-headers-fresh.json is the held-out header set, labelled blind to kb/metadata.py.
+ALL_FORMS = "all forms"  # every forms set above, pooled
 HEADER_SETS = (("forms", "gold-headers.json"), ("forms (2nd, seen)", "gold-headers-heldout.json"),
                ("fresh held-out", "gold-headers-fresh.json"))
 
@@ -47,16 +49,21 @@ HEADER_SETS = (("forms", "gold-headers.json"), ("forms (2nd, seen)", "gold-heade
 def summary(corpus: str, as_json: bool) -> int:
     """Every gold set of tests/data side by side."""
     out: dict = {"clauses": {}, "headers": {}}
+    reports = {}
     for name, file in CLAUSE_SETS:
         path = DATA / file
-        out["clauses"][name] = evaluate(json.loads(path.read_text(encoding="utf-8")), corpus, path).as_dict()
+        reports[name] = evaluate(json.loads(path.read_text(encoding="utf-8")), corpus, path)
+        out["clauses"][name] = reports[name].as_dict()
+    # the constructed real forms as one set: what issue 11's goals (whole-target and unit F1 >= 0.90,
+    # indicator ids right for >= 95 %) are stated for
+    out["clauses"][ALL_FORMS] = pooled(r for n, r in reports.items() if n.startswith("forms")).as_dict()
     for name, file in HEADER_SETS:
         path = DATA / file
         out["headers"][name] = evaluate_headers(json.loads(path.read_text(encoding="utf-8")), path)
     if as_json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
-    names = [n for n, _ in CLAUSE_SETS]
+    names = [n for n, _ in CLAUSE_SETS] + [ALL_FORMS]
     print(f"{'F1 (P/R)':<16}" + "".join(f"{n:>22}" for n in names))
     for field in ORDER:
         cells = []

@@ -70,35 +70,55 @@ def test_held_out_set_is_measured_and_does_not_regress():
 # was never read while writing rules (0.453 / 0.680 when issue 11 started, 0.615 / 0.949 at the end of that
 # session); since then a helper audited its errors into shape categories with fresh examples (no held-out text),
 # so it is no longer blind.
-FORMS_FLOORS = (("gold-forms.json", 0.94, 0.99), ("gold-forms-2.json", 0.92, 0.99), ("gold-forms-3.json", 0.89, 0.96),
-                ("gold-forms-4.json", 0.89, 0.98), ("gold-forms-5.json", 0.86, 0.98), ("gold-forms-6.json", 0.86, 0.97),
-                ("gold-forms-7.json", 0.89, 0.97), ("gold-forms-8.json", 0.85, 0.94),
-                ("gold-forms-9.json", 0.81, 0.95), ("gold-forms-10.json", 0.71, 0.93),
+FORMS_FLOORS = (("gold-forms.json", 0.95, 0.99), ("gold-forms-2.json", 0.92, 0.99), ("gold-forms-3.json", 0.90, 0.96),
+                ("gold-forms-4.json", 0.90, 0.98), ("gold-forms-5.json", 0.87, 0.98), ("gold-forms-6.json", 0.88, 0.97),
+                ("gold-forms-7.json", 0.90, 0.97), ("gold-forms-8.json", 0.89, 0.94),
+                ("gold-forms-9.json", 0.88, 0.97), ("gold-forms-10.json", 0.78, 0.94),
                 ("gold-forms-heldout.json", 0.92, 0.98))
+# (gold set, indicator-id floor): of the targets found, the share whose id (national or local family) is the gold's
+ID_FLOORS = {"gold-forms.json": 0.95, "gold-forms-2.json": 0.96, "gold-forms-3.json": 0.95, "gold-forms-4.json": 0.95,
+             "gold-forms-5.json": 0.95, "gold-forms-6.json": 0.96, "gold-forms-7.json": 0.93, "gold-forms-8.json": 0.93,
+             "gold-forms-9.json": 0.93, "gold-forms-10.json": 0.88, "gold-forms-heldout.json": 0.97}
+
+
+@pytest.fixture(scope="module")
+def forms_reports():
+    """Every constructed-forms gold set, evaluated once for the tests below."""
+    out = {}
+    for name, _, _ in FORMS_FLOORS:
+        path = DATA / name
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        out[name] = (gold, evaluate(gold, CORPUS, path))
+    return out
 
 
 @pytest.mark.parametrize("name, whole, units", FORMS_FLOORS)
-def test_constructed_real_forms_are_measured_and_do_not_regress(name, whole, units):
+def test_constructed_real_forms_are_measured_and_do_not_regress(forms_reports, name, whole, units):
     """Constructed documents in the forms real plans take (tests/data/FORMS.md), labelled blind to the
-    rules.  Issue 11's goal is whole-target and unit F1 >= 0.90 on new forms; see FORMS_FLOORS."""
-    path = DATA / name
-    gold = json.loads(path.read_text(encoding="utf-8"))
-    report = evaluate(gold, CORPUS, path)
+    rules; see FORMS_FLOORS."""
+    gold, report = forms_reports[name]
     assert report.clauses == len(gold["clauses"]), (name, report.missing)
     assert report.fields["whole_target"].f1 >= whole, (name, report.fields["whole_target"])
     assert report.fields["unit_assignment"].f1 >= units, (name, report.fields["unit_assignment"])
 
 
-def test_indicator_mapping_is_measured():
-    """Of the targets found, the share whose indicator id (national or local family) is the gold's."""
-    for name, floor in (("gold-forms.json", 0.94), ("gold-forms-2.json", 0.96), ("gold-forms-3.json", 0.95),
-                        ("gold-forms-4.json", 0.94), ("gold-forms-5.json", 0.95), ("gold-forms-6.json", 0.95),
-                        ("gold-forms-7.json", 0.93), ("gold-forms-8.json", 0.93), ("gold-forms-9.json", 0.91),
-                        ("gold-forms-10.json", 0.83),
-                        ("gold-forms-heldout.json", 0.95)):
-        path = DATA / name
-        report = evaluate(json.loads(path.read_text(encoding="utf-8")), CORPUS, path)
+def test_indicator_mapping_is_measured(forms_reports):
+    for name, floor in ID_FLOORS.items():
+        report = forms_reports[name][1]
         assert report.fields["indicator_id"].f1 >= floor, (name, report.fields["indicator_id"])
+
+
+def test_issue_11_goals_hold_on_the_constructed_forms_as_a_whole(forms_reports):
+    """Issue 11: whole-target F1 and unit F1 >= 0.90 on the new forms, indicator ids right for >= 95 % —
+    on every forms set pooled (each labelled target weighs the same).  The single blind sets still start
+    lower (forms 10 at 0.50 on first sight): see the per-set floors."""
+    from kb.evaluate import pooled
+    assert set(ID_FLOORS) == {name for name, _, _ in FORMS_FLOORS}
+    all_forms = pooled(report for _, report in forms_reports.values())
+    assert all_forms.fields["whole_target"].n_gold >= 2000
+    assert all_forms.fields["whole_target"].f1 >= 0.90, all_forms.fields["whole_target"]
+    assert all_forms.fields["unit_assignment"].f1 >= 0.97, all_forms.fields["unit_assignment"]
+    assert all_forms.fields["indicator_id"].f1 >= 0.95, all_forms.fields["indicator_id"]
 
 
 def test_a_gold_path_may_leave_out_a_table_category():
