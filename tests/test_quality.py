@@ -140,3 +140,16 @@ def test_a_gold_span_is_located_on_its_path_then_by_its_last_token():
     assert _locate(text, "入园率", clauses, ["附件", "1"]) == annex  # on the gold path
     assert _locate(text, "入园率", clauses[:2], ["附件", "1"]) == row  # row 1 of a table filed elsewhere in the tree
     assert _locate(text, "入园率", clauses[:2], ["三"]) == prose  # neither: the first occurrence
+
+
+def test_most_seed_targets_carry_a_national_or_family_id():
+    """Issue 11: at least 90 % of the seed plans' targets and standards carry a taxonomy or family id
+    (milestones measure no indicator and baselines are never compared)."""
+    from kb.corpus import Corpus
+    from kb.pipeline import process
+
+    corpus = Corpus(CORPUS)
+    found = [t for e in corpus.entries() for t in process(e, corpus.read(e)).targets if t.kind in ("target", "standard")]
+    assert len(found) >= 200
+    share = sum(1 for t in found if t.indicator_id) / len(found)
+    assert share >= 0.93, share
