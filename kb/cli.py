@@ -68,15 +68,15 @@ def user_errors(fn):
         except (CorpusError, StoreError, UnknownDocument, UnknownRegion, UnknownIndicator) as exc:
             raise UserError(str(exc)) from exc
         except Exception as exc:
-            # Imported only now: kb.search and kb.index load jieba, pypinyin and Whoosh, which
-            # every command would otherwise pay for at start-up.
+            # Imported only now: kb.search loads jieba and pypinyin (and its engine, tantivy or
+            # Whoosh), which every command would otherwise pay for at start-up.
             from .compare import CompareError
-            from .index import IndexMissing
             from .search import SearchError
+            from .search.engines import IndexMissing, UnknownEngine
 
             if isinstance(exc, IndexMissing):
                 raise UserError("no search index next to the knowledge base; run `policykb build`") from exc
-            if isinstance(exc, (SearchError, CompareError)):
+            if isinstance(exc, (SearchError, CompareError, UnknownEngine)):
                 raise UserError(str(exc)) from exc
             raise
 
@@ -142,13 +142,13 @@ def _ensure_index(db_path: str) -> None:
         # a build we waited for may have replaced the knowledge base: read its generation again
         if reconcile_index(db_path, index_dir, _generation(db_path)) != "missing":
             return
-        from .index import build_index
+        from .search.engines import build_index
 
         click.echo(f"policykb: no search index for {db_path}; building the index (not the knowledge base) …", err=True)
         build_index(db_path, index_dir)
 
 
-def _run_build(corpus_dir: str, db_path: str, quiet: bool = False) -> int:
+def _run_build(corpus_dir: str, db_path: str, quiet: bool = False, engine: str | None = None) -> int:
     from .pipeline import build
     from .generations import build_lock, recover_index, remove_dead_index_leftovers
     from .testhooks import pause_point
@@ -168,11 +168,11 @@ def _run_build(corpus_dir: str, db_path: str, quiet: bool = False) -> int:
         report = build(corpus_dir, db_path, progress=_progress("building"))
         if not quiet or report.failures:
             click.echo(f"built {db_path}: {report.documents} documents, {len(report.failures)} failed", err=True)
-        from .index import build_index
+        from .search.engines import build_index
 
-        ix = build_index(db_path, index_dir)
+        ix = build_index(db_path, index_dir, engine=engine)
     if not quiet:
-        click.echo(f"built {ix.path}: {ix.clauses} clauses indexed in {ix.seconds:.1f} s", err=True)
+        click.echo(f"built {ix.path}: {ix.clauses} clauses indexed by {ix.engine} in {ix.seconds:.1f} s", err=True)
     for doc_id, stage, message in report.failures:
         where = report.failed_files.get(doc_id)
         click.echo(f"policykb: {doc_id}{f' ({where})' if where else ''} failed in {stage}: {message}", err=True)
@@ -212,10 +212,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
+@click.option("--engine", type=click.Choice(["tantivy", "whoosh"]), envvar="POLICYKB_SEARCH_ENGINE",
+              help="Search engine to index with [default: tantivy when installed, else whoosh].")
 @corpus_option
 @db_option
 @user_errors
-def build(corpus_dir: str, db_path: str) -> None:
+def build(engine: str | None, corpus_dir: str, db_path: str) -> None:
     """Rebuild the knowledge base from every document in the corpus.
 
     A document that fails is recorded with its error and the others are still
@@ -223,7 +225,7 @@ def build(corpus_dir: str, db_path: str) -> None:
 
     Example: policykb build --db instance/kb.sqlite
     """
-    sys.exit(_run_build(corpus_dir, db_path))
+    sys.exit(_run_build(corpus_dir, db_path, engine=engine))
 
 
 @main.command("import")
@@ -506,10 +508,19 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
     if as_json:
         _echo_json(result)
         return
-    click.echo(f"{result['total']} clauses match “{result['normalised_query']}” (page {result['page']})")
+    click.echo(f"{result['total']} 条条款包含全部检索词“{result['normalised_query']}”"
+               + (f",另有 {result['total_partial']} 条只包含部分检索词" if result["total_partial"] else "")
+               + f"(第 {result['page']} 页)")
+    divided = False
     for h in result["hits"]:
+        if h["tier"] == 2 and not divided:
+            click.echo("\n—— 以下条款只包含部分检索词 ——")
+            divided = True
         region_name = (h["region"] or {}).get("name") or ""
-        click.echo(f"\n{h['score']:6.2f}  {region_name} {h['doc_number'] or ''}  {h['title']}  [{h['clause_path'] or '—'}]")
+        date = h.get("date") or (str(h["year"]) if h.get("year") else "")
+        click.echo(f"\n{h['score']:6.2f}  {region_name} {h['doc_number'] or ''} {date}  {h['title']}  [{h['clause_path'] or '—'}]")
+        if h["tier"] == 2:
+            click.echo(f"        含:{'、'.join(h['matched_terms'])}  缺:{'、'.join(h['missing_terms'])}")
         text = h["text"].replace("\n", " ")
         click.echo("        " + (text[:120] + ("…" if len(text) > 120 else "")))
 
@@ -779,4 +790,7 @@ def page_cmd(file: str, url: str | None, as_json: bool) -> None:
 
 
 def _index_dir(db_path: str) -> str:
-    return str(Path(db_path).parent / "index")
+    """The search index of a knowledge base: beside it, named after it (kb.sqlite → kb.index)."""
+    from .search.engines import index_dir_for
+
+    return str(index_dir_for(db_path))

@@ -21,7 +21,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kb.index import build_index  # noqa: E402
+from kb.search.engines import build_index  # noqa: E402
 from kb.pipeline import build  # noqa: E402
 from kb.store import Store  # noqa: E402
 from kb.synthetic import generate  # noqa: E402

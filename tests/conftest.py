@@ -39,7 +39,7 @@ def compare_kb_dir(tmp_path_factory):
     import shutil
 
     from kb.corpus import Corpus
-    from kb.index import build_index
+    from kb.search.engines import build_index
     from kb.pipeline import build
 
     tmp = tmp_path_factory.mktemp("compare")

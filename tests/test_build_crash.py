@@ -99,7 +99,7 @@ def docs(work: Path) -> tuple[list[dict], str]:
 
 def leftovers(work: Path) -> list[str]:
     return sorted(p.name for p in (work / "instance").iterdir()
-                  if ".building-" in p.name or p.name.startswith(("index.new-", "index.old-")))
+                  if ".building-" in p.name or p.name.startswith(("kb.index.new-", "kb.index.old-")))
 
 
 def kb_generation(work: Path) -> str:
@@ -149,7 +149,7 @@ def in_process_search(work: Path, words: str) -> dict:
 
     store = Store(work / "instance" / "kb.sqlite")
     try:
-        return kb_search(work / "instance" / "index", store, SearchQuery(words, per_page=100))
+        return kb_search(work / "instance" / "kb.index", store, SearchQuery(words, per_page=100))
     finally:
         store.close()
 
@@ -159,7 +159,7 @@ def rebuild_and_check(work: Path) -> None:
     r = run(work, "build")
     assert r.returncode == 0, r.stderr.decode()
     assert leftovers(work) == []
-    assert index_generation(work / "instance" / "index")[1] == kb_generation(work)
+    assert index_generation(work / "instance" / "kb.index")[1] == kb_generation(work)
     found = in_process_search(work, WORD)
     assert found["stale_index"] is False and found["total"] >= 1
     assert len(docs(work)[0]) == 3
@@ -170,7 +170,7 @@ CASES = {
     "start": (2, False),  # nothing written yet
     "extract": (2, False),  # a half-written kb.sqlite.building-PID
     "index": (3, True),  # new knowledge base in place, its index half written: the old index answers
-    "swap": (3, False),  # killed between the renames: no index/, a complete index.new-PID is swapped in
+    "swap": (3, False),  # killed between the renames: no kb.index/, a complete kb.index.new-PID is swapped in
 }
 
 
@@ -179,7 +179,7 @@ def web_search(work: Path, words: str) -> tuple[dict, str]:
     from webapp import create_app
 
     instance = work / "instance"
-    app = create_app({"DB_PATH": str(instance / "kb.sqlite"), "INDEX_DIR": str(instance / "index"), "TESTING": True})
+    app = create_app({"DB_PATH": str(instance / "kb.sqlite"), "INDEX_DIR": str(instance / "kb.index"), "TESTING": True})
     with app.test_client() as client:
         r = client.get("/api/search", query_string={"q": words})
         assert r.status_code == 200, r.get_data(as_text=True)
@@ -197,22 +197,22 @@ def test_killed_build(work: Path, point: str) -> None:
     if point == "extract":
         assert any(".building-" in name for name in leftovers(work))
     if point == "index":
-        assert kb_generation(work) != before and any(n.startswith("index.new-") for n in leftovers(work))
+        assert kb_generation(work) != before and any(n.startswith("kb.index.new-") for n in leftovers(work))
         # the web UI answers from the last complete index and says so
         found, page = web_search(work, "幼儿园")
         assert found["stale_index"] is True and found["total"] > 0
         assert "检索索引与知识库不一致" in page and 'class="stale-index"' in page
     if point == "swap":
-        assert not (instance / "index").exists()
-        assert any(n.startswith("index.new-") for n in leftovers(work))
+        assert not (instance / "kb.index").exists()
+        assert any(n.startswith("kb.index.new-") for n in leftovers(work))
 
     n_docs, stale = CASES[point]
     listed, err = docs(work)
     assert len(listed) == n_docs
     assert "no knowledge base" not in err and "building" not in err, err  # nothing is rebuilt
     if point == "swap":  # the complete index of the killed build was swapped in, not rebuilt
-        assert (instance / "index").is_dir()
-        assert index_generation(instance / "index")[1] == kb_generation(work)
+        assert (instance / "kb.index").is_dir()
+        assert index_generation(instance / "kb.index")[1] == kb_generation(work)
     found, err = search(work, "幼儿园")
     assert found["stale_index"] is stale and found["total"] > 0
     assert (STALE_LINE in err) is stale, err
@@ -230,10 +230,10 @@ def test_kb_search_finishes_a_killed_swap(work: Path) -> None:
     """kb.search (what the web server calls) swaps in the complete index a build killed between
     the renames left, with no CLI involved."""
     kill(start_paused(work, "swap"))
-    assert not (work / "instance" / "index").exists()
+    assert not (work / "instance" / "kb.index").exists()
     r = in_process_search(work, WORD)
     assert r["stale_index"] is False and r["total"] >= 1
-    assert index_generation(work / "instance" / "index")[1] == kb_generation(work)
+    assert index_generation(work / "instance" / "kb.index")[1] == kb_generation(work)
 
 
 def test_a_running_build_is_left_alone(work: Path) -> None:
@@ -241,8 +241,8 @@ def test_a_running_build_is_left_alone(work: Path) -> None:
     first = start_paused(work, "index")
     second = None
     try:
-        ours = [n for n in leftovers(work) if n.startswith("index.new-")]
-        assert ours == [f"index.new-{first.pid}"]
+        ours = [n for n in leftovers(work) if n.startswith("kb.index.new-")]
+        assert ours == [f"kb.index.new-{first.pid}"]
         found, err = search(work, COMMON)
         assert found["stale_index"] is True and STALE_LINE in err
         second = subprocess.Popen(POLICYKB + ["build"], env=_env(work), cwd=work,
@@ -250,7 +250,7 @@ def test_a_running_build_is_left_alone(work: Path) -> None:
         line = second.stderr.readline().decode("utf-8")  # blocks until the second build says something
         assert "waiting for it to finish" in line, line
         assert second.poll() is None
-        assert [n for n in leftovers(work) if n.startswith("index.new-")] == ours
+        assert [n for n in leftovers(work) if n.startswith("kb.index.new-")] == ours
         kill(first)
         _, err = second.communicate(timeout=300)
         err = err.decode("utf-8")
@@ -267,13 +267,13 @@ def test_a_running_build_is_left_alone(work: Path) -> None:
 
 def test_missing_index_is_built_alone(work: Path) -> None:
     """A knowledge base without an index gets its index built, not the whole knowledge base."""
-    shutil.rmtree(work / "instance" / "index")
+    shutil.rmtree(work / "instance" / "kb.index")
     before = kb_generation(work)
     listed, err = docs(work)
     assert len(listed) == 2
     assert "no knowledge base" not in err and "building the index" in err and err.count("\n") == 1, err
     assert kb_generation(work) == before
-    assert index_generation(work / "instance" / "index")[1] == before
+    assert index_generation(work / "instance" / "kb.index")[1] == before
     found = in_process_search(work, COMMON)
     assert found["stale_index"] is False and found["total"] > 0
 

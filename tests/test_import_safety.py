@@ -374,7 +374,7 @@ def test_remove_then_rebuild_the_document_page_is_404(tmp_path):
     r = run("import", "--corpus", str(corpus), "--db", str(db), *map(str, plans))
     assert r.returncode == 0, r.stderr.decode()
     keep, gone = manifest(corpus)
-    config = {"DB_PATH": str(db), "INDEX_DIR": str(db.parent / "index"), "TESTING": True}
+    config = {"DB_PATH": str(db), "INDEX_DIR": str(db.parent / "kb.index"), "TESTING": True}
     client = create_app(config).test_client()
     assert client.get(f"/documents/{gone['id']}").status_code == 200
 

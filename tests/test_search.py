@@ -8,32 +8,38 @@ from pathlib import Path
 
 import pytest
 
-from kb import index as kbindex
+from kb.search import engines as kbindex
 from kb.normalise import normalise_query, to_traditional
 from kb.pipeline import build
 from kb.search import SearchError, SearchQuery, explain, highlight, search
+from kb.search.plan import document_words
 from kb.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("search")
+@pytest.fixture(scope="module", params=kbindex.ENGINES)
+def kb(request, tmp_path_factory):
+    """The seed knowledge base indexed by each engine: every test below is the engines' conformance
+    suite (the same match sets: substring truth over the clause and its document's words)."""
+    tmp = tmp_path_factory.mktemp(f"search-{request.param}")
     db = tmp / "kb.sqlite"
     build(ROOT / "corpus", db)
-    kbindex.build_index(db, tmp / "index", processes=1)
+    kbindex.build_index(db, tmp / "index", processes=1, engine=request.param)
     store = Store(db)
-    clauses = {(d, i): c["text"] for d in store.document_ids() for i, c in enumerate(store.clauses(d))}
+    lent = {d: document_words(store.document(d)) for d in store.document_ids()}
+    clauses = {(d, i): c["text"] + "\n" + lent[d] for d in store.document_ids() for i, c in enumerate(store.clauses(d))}
     return tmp / "index", store, clauses
 
 
 def _all(index_dir, store, q, **filters) -> dict:
+    """Every tier-1 hit of ``q`` (tier 2 follows on the last page and is left out)."""
     first = search(index_dir, store, SearchQuery(q, per_page=100, **filters))
-    hits = list(first["hits"])
+    hits = [h for h in first["hits"] if h["tier"] == 1]
     page = 2
     while len(hits) < first["total"]:
-        hits += search(index_dir, store, SearchQuery(q, per_page=100, page=page, **filters))["hits"]
+        hits += [h for h in search(index_dir, store, SearchQuery(q, per_page=100, page=page, **filters))["hits"]
+                 if h["tier"] == 1]
         page += 1
     return {"total": first["total"], "keys": [(h["doc_id"], h["clause_seq"]) for h in hits], "hits": hits}
 
@@ -154,10 +160,12 @@ def test_search_errors(kb, query, fragment):
 def test_hit_structure(kb):
     index_dir, store, _ = kb
     r = search(index_dir, store, SearchQuery("师生比", per_page=1))
-    assert set(r) == {"query", "normalised_query", "total", "page", "per_page", "hits", "stale_index"}
+    assert set(r) == {"query", "normalised_query", "total", "total_partial", "page", "per_page", "hits", "stale_index",
+                      "engine"}
     h = r["hits"][0]
     assert {"doc_id", "title", "doc_number", "region", "clause_path", "text", "highlight_html", "score", "url",
-            "start", "end"} <= set(h)
+            "start", "end", "level", "date", "tier", "matched_terms", "missing_terms"} <= set(h)
+    assert (h["tier"], h["matched_terms"], h["missing_terms"]) == (1, ["师生比"], [])
     assert h["url"] == f"/documents/{h['doc_id']}#clause-{h['clause_seq']}"
     assert "<mark>师生比</mark>" in h["highlight_html"]
     assert set(h["region"]) == {"code", "name"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import index as kbindex
+from kb.search import engines as kbindex
 from kb.pipeline import build
 from kb.search import SearchQuery, search
 from kb.store import Store

@@ -26,7 +26,7 @@ SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Fram
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The bundled corpus built once: tmp/kb.sqlite with its search index in tmp/index."""
-    from kb.index import build_index
+    from kb.search.engines import build_index
     from kb.pipeline import build
 
     tmp = tmp_path_factory.mktemp("hardening")

@@ -12,7 +12,7 @@ def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
     db = tmp / "kb.sqlite"
     build(CORPUS, db)
-    from kb.index import build_index
+    from kb.search.engines import build_index
     build_index(db, tmp / "index")  # every test may search, whichever runs first (pytest -k)
     app = create_app({"DB_PATH": str(db), "INDEX_DIR": str(tmp / "index"), "TESTING": True})
     return app.test_client()

@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(
         DB_PATH=os.environ.get("POLICYKB_DB", os.path.join("instance", "kb.sqlite")),
-        INDEX_DIR=os.environ.get("POLICYKB_INDEX", os.path.join("instance", "index")),
+        INDEX_DIR=os.environ.get("POLICYKB_INDEX"),  # default: beside the knowledge base (kb.sqlite → kb.index)
         # Where the UI is reached, for the links inside exports (never the request's Host header);
         # `policykb serve` sets it from --base-url, else from the address it listens on.
         BASE_URL=os.environ.get("POLICYKB_BASE_URL") or DEFAULT_BASE_URL,
@@ -27,6 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("INDEX_DIR"):
+        from kb.search.engines import index_dir_for
+
+        app.config["INDEX_DIR"] = str(index_dir_for(app.config["DB_PATH"]))
     app.json.ensure_ascii = False
 
     from .citations import bp as citations_bp

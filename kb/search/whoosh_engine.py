@@ -1,66 +1,47 @@
-"""The clause search index: the only module that imports Whoosh.
+"""The Whoosh engine (the second backend, for platforms without tantivy wheels): the only module that
+imports Whoosh.
 
-One Whoosh document per clause (key, region code with its province and
-prefecture prefixes, level, year, document id, clause path, has-target: the
-filters are Whoosh queries) and, beside the Whoosh files, in Whoosh
-document-number order:
+One Whoosh document per clause (key, region code with its province and prefecture prefixes, level,
+year, document id, clause path, has-target: the filters are Whoosh queries) and, beside the Whoosh
+files, in Whoosh document-number order:
 
-* ``words.pickle`` — word postings: for every jieba word (:mod:`kb.segment`,
-  search mode) the clauses holding it with its frequency there, and every
-  clause's length in words.  BM25 (Whoosh's BM25F formula and defaults) is
-  computed from them over the match set only.  (Measured: a Whoosh word field
-  doubled the build, and Whoosh's scorer took 100+ ms on big match sets.)
-* ``grams.pickle`` — for every character unigram and bigram, the clauses
-  holding it.  A term's clauses are the intersection of the postings of its
-  bigrams (its character, for one-character terms), verified with a substring
-  test: recall and precision are exact, whatever jieba made of the text.
-* ``clauses.pickle`` — per clause its key, text and display data, so a search
-  never touches SQLite or Whoosh's stored fields.
+* ``words.pickle`` — word postings: for every jieba word (:mod:`kb.segment`, search mode) the clauses
+  holding it with its frequency there, and every clause's length in words.  BM25 (Whoosh's BM25F
+  formula and defaults) is computed from them over the match set only.
+* ``grams.pickle`` — for every character unigram and bigram, the clauses holding it.  A term's clauses
+  are the intersection of the postings of its bigrams (its character, for one-character terms),
+  verified with a substring test: recall and precision are exact, whatever jieba made of the text.
+* ``clauses.pickle`` — per clause its key, text and display data; ``documents.json`` — per document
+  what a hit shows and the words it lends its clauses.
 
-Worker processes segment the texts and build the postings while the main
-process writes the Whoosh index.  :func:`build_index` writes a new directory,
-its generation file last (the knowledge base's generation id, copied), and
-swaps it in; :func:`open_index` caches one :class:`ClauseIndex` per directory
-generation; :func:`open_for` opens the index a knowledge base should be
-searched with and says whether it is stale.  Generations, the build lock and
-the recovery of a killed build are engine-independent: :mod:`kb.generations`.
+It answers a :class:`kb.search.plan.Plan` by set algebra over those postings.  (Issue 12: these
+pickles are to give way to a Whoosh index doing its own matching.)
 """
 from __future__ import annotations
 
-import bisect
 import contextlib
 import heapq
+import json
 import multiprocessing
-import os
 import pickle
-import shutil
 import threading
-import time
 from array import array
 from collections import Counter, OrderedDict
 from math import log
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from whoosh import fields, index as windex, query as wq
 from whoosh.analysis import Token, Tokenizer
 
-from . import segment
-from .store import Store
-from .testhooks import pause_point
-from .generations import (
-    GENERATION_FILE,
-    build_lock,
-    forget_inherited_locks,
-    read_index_generation,
-    reconcile_index,
-    recover_index,
-    remove_dead_index_leftovers,
-    swap_in,
-    write_index_generation,
-)
+from .. import segment
+from ..generations import forget_inherited_locks
+from ..testhooks import pause_point
+from .plan import Filters, Plan, partial_threshold
+from .records import ClauseRow
 
+NAME = "whoosh"
+DOCUMENTS_FILE = "documents.json"
 SIDE_FILE = "clauses.pickle"
 GRAMS_FILE = "grams.pickle"
 WORDS_FILE = "words.pickle"
@@ -140,99 +121,52 @@ def schema() -> fields.Schema:
 # --- build --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IndexReport:
-    """What :func:`build_index` did."""
+def _entry(r: ClauseRow) -> dict:
+    """The Whoosh fields of a clause (its filters)."""
+    entry = {"key": r.key, "doc_id": r.doc_id, "has_target": r.has_target}
+    if r.clause_path:
+        entry["clause_path"] = r.clause_path
+    if r.region_code:
+        entry.update(region_code=r.region_code, province=r.region_code[:2], prefecture=r.region_code[:4])
+    if r.level:
+        entry["level"] = r.level
+    if r.year is not None:
+        entry["year"] = r.year
+    return entry
 
-    clauses: int
-    documents: int
-    seconds: float
-    bytes: int
-    path: str
 
-
-def _clause_records(store: Store) -> Iterator[tuple[dict, dict]]:
-    """(whoosh fields, display record) per clause of the knowledge base."""
-    for doc in store.documents():
-        doc_id = doc["id"]
-        region = doc["region"] or {}
-        code = doc["region_code"] or ""
-        starts = sorted(t["start"] for t in store.targets(doc_id))  # bisected per clause: linear, not quadratic
-        display_doc = {"doc_id": doc_id, "title": doc["title"] or doc["notice_title"] or "",
-                       "doc_number": doc["doc_number"],
-                       "region": {"code": code or None, "name": region.get("name")}}
-        for seq, c in enumerate(store.clauses(doc_id)):
-            i = bisect.bisect_left(starts, c["start"])
-            has_target = i < len(starts) and starts[i] < c["end"]
-            entry = {"key": f"{doc_id}\t{seq}", "doc_id": doc_id, "has_target": has_target}
-            if c["path"]:
-                entry["clause_path"] = c["path"]
-            if code:
-                entry.update(region_code=code, province=code[:2], prefecture=code[:4])
-            if region.get("level"):
-                entry["level"] = region["level"]
-            if doc["year"] is not None:
-                entry["year"] = int(doc["year"])
-            record = {**display_doc, "seq": seq, "clause_path": c["path"], "text": c["text"],
-                      "start": c["start"], "end": c["end"], "has_target": has_target}
-            yield entry, record
+def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict], processes: int = 2) -> int:
+    """Write the index of ``rows`` into the empty ``directory``; the number of clauses written."""
+    rows = list(rows)
+    records = [{"doc_id": r.doc_id, "seq": r.seq, "clause_path": r.clause_path, "text": r.text,
+                "start": r.start, "end": r.end, "has_target": r.has_target} for r in rows]
+    texts = [r.text for r in rows]
+    segment.warm()  # forked worker processes inherit the loaded dictionary
+    parallel = processes > 1 and len(texts) > 1
+    pool_cm = multiprocessing.get_context("fork").Pool(processes, initializer=forget_inherited_locks) \
+        if parallel else contextlib.nullcontext()
+    with pool_cm as pool:
+        pending = pool.map_async(_chunk_postings, _chunks(texts, processes)) if parallel else None
+        ix = windex.create_in(str(directory), schema())
+        writer = ix.writer(limitmb=1024)  # one writer: document numbers follow the order of adding
+        try:
+            for r in rows:
+                writer.add_document(**_entry(r))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        parts = pending.get() if pending else list(map(_chunk_postings, _chunks(texts, 1)))
+    pause_point("index")
+    _check_order(ix, records)
+    _write_side(directory=directory, records=records, postings=_merge(parts))
+    (directory / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+    return len(rows)
 
 
 def _load(path: Path):
     with open(path, "rb") as f:
         return pickle.load(f)
-
-
-def build_index(db_path: Path | str, index_dir: Path | str, processes: int = 2) -> IndexReport:
-    """Build the clause index of the knowledge base at ``db_path`` into a new
-    directory next to ``index_dir`` and swap it in (rename old away, rename new
-    in, remove old).  Searches that opened the old index keep working.
-
-    Holds the build lock; first swaps in a complete index a killed build left
-    for this knowledge base, and removes the other leftovers of killed builds."""
-    with build_lock(db_path):
-        return _build_index(Path(db_path), Path(index_dir), processes)
-
-
-def _build_index(db_path: Path, index_dir: Path, processes: int) -> IndexReport:
-    t0 = time.perf_counter()
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.closing(Store(db_path)) as store:
-        generation = store.generation
-        pairs = list(_clause_records(store))
-    recover_index(index_dir, generation)  # searches answer from it while this build runs
-    remove_dead_index_leftovers(index_dir)
-    new = index_dir.parent / f"{index_dir.name}.new-{os.getpid()}"
-    new.mkdir()
-    try:
-        segment.warm()  # forked worker processes inherit the loaded dictionary
-        records = [r for _, r in pairs]
-        texts = [r["text"] for r in records]
-        parallel = processes > 1 and len(texts) > 1
-        pool_cm = multiprocessing.get_context("fork").Pool(processes, initializer=forget_inherited_locks) \
-            if parallel else contextlib.nullcontext()
-        with pool_cm as pool:
-            pending = pool.map_async(_chunk_postings, _chunks(texts, processes)) if parallel else None
-            ix = windex.create_in(str(new), schema())
-            writer = ix.writer(limitmb=1024)  # one writer: document numbers follow the order of adding
-            try:
-                for entry, _ in pairs:
-                    writer.add_document(**entry)
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            parts = pending.get() if pending else list(map(_chunk_postings, _chunks(texts, 1)))
-        pause_point("index")
-        _check_order(ix, records)
-        _write_side(directory=new, records=records, postings=_merge(parts))
-        write_index_generation(new, generation)  # last: it marks the directory complete
-        size = sum(p.stat().st_size for p in new.iterdir() if p.is_file())
-        swap_in(new, index_dir)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    return IndexReport(len(records), len({r["doc_id"] for r in records}), time.perf_counter() - t0, size, str(index_dir))
 
 
 def _check_order(ix, records: list[dict]) -> None:
@@ -255,25 +189,21 @@ def _write_side(directory: Path, records: list[dict], postings) -> None:
 # --- reading ----------------------------------------------------------------------
 
 
-class IndexMissing(FileNotFoundError):
-    """No index has been built at the given directory."""
-
-
-class ClauseIndex:
-    """An opened index generation: a Whoosh searcher and the display records.
+class Reader:
+    """An opened index: a Whoosh searcher, the postings and the display records; answers a
+    :class:`kb.search.plan.Plan` in two tiers.
 
     Whoosh readers are not safe to share between threads, so every use of the
     searcher holds :attr:`lock`."""
 
     def __init__(self, path: Path):
         self.path = path
-        gen = read_index_generation(path)
-        if gen is None:
-            raise FileNotFoundError(path / GENERATION_FILE)
-        self.generation = gen.build  # this index build's own id
-        self.kb_generation = gen.kb  # the generation of the knowledge base it was built from
         self.records: list[dict] = _load(path / SIDE_FILE)
         self.texts: list[str] = [r["text"] for r in self.records]
+        self.documents: dict[str, dict] = json.loads((path / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+        self._by_doc: dict[str, list[int]] = {}
+        for d, r in enumerate(self.records):
+            self._by_doc.setdefault(r["doc_id"], []).append(d)
         self._postings: dict[str, bytes] = _load(path / GRAMS_FILE)
         words = _load(path / WORDS_FILE)
         self._words: dict[str, tuple[bytes, bytes]] = words["terms"]
@@ -359,6 +289,72 @@ class ClauseIndex:
             out += [(d, 0.0) for d in heapq.nsmallest(limit - len(out), rest)]
         return out
 
+    # --- plans ---------------------------------------------------------------------
+
+    def _satisfying(self, term: str) -> set[int] | frozenset[int]:
+        """Clauses holding ``term`` in their text or in their document's words."""
+        docs = self.term_docs(term)
+        lent = [d for doc_id, entry in self.documents.items() if term in entry["words"]
+                for d in self._by_doc.get(doc_id, ())]
+        return (set(docs) | set(lent)) if lent else docs
+
+    def _allowed(self, f: Filters) -> set[int] | None:
+        as_dict = {k: v for k, v in (("region_prefix", f.region_prefix), ("province", f.province),
+                                     ("level", f.level), ("year_from", f.year_from), ("year_to", f.year_to),
+                                     ("has_target", f.has_target), ("doc_id", f.doc_id)) if v is not None}
+        allowed = self.filter_docs(as_dict)
+        if f.any_region:
+            within: set[int] = set()
+            for prefix in f.any_region:
+                within |= self.filter_docs({"region_prefix": prefix}) or set()
+            allowed = within if allowed is None else (allowed & within)
+        return allowed
+
+    def _tiers(self, plan: Plan, tier: int) -> list[set[int]]:
+        """The tier's clauses as levels, best level first (tier 1: one; tier 2: by the number of terms held)."""
+        allowed = self._allowed(plan.filters)
+        sets = [self._satisfying(t) for t in plan.terms]
+        if allowed is not None:
+            sets = [s & allowed for s in sets]
+        out_of = set().union(*(self._satisfying(t) for t in plan.excluded)) if plan.excluded else set()
+        if tier == 1:
+            if not sets:
+                return [set()]
+            found = set(sets[0]).intersection(*sets[1:])
+            return [found - out_of]
+        k = partial_threshold(len(sets))
+        if k > len(sets):
+            return []
+        own = set().union(*(self.term_docs(t) for t in plan.terms))  # one term in the clause text itself
+        held = Counter(d for s in sets for d in s)
+        return [{d for d, n in held.items() if n == c and d in own and d not in out_of}
+                for c in range(len(sets) - 1, k - 1, -1)]
+
+    def count(self, plan: Plan, tier: int) -> int:
+        return sum(map(len, self._tiers(plan, tier)))
+
+    def page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> list[tuple[dict, float]]:
+        """Clauses ``offset`` … ``offset + limit`` of the tier, best first: (record, score)."""
+        out: list[tuple[dict, float]] = []
+        skip = offset
+        for level in self._tiers(plan, tier):
+            if len(out) >= limit:
+                break
+            if skip >= len(level):
+                skip -= len(level)
+                continue
+            ranked = self.rank(plan.words, level, skip + limit - len(out))[skip:]
+            skip = 0
+            out += [(self._record(d), score) for d, score in ranked]
+        return out[:limit]
+
+    def keys(self, plan: Plan, tier: int) -> set[str]:
+        return {f"{self.records[d]['doc_id']}\t{self.records[d]['seq']}" for level in self._tiers(plan, tier) for d in level}
+
+    def _record(self, d: int) -> dict:
+        r = self.records[d]
+        return {**self.documents[r["doc_id"]], **r}
+
     def close(self) -> None:
         self.searcher.close()
 
@@ -382,58 +378,3 @@ def _cached(cache: OrderedDict, key: str, make, size: int):
         if len(cache) > size:
             cache.popitem(last=False)
     return got
-
-
-_cache: dict[str, tuple[tuple[int, int], ClauseIndex]] = {}
-_cache_lock = threading.Lock()
-
-
-def _token(path: Path) -> tuple[int, int]:
-    st = os.stat(path / GENERATION_FILE)
-    return st.st_ino, st.st_mtime_ns
-
-
-def open_index(index_dir: Path | str) -> ClauseIndex:
-    """The current generation of the index at ``index_dir`` (cached).
-
-    Tolerates the instant of a swap, when the directory is being renamed."""
-    path = Path(index_dir).absolute()
-    last: Exception | None = None
-    for attempt in range(100):
-        try:
-            token = _token(path)
-            with _cache_lock:
-                cached = _cache.get(str(path))
-                if cached and cached[0] == token:
-                    return cached[1]
-                opened = ClauseIndex(path)
-                if _token(path) != token:  # swapped while opening: open again
-                    raise FileNotFoundError(path)
-                _cache[str(path)] = (token, opened)
-                return opened
-        except FileNotFoundError as exc:
-            # Look for a swap in progress first, then for the directory: a swap leaves a .new- or
-            # .old- sibling from before the old directory goes until after the new one is in place,
-            # so in this order one of the two checks always sees it.
-            swapping = any(path.parent.glob(f"{path.name}.new-*")) or any(path.parent.glob(f"{path.name}.old-*"))
-            if attempt == 0 and not swapping and not path.exists():
-                raise IndexMissing(f"no search index at {path}; run `policykb build` first") from None
-            last = exc
-        except Exception as exc:  # noqa: BLE001 - a generation removed under us while opening
-            last = exc
-        time.sleep(0.02)
-    raise IndexMissing(f"cannot open the search index at {path}: {last}")
-
-
-def open_for(index_dir: Path | str, store: Store) -> tuple[ClauseIndex, bool]:
-    """The index to search the knowledge base ``store`` with, and whether it is stale (built from
-    another generation of the knowledge base: it still answers, from the last complete build).
-
-    A complete index that a killed build left for this knowledge base is swapped in first (when
-    no build is running: :func:`kb.generations.reconcile_index`)."""
-    kb_generation = store.generation
-    state = reconcile_index(store.path, index_dir, kb_generation)
-    if state == "missing":
-        raise IndexMissing(f"no search index at {index_dir}; run `policykb build` first")
-    ix = open_index(index_dir)  # "busy": a running build is swapping one in; open_index waits for it
-    return ix, ix.kb_generation != kb_generation

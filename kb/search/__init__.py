@@ -1,0 +1,92 @@
+"""Clause search: one API over the engines (:mod:`kb.search.engines`), in two tiers.
+
+Semantics ("Ctrl+F honesty", extended to the document): the query is normalised exactly as documents
+are and split into terms (:mod:`kb.search.query`).  **Tier 1** holds the clauses where every positive
+term occurs — in the clause text or in the words its document lends it (title, 文号, issuers, region
+names and their short forms: :func:`kb.search.plan.document_words`) — and no negated one; they are
+ranked by BM25 of the terms' jieba words.  When tier 1 ends before the page does, **tier 2** follows:
+clauses holding at least half of the positive terms (never all of them), most terms first, each hit
+saying which terms it has (``matched_terms``) and which it lacks (``missing_terms``).  ``total``
+counts tier 1 only, ``total_partial`` tier 2.
+
+Results carry ``stale_index``: true when the index is not the one built from this knowledge base (a
+build was killed after writing the knowledge base and before its index was in place), so the answer
+comes from the last complete index and may miss or misplace clauses; run ``policykb build``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..store import Store
+from .engines import IndexMissing, build_index, index_dir_for, open_for, open_index
+from .highlight import highlight
+from .plan import Filters, Plan
+from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, Term, check_query, explain, parse,
+                    read_filters)
+
+__all__ = ["SearchQuery", "SearchError", "Term", "search", "ranked_hits", "plan_for", "explain", "parse", "highlight",
+           "IndexMissing", "build_index", "index_dir_for", "open_index", "LEVELS", "MAX_PER_PAGE", "MAX_QUERY"]
+
+
+def plan_for(store: Store, query: SearchQuery, terms: list[Term] | None = None,
+             region_prefixes: list[str] | None = None) -> Plan:
+    """The engine-neutral plan of a checked query (its terms, when already parsed)."""
+    if terms is None:
+        terms = check_query(query)[1]
+    f = read_filters(store, query)
+    filters = Filters(region_prefix=f.get("region_prefix"), province=f.get("province"), level=f.get("level"),
+                      year_from=f.get("year_from"), year_to=f.get("year_to"), has_target=f.get("has_target"),
+                      doc_id=f.get("doc_id"), any_region=tuple(region_prefixes or ()))
+    positive = [t for t in terms if not t.negated]
+    return Plan(terms=tuple(dict.fromkeys(t.text for t in positive)),
+                excluded=tuple(dict.fromkeys(t.text for t in terms if t.negated)),
+                words=tuple(w for t in positive for w in t.words() if w.strip()), filters=filters)
+
+
+def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
+    """One page of clauses matching ``query``: tier 1 first, then tier 2 (see the module doc)."""
+    normalised, terms = check_query(query)
+    plan = plan_for(store, query, terms)
+    ix, stale = open_for(index_dir, store)
+    total = ix.count(plan, 1)
+    partial = ix.count(plan, 2)
+    pages = max(1, -(-(total + partial) // query.per_page))
+    if query.page > pages:
+        raise SearchError(f"Page {query.page} does not exist; there {'is' if pages == 1 else 'are'} {pages} "
+                          f"page{'s' if pages > 1 else ''} of results.", "page", page=query.page, pages=pages)
+    first = (query.page - 1) * query.per_page
+    found = [(1, rec, score) for rec, score in ix.page(plan, 1, query.per_page, first)] if first < total else []
+    room = query.per_page - len(found)
+    if room > 0 and partial:
+        found += [(2, rec, score) for rec, score in ix.page(plan, 2, room, max(0, first - total))]
+    hits = [_hit(rec, score, plan, tier) for tier, rec, score in found]
+    return {"query": query.q, "normalised_query": normalised, "total": total, "total_partial": partial,
+            "page": query.page, "per_page": query.per_page, "hits": hits, "stale_index": stale,
+            "engine": ix.engine}
+
+
+def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int,
+                region_prefixes: list[str] | None = None) -> dict:
+    """The best ``limit`` tier-1 clauses matching ``query`` (its filters, and any of
+    ``region_prefixes``), for callers that group hits themselves; with ``stale_index`` as
+    :func:`search` has it."""
+    normalised, terms = check_query(query)
+    plan = plan_for(store, query, terms, region_prefixes)
+    ix, stale = open_for(index_dir, store)
+    return {"query": query.q, "normalised_query": normalised, "total": ix.count(plan, 1),
+            "hits": [_hit(rec, score, plan, 1) for rec, score in ix.page(plan, 1, limit, 0)], "stale_index": stale}
+
+
+def _hit(rec: dict, score: float, plan: Plan, tier: int) -> dict:
+    text, lent = rec["text"], rec.get("words") or ""
+    matched = [t for t in plan.terms if t in text or t in lent]
+    return {
+        "doc_id": rec["doc_id"], "title": rec["title"], "doc_number": rec["doc_number"],
+        "region": {"code": rec["region"]["code"], "name": rec["region"]["name"]},
+        "level": rec["region"].get("level"), "date": rec.get("date"), "year": rec.get("year"),
+        "clause_path": rec["clause_path"], "clause_seq": rec["seq"],
+        "text": text, "highlight_html": highlight(text, [t for t in plan.terms if t in text]), "score": round(score, 4),
+        "url": f"/documents/{rec['doc_id']}#clause-{rec['seq']}", "start": rec["start"], "end": rec["end"],
+        "has_target": rec["has_target"], "tier": tier, "matched_terms": matched,
+        "missing_terms": [t for t in plan.terms if t not in matched],
+    }

@@ -1,0 +1,67 @@
+"""What a search asks of an engine, in the engine's neutral terms (no search library here).
+
+A :class:`Plan` holds the positive terms, the excluded ones, the words that rank (BM25) and the
+filters.  Every engine answers it in two tiers:
+
+* **tier 1** — the clauses that satisfy every positive term and no excluded one.  A term is satisfied
+  by the clause text *or* by its document's words (:func:`document_words`: title, notice title,
+  文号, issuers, the names of its county, prefecture and province and their short forms): the region of
+  a 天津市…条例 lives in its title while its articles say 本市.  Matching is exact substring matching.
+* **tier 2** — the clauses outside tier 1 that satisfy at least :func:`partial_threshold` of the
+  positive terms, hold at least one of them in their own text (a clause is never offered for its
+  document's title alone) and no excluded one; most terms first, then by BM25.
+
+Engines must return the same match sets (the conformance suite checks it); only ranking may differ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..regions import short_name
+
+__all__ = ["Filters", "Plan", "document_words", "partial_threshold", "WORDS_SEPARATOR"]
+
+#: between the parts of a document's words: no query term holds it, so no match spans two parts
+WORDS_SEPARATOR = "\n"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which clauses may match at all (None: no restriction)."""
+
+    region_prefix: str | None = None  # a region code prefix: 2 (province), 4 (prefecture) or 6 digits
+    province: str | None = None  # a 2-digit province code
+    level: str | None = None  # province | prefecture | county
+    year_from: int | None = None
+    year_to: int | None = None
+    has_target: bool | None = None
+    doc_id: str | None = None
+    any_region: tuple[str, ...] = ()  # code prefixes, any of which will do (compare's topic search)
+
+    def empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A search in an engine's terms."""
+
+    terms: tuple[str, ...]  # positive terms, normalised as documents are
+    excluded: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # the jieba words of the positive terms, for BM25
+    filters: Filters = field(default_factory=Filters)
+
+
+def partial_threshold(n_terms: int) -> int:
+    """How many of ``n_terms`` positive terms a tier-2 clause must hold: at least half (never all)."""
+    return (n_terms + 1) // 2 if n_terms >= 2 else n_terms + 1
+
+
+def document_words(doc: dict) -> str:
+    """The words a document lends each of its clauses for tier-1 matching, one part per line: titles,
+    文号, issuers, and the names of its regions with their short forms (恩平市 → 恩平, 广东省 → 广东)."""
+    region = doc.get("region") or {}
+    names = [region.get("name"), region.get("prefecture"), region.get("province")]
+    parts = [doc.get("title"), doc.get("notice_title"), doc.get("doc_number"), *(doc.get("issuers") or []),
+             *names, *(short_name(n) for n in names)]
+    return WORDS_SEPARATOR.join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
