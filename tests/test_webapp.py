@@ -95,6 +95,25 @@ def test_search_page_and_api_agree(client):
     assert page.select(".hit-item .title a")[0]["href"] == hit["url"]
 
 
+def test_partial_hits_follow_a_divider_and_say_what_they_lack(client):
+    api = client.get("/api/search?q=恩平 师生比 课后服务").get_json()
+    assert api["total"] == 0 and api["total_partial"] >= 1
+    hit = api["hits"][0]
+    assert hit["tier"] == 2 and hit["missing_terms"] and set(hit["matched_terms"]) | set(hit["missing_terms"]) == {
+        "恩平", "师生比", "课后服务"}
+    assert hit["level"] == "county" and hit["date"]
+    page = soup(client.get("/?q=恩平 师生比 课后服务"))
+    assert page.select_one("h2.tier-divider").get_text() == "以下条款只包含部分检索词"
+    first = page.select(".hit-item.partial")[0]
+    assert "缺少:" in first.select_one(".terms").get_text()
+    assert "另有" in page.select_one(".summary").get_text()
+    # a region word is satisfied by the document's region (揭阳市 holds 普宁市), not only by the clause text
+    found = client.get("/api/search?q=揭阳 控辍保学").get_json()
+    first = found["hits"][0]
+    assert found["total"] >= 1 and first["tier"] == 1 and first["matched_terms"] == ["揭阳", "控辍保学"]
+    assert "揭阳" not in first["text"]
+
+
 @pytest.mark.parametrize("query, words", [
     ("q=", "请输入"), ("q=" + "教" * 201, "200"), ("q=教育&level=city", "level"), ("q=教育&page=abc", "page"),
     ("q=教育&region=不存在县", "不认识地区"), ("q=教育&page=999", "没有第 999 页"), ("q=教育&has_target=maybe", "has_target"),
