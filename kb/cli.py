@@ -482,13 +482,17 @@ def indicators(as_json: bool) -> None:
 @click.option("--year-from", type=int, help="Only plans from this year on.")
 @click.option("--year-to", type=int, help="Only plans up to this year.")
 @click.option("--has-target", is_flag=True, default=None, help="Only clauses that hold a quantitative target.")
+@click.option("--kind", help="Only documents of this kind: 方案计划, 规划, 意见, 法规规章, 工作要点, 通知, 其他.")
+@click.option("--sort", default="relevance", show_default=True,
+              type=click.Choice(["relevance", "newest", "oldest", "region"]), help="Order of the hits in each tier.")
 @click.option("--page", default=1, show_default=True, type=int)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
 @json_option
 @corpus_option
 @db_option
 @user_errors
-def search(query: str, province, region, level, year_from, year_to, has_target, page, limit, as_json, corpus_dir, db_path):
+def search(query: str, province, region, level, year_from, year_to, has_target, kind, sort, page, limit, as_json, corpus_dir,
+           db_path):
     """Search clauses across all plans (simplified or traditional script).
 
     Terms separated by spaces must all occur; "quoted words" match as a phrase;
@@ -501,7 +505,7 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
 
     store = _open_store(corpus_dir, db_path)
     q = SearchQuery(q=query, province=province, region=region, level=level, year_from=year_from, year_to=year_to,
-                    has_target=has_target, page=page, per_page=limit)
+                    has_target=has_target, page=page, per_page=limit, sort=sort, kind=kind)
     result = run_search(_index_dir(db_path), store, q)
     if result.get("stale_index"):
         click.echo(STALE_INDEX_LINE, err=True)

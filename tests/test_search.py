@@ -160,8 +160,8 @@ def test_search_errors(kb, query, fragment):
 def test_hit_structure(kb):
     index_dir, store, _ = kb
     r = search(index_dir, store, SearchQuery("师生比", per_page=1))
-    assert set(r) == {"query", "normalised_query", "total", "total_partial", "page", "per_page", "hits", "stale_index",
-                      "engine"}
+    assert set(r) == {"query", "normalised_query", "total", "total_partial", "page", "per_page", "sort", "hits",
+                      "facets", "stale_index", "engine"}
     h = r["hits"][0]
     assert {"doc_id", "title", "doc_number", "region", "clause_path", "text", "highlight_html", "score", "url",
             "start", "end", "level", "date", "tier", "matched_terms", "missing_terms"} <= set(h)
@@ -201,3 +201,36 @@ def test_highlight_on_an_imported_clause_with_markup(tmp_path):
     h = r["hits"][0]["highlight_html"]
     assert "<script>" not in h and "&lt;<mark>script</mark>&gt;&amp;" in h
     shutil.rmtree(tmp_path / "index")
+
+
+def test_sort_orders_and_kind_filter(kb):
+    index_dir, store, _ = kb
+    dates = {d["id"]: (d["signed_date"] or d["published_date"] or "")[:10] for d in store.documents()}
+    newest = _all(index_dir, store, "义务教育", sort="newest")
+    seen = [dates[h["doc_id"]] or "" for h in newest["hits"]]
+    dated = [d for d in seen if d]
+    assert dated == sorted(dated, reverse=True) and seen[:len(dated)] == dated  # undated documents last
+    oldest = _all(index_dir, store, "义务教育", sort="oldest")
+    assert [dates[h["doc_id"]] for h in oldest["hits"] if dates[h["doc_id"]]] == sorted(dated)
+    by_region = [h["region"]["code"] or "999999" for h in _all(index_dir, store, "义务教育", sort="region")["hits"]]
+    assert by_region == sorted(by_region)
+    assert set(h["doc_id"] for h in newest["hits"]) == set(h["doc_id"] for h in oldest["hits"])
+    assert _all(index_dir, store, "义务教育", kind="法规规章")["total"] == 0
+    assert _all(index_dir, store, "义务教育", kind="方案计划")["total"] == newest["total"]
+    with pytest.raises(SearchError, match="Unknown order"):
+        search(index_dir, store, SearchQuery("教育", sort="random"))
+    with pytest.raises(SearchError, match="Unknown kind"):
+        search(index_dir, store, SearchQuery("教育", kind="小说"))
+
+
+def test_facets_count_the_tier_one_clauses(kb):
+    index_dir, store, _ = kb
+    r = search(index_dir, store, SearchQuery("随迁子女"))
+    hits = _all(index_dir, store, "随迁子女")["hits"]
+    f = r["facets"]
+    assert sum(x["count"] for x in f["province"]) == sum(x["count"] for x in f["level"]) == r["total"] == len(hits)
+    by_province = {x["value"]: x["count"] for x in f["province"]}
+    assert by_province == {p: sum(1 for h in hits if h["region"]["code"][:2] == p) for p in by_province}
+    assert {x["name"] for x in f["province"]} <= {"广东省", "福建省", "浙江省", "青海省"}
+    assert [x["value"] for x in f["year"]] == sorted((x["value"] for x in f["year"]), reverse=True)
+    assert search(index_dir, store, SearchQuery("不存在的词语组合"))["facets"] == {}

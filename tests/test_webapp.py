@@ -114,6 +114,18 @@ def test_partial_hits_follow_a_divider_and_say_what_they_lack(client):
     assert "揭阳" not in first["text"]
 
 
+def test_facets_link_to_their_filter_and_sort_is_kept(client):
+    page = soup(client.get("/?q=随迁子女&sort=newest"))
+    links = {a.get_text(): a["href"] for a in page.select(".facets a")}
+    assert {"广东省", "县级", "方案计划"} <= set(links)
+    assert "sort=newest" in links["广东省"] and "province=%E5%B9%BF%E4%B8%9C%E7%9C%81" in links["广东省"]
+    narrowed = client.get("/api/search?q=随迁子女&province=广东省").get_json()
+    count = next(int(li.select_one(".count").get_text()) for li in page.select(".facets li") if li.a.get_text() == "广东省")
+    assert narrowed["total"] == count
+    assert page.select_one("select[name=sort] option[selected]")["value"] == "newest"
+    assert client.get("/?q=随迁子女&sort=bogus").status_code == 400
+
+
 @pytest.mark.parametrize("query, words", [
     ("q=", "请输入"), ("q=" + "教" * 201, "200"), ("q=教育&level=city", "level"), ("q=教育&page=abc", "page"),
     ("q=教育&region=不存在县", "不认识地区"), ("q=教育&page=999", "没有第 999 页"), ("q=教育&has_target=maybe", "has_target"),

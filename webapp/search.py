@@ -12,7 +12,8 @@ from .params import BadRequest, int_arg, shown
 
 bp = Blueprint("search", __name__)
 
-FIELDS = ("q", "province", "region", "level", "year_from", "year_to", "has_target", "page")
+FIELDS = ("q", "province", "region", "level", "kind", "year_from", "year_to", "has_target", "sort", "page")
+SORTS = {"relevance": "相关度", "newest": "日期(新→旧)", "oldest": "日期(旧→新)", "region": "地区代码"}
 LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
 
 
@@ -29,6 +30,8 @@ MESSAGES = {
     "region": "不认识地区“{value}”,或同名地区不止一个;请输入全称或 6 位代码。",
     "level": "层级只能是 province(省级)、prefecture(地市级)或 county(县级)。",
     "doc": "没有编号为 {value} 的文件。",
+    "sort": "排序方式只能是 relevance、newest、oldest 或 region。",
+    "kind": "文件类型只能是 方案计划、规划、意见、法规规章、工作要点、通知 或 其他。",
 }
 
 
@@ -58,6 +61,8 @@ def parse_query():
         year_to=int_arg("year_to", 1949, 2100),
         has_target=None if has == "" else has in ("1", "true", "on"),
         page=int_arg("page", 1, 10_000) or 1,
+        sort=(request.args.get("sort") or "").strip() or "relevance",
+        kind=(request.args.get("kind") or "").strip() or None,
     )
 
 
@@ -90,12 +95,14 @@ def index():
     if not args["q"].strip():
         if request.args.get("q") is not None:
             return error_response(400, "请输入检索词。")
-        return render_template("search.html", args=args, result=None, documents=list_documents(get_store()), levels=LEVELS)
+        return render_template("search.html", args=args, result=None, documents=list_documents(get_store()), levels=LEVELS,
+                               sorts=SORTS)
     try:
         query, result = _run()
     except BadRequest as exc:
-        return render_template("search.html", args=args, result=None, error=str(exc), documents=None, levels=LEVELS), 400
+        return render_template("search.html", args=args, result=None, error=str(exc), documents=None, levels=LEVELS,
+                               sorts=SORTS), 400
     from kb.search import explain
 
     return render_template("search.html", args=args, result=result, query=query, explain=explain(query.q),
-                           documents=None, levels=LEVELS)
+                           documents=None, levels=LEVELS, sorts=SORTS)

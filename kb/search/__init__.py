@@ -24,7 +24,7 @@ from .plan import Filters, Plan
 from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, Term, check_query, explain, parse,
                     read_filters)
 
-__all__ = ["SearchQuery", "SearchError", "Term", "search", "ranked_hits", "plan_for", "explain", "parse", "highlight",
+__all__ = ["SearchQuery", "SearchError", "Term", "search", "ranked_hits", "plan_for", "facets", "explain", "parse", "highlight",
            "IndexMissing", "build_index", "index_dir_for", "open_index", "LEVELS", "MAX_PER_PAGE", "MAX_QUERY"]
 
 
@@ -35,12 +35,13 @@ def plan_for(store: Store, query: SearchQuery, terms: list[Term] | None = None,
         terms = check_query(query)[1]
     f = read_filters(store, query)
     filters = Filters(region_prefix=f.get("region_prefix"), province=f.get("province"), level=f.get("level"),
+                      kind=f.get("kind"),
                       year_from=f.get("year_from"), year_to=f.get("year_to"), has_target=f.get("has_target"),
                       doc_id=f.get("doc_id"), any_region=tuple(region_prefixes or ()))
     positive = [t for t in terms if not t.negated]
     return Plan(terms=tuple(dict.fromkeys(t.text for t in positive)),
                 excluded=tuple(dict.fromkeys(t.text for t in terms if t.negated)),
-                words=tuple(w for t in positive for w in t.words() if w.strip()), filters=filters)
+                words=tuple(w for t in positive for w in t.words() if w.strip()), filters=filters, sort=query.sort)
 
 
 def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
@@ -61,8 +62,26 @@ def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
         found += [(2, rec, score) for rec, score in ix.page(plan, 2, room, max(0, first - total))]
     hits = [_hit(rec, score, plan, tier) for tier, rec, score in found]
     return {"query": query.q, "normalised_query": normalised, "total": total, "total_partial": partial,
-            "page": query.page, "per_page": query.per_page, "hits": hits, "stale_index": stale,
-            "engine": ix.engine}
+            "page": query.page, "per_page": query.per_page, "sort": query.sort, "hits": hits,
+            "facets": facets(ix.facets(plan)) if total else {}, "stale_index": stale, "engine": ix.engine}
+
+
+LEVEL_NAMES = {"province": "省级", "prefecture": "地市级", "county": "县级"}
+
+
+def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
+    """Facet counts for display: each value with its name and the filter value that applies it, most first
+    (years newest first)."""
+    from ..regions import by_code
+
+    def rows(name: str, label) -> list[dict]:
+        items = [{"value": v, "name": label(v), "count": n} for v, n in counts.get(name, {}).items()]
+        return sorted(items, key=(lambda x: -int(x["value"])) if name == "year" else (lambda x: (-x["count"], x["value"])))
+
+    return {"province": rows("province", lambda v: (by_code(v + "0000").name if by_code(v + "0000") else v)),
+            "level": rows("level", lambda v: LEVEL_NAMES.get(v, v)),
+            "year": rows("year", lambda v: f"{v}年"),
+            "kind": rows("kind", lambda v: v)}
 
 
 def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int,

@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 
 from ..regions import short_name
 
-__all__ = ["Filters", "Plan", "document_words", "partial_threshold", "WORDS_SEPARATOR"]
+__all__ = ["FACETS", "Filters", "Plan", "SORTS", "document_words", "partial_threshold", "WORDS_SEPARATOR"]
+
+#: orders of the hits within a tier: BM25 (most terms first in tier 2), the document's date, the region code
+SORTS = ("relevance", "newest", "oldest", "region")
+#: what the facets count (tier-1 clauses per value): province code, level, year, kind of document
+FACETS = ("province", "level", "year", "kind")
 
 #: between the parts of a document's words: no query term holds it, so no match spans two parts
 WORDS_SEPARATOR = "\n"
@@ -32,6 +37,7 @@ class Filters:
     region_prefix: str | None = None  # a region code prefix: 2 (province), 4 (prefecture) or 6 digits
     province: str | None = None  # a 2-digit province code
     level: str | None = None  # province | prefecture | county
+    kind: str | None = None  # a kind of document (kb.search.records.KINDS)
     year_from: int | None = None
     year_to: int | None = None
     has_target: bool | None = None
@@ -50,6 +56,7 @@ class Plan:
     excluded: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # the jieba words of the positive terms, for BM25
     filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"  # one of SORTS
 
 
 def partial_threshold(n_terms: int) -> int:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from .. import segment
 from ..normalise import normalise_query
 from ..store import Store
+from .plan import SORTS
+from .records import KINDS
+
+KIND_NAMES = tuple(name for name, _ in KINDS) + ("其他",)
 
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
@@ -48,6 +52,8 @@ class SearchQuery:
     page: int = 1
     per_page: int = 10
     doc_id: str | None = None
+    sort: str = "relevance"  # relevance | newest | oldest | region
+    kind: str | None = None  # a kind of document: 方案计划, 规划, 意见, 法规规章, 工作要点, 通知, 其他
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,11 @@ def check_query(query: SearchQuery) -> tuple[str, list[Term]]:
         raise SearchError(f"Results per page must be between 1 and {MAX_PER_PAGE}, not {query.per_page}.", "per_page", limit=MAX_PER_PAGE)
     if query.year_from is not None and query.year_to is not None and query.year_from > query.year_to:
         raise SearchError(f"The year range {query.year_from}–{query.year_to} is empty; put the earlier year first.", "years", year_from=query.year_from, year_to=query.year_to)
+    if query.sort not in SORTS:
+        raise SearchError(f"Unknown order: {query.sort}; use one of {', '.join(SORTS)}.", "sort", value=query.sort)
+    if query.kind is not None and query.kind not in KIND_NAMES:
+        raise SearchError(f"Unknown kind of document: {query.kind}; use one of {'、'.join(KIND_NAMES)}.", "kind",
+                          value=query.kind)
     normalised = normalise_query(q)
     terms = parse(normalised)
     if not any(not t.negated for t in terms):
@@ -143,6 +154,8 @@ def read_filters(store: Store, query: SearchQuery) -> dict[str, object]:
         if level is None:
             raise SearchError(f"Unknown level: {query.level}; use province, prefecture or county.", "level", value=query.level)
         out["level"] = level
+    if query.kind:
+        out["kind"] = query.kind
     out["year_from"], out["year_to"] = query.year_from, query.year_to
     out["has_target"] = query.has_target
     if query.doc_id:

@@ -7,13 +7,34 @@ One row per clause — its key (``doc_id<TAB>seq``), text, place and the filter 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
 from ..store import Store
 from .plan import document_words
 
-__all__ = ["ClauseRow", "read_documents", "read_clauses", "display_document"]
+__all__ = ["ClauseRow", "KINDS", "read_documents", "read_clauses", "display_document", "document_kind"]
+
+#: kinds of document, as the facet names them, by how the title ends (first match wins)
+KINDS = (("法规规章", re.compile(r"(?:条例|办法|规定|细则|规则|章程|守则|令)(?:\([^()]*\))*$")),
+         ("规划", re.compile(r"(?:规划|纲要)(?:\([^()]*\))*$")),
+         ("方案计划", re.compile(r"(?:方案|计划|工程)(?:\([^()]*\))*$")),
+         ("意见", re.compile(r"意见(?:\([^()]*\))*$")),
+         ("工作要点", re.compile(r"(?:要点|任务清单|清单|安排)(?:\([^()]*\))*$")),
+         ("通知", re.compile(r"(?:通知|通报|批复|复函|答复|决定|公告|通告)(?:\([^()]*\))*$")))
+
+
+def document_kind(title: str | None) -> str:
+    """方案计划, 规划, 意见, 法规规章, 工作要点, 通知 or 其他, by the end of the title."""
+    t = (title or "").strip()
+    return next((name for name, rx in KINDS if rx.search(t)), "其他")
+
+
+def date_number(iso: str | None) -> int | None:
+    """2023-05-06 → 20230506 (a sort key); None when there is no full date."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", (iso or "")[:10])
+    return int("".join(m.groups())) if m else None
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,8 @@ class ClauseRow:
     region_code: str  # 6 digits, "" when the document has no region
     level: str  # province | prefecture | county | ""
     year: int | None
+    kind: str  # document_kind of the title
+    date: int | None  # the document's date as yyyymmdd (signed, else published), for sorting
 
 
 def display_document(doc: dict) -> dict:
@@ -38,9 +61,11 @@ def display_document(doc: dict) -> dict:
     region = doc.get("region") or {}
     return {"doc_id": doc["id"], "title": doc.get("title") or doc.get("notice_title") or "",
             "doc_number": doc.get("doc_number"), "year": doc.get("year"),
-            "date": doc.get("signed_date") or doc.get("published_date"),
+            "date": (doc.get("signed_date") or doc.get("published_date") or "")[:10] or None,
             "region": {"code": doc.get("region_code") or None, "name": region.get("name"),
                        "level": region.get("level")},
+            "kind": document_kind(doc.get("title") or doc.get("notice_title")),
+            "issuers": list(doc.get("issuers") or []), "url": doc.get("url"),
             "words": document_words(doc)}
 
 
@@ -54,10 +79,12 @@ def read_clauses(store: Store) -> Iterator[ClauseRow]:
     for doc in store.documents():
         doc_id = doc["id"]
         region = doc.get("region") or {}
+        kind = document_kind(doc.get("title") or doc.get("notice_title"))
+        date = date_number(doc.get("signed_date") or doc.get("published_date"))
         starts = sorted(t["start"] for t in store.targets(doc_id))  # bisected per clause: linear, not quadratic
         for seq, c in enumerate(store.clauses(doc_id)):
             i = bisect.bisect_left(starts, c["start"])
             yield ClauseRow(key=f"{doc_id}\t{seq}", doc_id=doc_id, seq=seq, text=c["text"], clause_path=c["path"] or "",
                             start=c["start"], end=c["end"], has_target=i < len(starts) and starts[i] < c["end"],
                             region_code=doc.get("region_code") or "", level=region.get("level") or "",
-                            year=int(doc["year"]) if doc.get("year") is not None else None)
+                            year=int(doc["year"]) if doc.get("year") is not None else None, kind=kind, date=date)

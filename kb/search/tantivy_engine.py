@@ -36,6 +36,8 @@ DOCUMENTS_FILE = "documents.json"
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
 TIER2_BONUS = 1000.0  # per term held: tier-2 clauses rank by the number of terms first, then BM25
+_ORDERS = {"newest": ("date_new", tantivy.Order.Desc), "oldest": ("date_old", tantivy.Order.Asc),
+           "region": ("region_sort", tantivy.Order.Asc)}
 
 
 def _clean(text: str) -> str:
@@ -59,9 +61,12 @@ def _schema() -> tantivy.Schema:
     for name in ("uni", "muni"):
         sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("words", stored=False, tokenizer_name="whitespace", index_option="freq")
-    for name in ("doc_id", "region_code", "prefecture", "province", "level"):
+    for name in ("doc_id", "region_code", "prefecture", "province", "level", "kind"):
         sb.add_text_field(name, stored=name == "doc_id", tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
+    for name in ("date_new", "date_old"):  # yyyymmdd; a document without a date sorts last either way
+        sb.add_integer_field(name, stored=False, indexed=False, fast=True)
+    sb.add_text_field("region_sort", stored=False, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("has_target", stored=True, indexed=True, fast=True)
     sb.add_integer_field("seq", stored=True, indexed=False, fast=True)
     sb.add_integer_field("start", stored=True, indexed=False)
@@ -114,8 +119,12 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
                     doc.add_text("province", code[:2])
                 if r.level:
                     doc.add_text("level", r.level)
+                doc.add_text("kind", r.kind)
                 if r.year is not None:
                     doc.add_integer("year", r.year)
+                doc.add_integer("date_new", r.date or 0)
+                doc.add_integer("date_old", r.date or 99_999_999)
+                doc.add_text("region_sort", code or "999999")
                 writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
@@ -169,6 +178,8 @@ class Reader:
             out.append(q.term_query(self._schema, "province", f.province))
         if f.level:
             out.append(q.term_query(self._schema, "level", f.level))
+        if f.kind:
+            out.append(q.term_query(self._schema, "kind", f.kind))
         if f.doc_id:
             out.append(q.term_query(self._schema, "doc_id", f.doc_id))
         if f.year_from is not None or f.year_to is not None:
@@ -208,11 +219,24 @@ class Reader:
         return self._searcher.search(self._query(plan, tier), 1, count=True).count
 
     def page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> list[tuple[dict, float]]:
-        """Clauses ``offset`` … ``offset + limit`` of the tier, best first: (record, score)."""
+        """Clauses ``offset`` … ``offset + limit`` of the tier in the plan's order: (record, score)."""
         if limit <= 0:
             return []
-        found = self._searcher.search(self._query(plan, tier), limit, count=False, offset=offset)
-        return [(self._record(addr), float(score)) for score, addr in found.hits]
+        order = _ORDERS.get(plan.sort)
+        if order is None:
+            found = self._searcher.search(self._query(plan, tier), limit, count=False, offset=offset)
+            return [(self._record(addr), float(score)) for score, addr in found.hits]
+        field, direction = order
+        found = self._searcher.search(self._query(plan, tier), limit, count=False, offset=offset,
+                                      order_by_field=field, order=direction)
+        return [(self._record(addr), 0.0) for _, addr in found.hits]
+
+    def facets(self, plan: Plan) -> dict[str, dict[str, int]]:
+        """Tier-1 clauses per province code, level, year and kind of document."""
+        aggs = {name: {"terms": {"field": name, "size": 100}} for name in ("province", "level", "year", "kind")}
+        found = self._searcher.aggregate(self._query(plan, 1), aggs)
+        return {name: {str(int(b["key"]) if isinstance(b["key"], float) else b["key"]): b["doc_count"]
+                       for b in found.get(name, {}).get("buckets", [])} for name in aggs}
 
     def keys(self, plan: Plan, tier: int) -> set[str]:
         """The keys of every clause of the tier (for tests and small sets)."""

@@ -303,6 +303,10 @@ class Reader:
                                      ("level", f.level), ("year_from", f.year_from), ("year_to", f.year_to),
                                      ("has_target", f.has_target), ("doc_id", f.doc_id)) if v is not None}
         allowed = self.filter_docs(as_dict)
+        if f.kind:
+            of_kind = {d for doc_id, entry in self.documents.items() if entry["kind"] == f.kind
+                       for d in self._by_doc.get(doc_id, ())}
+            allowed = of_kind if allowed is None else (allowed & of_kind)
         if f.any_region:
             within: set[int] = set()
             for prefix in f.any_region:
@@ -333,8 +337,37 @@ class Reader:
     def count(self, plan: Plan, tier: int) -> int:
         return sum(map(len, self._tiers(plan, tier)))
 
+    def _order_key(self, sort: str):
+        """The sort key of a clause number for an order other than relevance (ties in document order)."""
+        def date_of(d: int) -> int:
+            iso = (self.documents[self.records[d]["doc_id"]].get("date") or "")[:10]
+            return int(iso.replace("-", "")) if len(iso) == 10 else 0
+        if sort == "newest":
+            return lambda d: (-date_of(d), d)  # no date (0) last
+        if sort == "oldest":
+            return lambda d: (date_of(d) or 99_999_999, d)
+        return lambda d: (self.documents[self.records[d]["doc_id"]]["region"]["code"] or "999999", d)
+
+    def facets(self, plan: Plan) -> dict[str, dict[str, int]]:
+        """Tier-1 clauses per province code, level, year and kind of document."""
+        out: dict[str, Counter] = {name: Counter() for name in ("province", "level", "year", "kind")}
+        for d in self._tiers(plan, 1)[0]:
+            doc = self.documents[self.records[d]["doc_id"]]
+            code, level = doc["region"]["code"], doc["region"].get("level")
+            if code:
+                out["province"][code[:2]] += 1
+            if level:
+                out["level"][level] += 1
+            if doc.get("year") is not None:
+                out["year"][str(doc["year"])] += 1
+            out["kind"][doc["kind"]] += 1
+        return {name: dict(c.most_common()) for name, c in out.items()}
+
     def page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> list[tuple[dict, float]]:
-        """Clauses ``offset`` … ``offset + limit`` of the tier, best first: (record, score)."""
+        """Clauses ``offset`` … ``offset + limit`` of the tier in the plan's order: (record, score)."""
+        if plan.sort != "relevance":
+            ordered = sorted((d for level in self._tiers(plan, tier) for d in level), key=self._order_key(plan.sort))
+            return [(self._record(d), 0.0) for d in ordered[offset:offset + limit]]
         out: list[tuple[dict, float]] = []
         skip = offset
         for level in self._tiers(plan, tier):
