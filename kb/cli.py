@@ -487,12 +487,16 @@ def indicators(as_json: bool) -> None:
               type=click.Choice(["relevance", "newest", "oldest", "region"]), help="Order of the hits in each tier.")
 @click.option("--page", default=1, show_default=True, type=int)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx", "json"]),
+              help="Write the whole result list (both tiers, at most 5,000 clauses) in this format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout for csv and json).")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="Where the web UI runs, for the links in exports.")
 @json_option
 @corpus_option
 @db_option
 @user_errors
-def search(query: str, province, region, level, year_from, year_to, has_target, kind, sort, page, limit, as_json, corpus_dir,
-           db_path):
+def search(query: str, province, region, level, year_from, year_to, has_target, kind, sort, page, limit, fmt, output,
+           base_url, as_json, corpus_dir, db_path):
     """Search clauses across all plans (simplified or traditional script).
 
     Terms separated by spaces must all occur; "quoted words" match as a phrase;
@@ -503,9 +507,29 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
     from .search import SearchQuery
     from .search import search as run_search
 
+    if as_json and fmt and fmt != "json":
+        raise UserError("--json prints JSON; leave out --format, or use --format json")
+    if fmt in ("xlsx", "docx") and not output and sys.stdout.isatty():
+        raise UserError(f"an {fmt} file needs -o FILE (for example -o results.{fmt})")
     store = _open_store(corpus_dir, db_path)
     q = SearchQuery(q=query, province=province, region=region, level=level, year_from=year_from, year_to=year_to,
                     has_target=has_target, page=page, per_page=limit, sort=sort, kind=kind)
+    if fmt:
+        from .export import ExportTooLarge
+        from .searchexport import collect, export_search
+
+        result = collect(_index_dir(db_path), store, q)
+        try:
+            data = export_search(result, fmt, base_url=base_url)
+        except ExportTooLarge as exc:
+            raise UserError(str(exc)) from exc
+        if output:
+            _write_atomic(Path(output), data)
+            click.echo(f"已写入 {output}:{len(result['hits'])} 条条款", err=True)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
     result = run_search(_index_dir(db_path), store, q)
     if result.get("stale_index"):
         click.echo(STALE_INDEX_LINE, err=True)

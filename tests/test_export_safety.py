@@ -289,3 +289,34 @@ def test_characters_xml_cannot_hold_are_dropped_not_fatal(hostile_indicator):
     assert "'=某县实施方案" in cells
     paragraphs, table_cells = docx_texts(export(result, "docx", today="2026-12-02"))
     assert any("随迁子女在公办学校就读比例达到90%" in t for t in paragraphs + table_cells)
+
+
+# --- search result exports ----------------------------------------------------------
+
+
+def test_hostile_text_in_a_search_export_is_inert_in_every_format(kb_dir, store):
+    from kb.search import SearchQuery
+    from kb.searchexport import collect, export_search
+
+    result = json.loads(json.dumps(collect(kb_dir / "instance" / "index", store, SearchQuery("集团化办学 紧密型"))))
+    assert result["hits"] and {h["tier"] for h in result["hits"]} <= {1, 2}
+    for i, h in enumerate(result["hits"]):
+        h["title"], h["text"], h["doc_number"], h["clause_label"] = evil(i), evil(i + 1), evil(i + 2), evil(i + 3)
+        h["region"]["name"], h["issuers"], h["source_url"] = evil(i + 4), [evil(i + 5)], EVIL_URLS[i % len(EVIL_URLS)]
+        h["matched_terms"] = [evil(i + 6)]
+    result["query"] = result["normalised_query"] = evil(0)
+    xlsx = export_search(result, "xlsx", base_url="http://kb.example")
+    check_xlsx(xlsx)
+    assert all(re.match(r"https?://", u) for u in hyperlinks(xlsx))
+    rows = check_csv(export_search(result, "csv", base_url="http://kb.example"))
+    assert rows[0][0] == "检索式" and any(r and r[0] == "序号" for r in rows)
+    check_docx(export_search(result, "docx", base_url="http://kb.example"))
+    assert json.loads(export_search(result, "json", today="2026-12-03"))["hits"] == result["hits"]
+
+
+def test_search_download_with_a_formula_as_query_is_inert(client):
+    for fmt in ("csv", "xlsx", "docx"):
+        r = client.get("/search/download", query_string={"q": "=1+1 集团化办学", "format": fmt})
+        assert r.status_code == 200, r.data[:200]
+        {"csv": check_csv, "xlsx": check_xlsx, "docx": check_docx}[fmt](r.data)
+    assert client.get("/search/download?q=集团化办学&format=exe").status_code == 400

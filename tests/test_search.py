@@ -234,3 +234,15 @@ def test_facets_count_the_tier_one_clauses(kb):
     assert {x["name"] for x in f["province"]} <= {"广东省", "福建省", "浙江省", "青海省"}
     assert [x["value"] for x in f["year"]] == sorted((x["value"] for x in f["year"]), reverse=True)
     assert search(index_dir, store, SearchQuery("不存在的词语组合"))["facets"] == {}
+
+
+def test_a_hit_carries_its_formatted_reference(kb):
+    from kb.search import reference
+
+    index_dir, store, _ = kb
+    h = next(h for h in _all(index_dir, store, "随迁子女 公办学校")["hits"] if h["doc_id"].startswith("000"))
+    assert h["clause_label"] == h["clause_path"].replace("/", " ")
+    assert reference(h, "http://kb.example/") == (
+        f"《普宁市推动义务教育优质均衡发展行动方案》(普府办〔2022〕22号),普宁市人民政府办公室,{h['date']},"
+        f"{h['clause_label']},http://kb.example{h['url']}")
+    assert h["issuers"] == ["普宁市人民政府办公室"] and h["kind"] == "方案计划"

@@ -81,3 +81,9 @@ def test_a_missing_term_falls_back_to_partial_hits_that_say_what_they_lack(statu
     assert all(h["matched_terms"] and set(h["matched_terms"]) <= {"校车", "安全"} for h in result["hits"])
     first = result["hits"][0]
     assert first["matched_terms"] == ["校车", "安全"]  # most terms first
+
+
+def test_a_statute_article_is_labelled_by_chapter_and_article(statutes):
+    index_dir, store = statutes
+    (h,) = [h for h in search(index_dir, store, SearchQuery("成都 校车 照管"))["hits"] if h["clause_path"] == "第三章/第六条"]
+    assert h["clause_label"] == "第三章 第六条" and h["kind"] == "法规规章"

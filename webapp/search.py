@@ -1,13 +1,15 @@
 """/ (the search page) and its JSON twin /api/search."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file
 
 from kb.documents import list_documents
 
-from . import get_store
+from . import DEFAULT_BASE_URL, get_store
 from .params import BadRequest, int_arg, shown
 
 bp = Blueprint("search", __name__)
@@ -76,6 +78,44 @@ def _run():
         raise BadRequest(message_of(exc)) from exc
 
 
+FORMAT_LABELS = {"xlsx": "Excel", "docx": "Word", "csv": "CSV", "json": "JSON"}
+
+
+def _export_links() -> list[dict]:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("format", "page")]
+    return [{"format": f, "label": label, "url": "/search/download?" + urlencode(args + [("format", f)])}
+            for f, label in FORMAT_LABELS.items()]
+
+
+@bp.get("/search/download")
+def download():
+    """The result list (both tiers, at most 5,000 clauses) as XLSX, DOCX, CSV or JSON."""
+    from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge
+    from kb.search import SearchError
+    from kb.searchexport import collect, export_search, filename
+
+    from .errors import error_response
+
+    fmt = (request.args.get("format") or "").strip().lower()
+    if fmt not in FORMATS:
+        given = f"不支持导出格式“{shown(fmt)}”" if fmt else "请用 format 参数指定导出格式"
+        return error_response(400, given + ",可选:" + "、".join(FORMATS) + "。")
+    try:
+        query = parse_query()
+        result = collect(Path(current_app.config["INDEX_DIR"]), get_store(), query)
+    except BadRequest as exc:
+        return error_response(400, str(exc))
+    except SearchError as exc:
+        return error_response(400, message_of(exc))
+    try:
+        data = export_search(result, fmt, base_url=current_app.config.get("BASE_URL") or DEFAULT_BASE_URL)
+    except ExportTooLarge as exc:
+        return error_response(413, f"检索结果共 {exc.rows} 条,超过了 Word 表格 {exc.limit} 行的上限;"
+                                   "请导出 Excel 或 CSV,或用筛选条件缩小范围。")
+    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True,
+                     download_name=filename(result, fmt))
+
+
 @bp.get("/api/search")
 def api_search():
     from .errors import error_response
@@ -104,5 +144,9 @@ def index():
                                sorts=SORTS), 400
     from kb.search import explain
 
+    from kb.search import reference
+
+    base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
+    references = [reference(h, base) for h in result["hits"]]
     return render_template("search.html", args=args, result=result, query=query, explain=explain(query.q),
-                           documents=None, levels=LEVELS, sorts=SORTS)
+                           documents=None, levels=LEVELS, sorts=SORTS, exports=_export_links(), references=references)

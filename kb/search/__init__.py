@@ -21,10 +21,12 @@ from ..store import Store
 from .engines import IndexMissing, build_index, index_dir_for, open_for, open_index
 from .highlight import highlight
 from .plan import Filters, Plan
+from .reference import clause_label, reference
 from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, Term, check_query, explain, parse,
                     read_filters)
 
-__all__ = ["SearchQuery", "SearchError", "Term", "search", "ranked_hits", "plan_for", "facets", "explain", "parse", "highlight",
+__all__ = ["SearchQuery", "SearchError", "Term", "search", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
+           "parse", "highlight",
            "IndexMissing", "build_index", "index_dir_for", "open_index", "LEVELS", "MAX_PER_PAGE", "MAX_QUERY"]
 
 
@@ -84,6 +86,20 @@ def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
             "kind": rows("kind", lambda v: v)}
 
 
+def all_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int) -> dict:
+    """Up to ``limit`` hits of ``query`` in order — tier 1, then tier 2 — for exports (no facets, no pages)."""
+    normalised, terms = check_query(query)
+    plan = plan_for(store, query, terms)
+    ix, stale = open_for(index_dir, store)
+    total, partial = ix.count(plan, 1), ix.count(plan, 2)
+    found = [(1, rec, score) for rec, score in ix.page(plan, 1, min(limit, total), 0)] if total else []
+    if len(found) < limit and partial:
+        found += [(2, rec, score) for rec, score in ix.page(plan, 2, limit - len(found), 0)]
+    return {"query": query.q, "normalised_query": normalised, "total": total, "total_partial": partial,
+            "sort": query.sort, "hits": [_hit(rec, score, plan, tier) for tier, rec, score in found],
+            "truncated": total + partial > len(found), "stale_index": stale, "engine": ix.engine}
+
+
 def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int,
                 region_prefixes: list[str] | None = None) -> dict:
     """The best ``limit`` tier-1 clauses matching ``query`` (its filters, and any of
@@ -108,4 +124,6 @@ def _hit(rec: dict, score: float, plan: Plan, tier: int) -> dict:
         "url": f"/documents/{rec['doc_id']}#clause-{rec['seq']}", "start": rec["start"], "end": rec["end"],
         "has_target": rec["has_target"], "tier": tier, "matched_terms": matched,
         "missing_terms": [t for t in plan.terms if t not in matched],
+        "clause_label": clause_label(rec["clause_path"]), "issuers": list(rec.get("issuers") or []),
+        "source_url": rec.get("url"), "kind": rec.get("kind"),
     }
