@@ -86,6 +86,7 @@ ROUTES = {
     "/compare": ("/compare", "indicator=YJ-G5"),
     "/api/compare": ("/api/compare", "indicator=YJ-G5"),
     "/compare/download": ("/compare/download", "indicator=YJ-G5&format=csv"),
+    "/search/download": ("/search/download", "q=教育&format=csv"),
     "/units": ("/units", "unit=教育局"),
     "/api/units": ("/api/units", "unit=教育局"),
     "/citations": ("/citations", "q=国务院"),
@@ -196,8 +197,8 @@ def csp_directives(resp) -> dict[str, str]:
 @pytest.mark.parametrize("url", [
     "/", "/?q=教育", "/api/search?q=教育", "/documents/004", f"/api/documents/{SEEDS['000']}", "/compare?indicator=YJ-G5",
     "/api/compare?indicator=YJ-G5", "/compare/download?indicator=YJ-G5&format=xlsx",
-    "/compare/download?q=教育&format=docx", "/units?unit=教育局", "/api/units", "/citations", "/api/citations",
-    "/static/style.css", "/no/such/page", "/api/no/such", "/documents/nope", "/?q=教育&page=²", "/api/search?q=",
+    "/compare/download?q=教育&format=docx", "/search/download?q=集团化办学&format=xlsx", "/units?unit=教育局",
+    "/api/units", "/citations", "/api/citations", "/static/style.css", "/no/such/page", "/api/no/such", "/documents/nope", "/?q=教育&page=²", "/api/search?q=",
 ])
 def test_every_response_carries_the_security_headers(client, url):
     r = client.get(url)

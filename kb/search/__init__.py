@@ -51,17 +51,19 @@ def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
     normalised, terms = check_query(query)
     plan = plan_for(store, query, terms)
     ix, stale = open_for(index_dir, store)
-    total = ix.count(plan, 1)
-    partial = ix.count(plan, 2)
+    first = (query.page - 1) * query.per_page
+    total, page1 = ix.count_and_page(plan, 1, query.per_page, first)  # one pass for the count and the page
+    found = [(1, rec, score) for rec, score in page1]
+    room = query.per_page - len(found)
+    if room > 0:
+        partial, page2 = ix.count_and_page(plan, 2, room, max(0, first - total))
+        found += [(2, rec, score) for rec, score in page2]
+    else:
+        partial = ix.count(plan, 2)
     pages = max(1, -(-(total + partial) // query.per_page))
     if query.page > pages:
         raise SearchError(f"Page {query.page} does not exist; there {'is' if pages == 1 else 'are'} {pages} "
                           f"page{'s' if pages > 1 else ''} of results.", "page", page=query.page, pages=pages)
-    first = (query.page - 1) * query.per_page
-    found = [(1, rec, score) for rec, score in ix.page(plan, 1, query.per_page, first)] if first < total else []
-    room = query.per_page - len(found)
-    if room > 0 and partial:
-        found += [(2, rec, score) for rec, score in ix.page(plan, 2, room, max(0, first - total))]
     hits = [_hit(rec, score, plan, tier) for tier, rec, score in found]
     return {"query": query.q, "normalised_query": normalised, "total": total, "total_partial": partial,
             "page": query.page, "per_page": query.per_page, "sort": query.sort, "hits": hits,

@@ -158,7 +158,10 @@ class Reader:
         grams = _bigrams(t)
         if len(grams) == 1:
             return tantivy.Query.term_query(self._schema, field_bi, grams[0])
-        return tantivy.Query.phrase_query(self._schema, field_bi, grams)
+        # every other bigram, and the last: bigrams at positions p, p+2, … cover the term exactly, with
+        # half the postings to intersect (义务教育优质均衡 → 义务 教育 优质 均衡)
+        offsets = sorted(set(range(0, len(grams), 2)) | {len(grams) - 1})
+        return tantivy.Query.phrase_query(self._schema, field_bi, [(o, grams[o]) for o in offsets])
 
     def _term(self, term: str) -> tantivy.Query:
         """Clauses holding ``term`` in their text or in their document's words."""
@@ -217,6 +220,14 @@ class Reader:
 
     def count(self, plan: Plan, tier: int) -> int:
         return self._searcher.search(self._query(plan, tier), 1, count=True).count
+
+    def count_and_page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> tuple[int, list[tuple[dict, float]]]:
+        """The tier's size and its clauses ``offset`` … ``offset + limit`` in one pass over the index."""
+        order = _ORDERS.get(plan.sort)
+        kwargs = {"order_by_field": order[0], "order": order[1]} if order else {}
+        found = self._searcher.search(self._query(plan, tier), max(1, limit), count=True, offset=offset, **kwargs)
+        hits = found.hits[:limit] if limit > 0 else []
+        return found.count, [(self._record(addr), float(score) if not order else 0.0) for score, addr in hits]
 
     def page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> list[tuple[dict, float]]:
         """Clauses ``offset`` … ``offset + limit`` of the tier in the plan's order: (record, score)."""

@@ -337,6 +337,10 @@ class Reader:
     def count(self, plan: Plan, tier: int) -> int:
         return sum(map(len, self._tiers(plan, tier)))
 
+    def count_and_page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> tuple[int, list[tuple[dict, float]]]:
+        """The tier's size and its clauses ``offset`` … ``offset + limit``."""
+        return self.count(plan, tier), self.page(plan, tier, limit, offset)
+
     def _order_key(self, sort: str):
         """The sort key of a clause number for an order other than relevance (ties in document order)."""
         def date_of(d: int) -> int:
