@@ -487,6 +487,7 @@ def indicators(as_json: bool) -> None:
               type=click.Choice(["relevance", "newest", "oldest", "region"]), help="Order of the hits in each tier.")
 @click.option("--page", default=1, show_default=True, type=int)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@click.option("--by-plan", is_flag=True, help="按方案归并: list the plans with their number of matching clauses and best clause.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "docx", "json"]),
               help="Write the whole result list (both tiers, at most 5,000 clauses) in this format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout for csv and json).")
@@ -495,8 +496,8 @@ def indicators(as_json: bool) -> None:
 @corpus_option
 @db_option
 @user_errors
-def search(query: str, province, region, level, year_from, year_to, has_target, kind, sort, page, limit, fmt, output,
-           base_url, as_json, corpus_dir, db_path):
+def search(query: str, province, region, level, year_from, year_to, has_target, kind, sort, page, limit, by_plan, fmt,
+           output, base_url, as_json, corpus_dir, db_path):
     """Search clauses across all plans (simplified or traditional script).
 
     Terms separated by spaces must all occur; "quoted words" match as a phrase;
@@ -529,6 +530,24 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
+        return
+    if by_plan:
+        from .search import search_plans
+
+        result = search_plans(_index_dir(db_path), store, q)
+        if result.get("stale_index"):
+            click.echo(STALE_INDEX_LINE, err=True)
+        if as_json:
+            _echo_json(result)
+            return
+        click.echo(f"{result['total_plans']} 份文件的 {result['total']} 条条款包含全部检索词“{result['normalised_query']}”"
+                   f"(按方案归并,第 {result['page']} 页)")
+        for p in result["plans"]:
+            region_name = (p.get("region") or {}).get("name") or ""
+            click.echo(f"\n{p['clauses']:4d} 条  {region_name} {p.get('doc_number') or ''} {p.get('date') or ''}  {p.get('title') or p['doc_id']}")
+            if p["best"]:
+                text = p["best"]["text"].replace("\n", " ")
+                click.echo(f"        [{p['best']['clause_label']}] " + (text[:110] + ("…" if len(text) > 110 else "")))
         return
     result = run_search(_index_dir(db_path), store, q)
     if result.get("stale_index"):

@@ -246,3 +246,22 @@ def test_a_hit_carries_its_formatted_reference(kb):
         f"《普宁市推动义务教育优质均衡发展行动方案》(普府办〔2022〕22号),普宁市人民政府办公室,{h['date']},"
         f"{h['clause_label']},http://kb.example{h['url']}")
     assert h["issuers"] == ["普宁市人民政府办公室"] and h["kind"] == "方案计划"
+
+
+def test_the_plans_view_groups_the_tier_one_clauses_by_document(kb):
+    from kb.search import search_plans
+
+    index_dir, store, _ = kb
+    hits = _all(index_dir, store, "随迁子女 公办学校")["hits"]
+    r = search_plans(index_dir, store, SearchQuery("随迁子女 公办学校"))
+    per_doc = {}
+    for h in hits:
+        per_doc[h["doc_id"]] = per_doc.get(h["doc_id"], 0) + 1
+    assert r["total"] == len(hits) and r["total_plans"] == len(per_doc)
+    assert {p["doc_id"]: p["clauses"] for p in r["plans"]} == per_doc
+    assert [p["clauses"] for p in r["plans"]] == sorted(per_doc.values(), reverse=True)
+    for p in r["plans"]:
+        best = next(h for h in hits if h["doc_id"] == p["doc_id"])  # the document's first clause in rank order
+        assert (p["best"]["doc_id"], p["best"]["tier"]) == (p["doc_id"], 1) and p["best"]["score"] == best["score"]
+    with pytest.raises(SearchError, match="does not exist"):
+        search_plans(index_dir, store, SearchQuery("随迁子女 公办学校", page=9))

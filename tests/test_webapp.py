@@ -126,6 +126,20 @@ def test_facets_link_to_their_filter_and_sort_is_kept(client):
     assert client.get("/?q=随迁子女&sort=bogus").status_code == 400
 
 
+def test_the_plans_view_lists_documents_with_their_count_and_best_clause(client):
+    api = client.get("/api/search?q=随迁子女&view=plans").get_json()
+    assert api["view"] == "plans" and api["total_plans"] == len(api["plans"]) >= 3
+    page = soup(client.get("/?q=随迁子女&view=plans"))
+    items = page.select(".plan-item")
+    assert len(items) == api["total_plans"]
+    first = api["plans"][0]
+    assert f"{first['clauses']} 条相关条款" in items[0].select_one(".title").get_text()
+    more = items[0].select_one(".more a")["href"]
+    narrowed = soup(client.get(more))
+    assert len(narrowed.select(".hit-item:not(.partial)")) == first["clauses"]
+    assert client.get("/?q=随迁子女&view=table").status_code == 400
+
+
 @pytest.mark.parametrize("query, words", [
     ("q=", "请输入"), ("q=" + "教" * 201, "200"), ("q=教育&level=city", "level"), ("q=教育&page=abc", "page"),
     ("q=教育&region=不存在县", "不认识地区"), ("q=教育&page=999", "没有第 999 页"), ("q=教育&has_target=maybe", "has_target"),

@@ -14,7 +14,8 @@ from .params import BadRequest, int_arg, shown
 
 bp = Blueprint("search", __name__)
 
-FIELDS = ("q", "province", "region", "level", "kind", "year_from", "year_to", "has_target", "sort", "page")
+FIELDS = ("q", "province", "region", "level", "kind", "year_from", "year_to", "has_target", "sort", "view", "doc_id",
+          "page")
 SORTS = {"relevance": "相关度", "newest": "日期(新→旧)", "oldest": "日期(旧→新)", "region": "地区代码"}
 LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
 
@@ -65,15 +66,24 @@ def parse_query():
         page=int_arg("page", 1, 10_000) or 1,
         sort=(request.args.get("sort") or "").strip() or "relevance",
         kind=(request.args.get("kind") or "").strip() or None,
+        doc_id=(request.args.get("doc_id") or "").strip() or None,
     )
 
 
+def _view() -> str:
+    view = (request.args.get("view") or "").strip() or "clauses"
+    if view not in ("clauses", "plans"):
+        raise BadRequest(f"参数 view 只能是 clauses(逐条)或 plans(按方案归并),收到的是“{shown(view)}”。")
+    return view
+
+
 def _run():
-    from kb.search import SearchError, search
+    from kb.search import SearchError, search, search_plans
 
     query = parse_query()
+    run = search_plans if _view() == "plans" else search
     try:
-        return query, search(Path(current_app.config["INDEX_DIR"]), get_store(), query)
+        return query, run(Path(current_app.config["INDEX_DIR"]), get_store(), query)
     except SearchError as exc:
         raise BadRequest(message_of(exc)) from exc
 
@@ -147,6 +157,6 @@ def index():
     from kb.search import reference
 
     base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
-    references = [reference(h, base) for h in result["hits"]]
+    references = [reference(h, base) for h in result.get("hits") or [p["best"] for p in result["plans"] if p["best"]]]
     return render_template("search.html", args=args, result=result, query=query, explain=explain(query.q),
                            documents=None, levels=LEVELS, sorts=SORTS, exports=_export_links(), references=references)

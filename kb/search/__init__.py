@@ -25,7 +25,7 @@ from .reference import clause_label, reference
 from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, Term, check_query, explain, parse,
                     read_filters)
 
-__all__ = ["SearchQuery", "SearchError", "Term", "search", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
+__all__ = ["SearchQuery", "SearchError", "Term", "search", "search_plans", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
            "parse", "highlight",
            "IndexMissing", "build_index", "index_dir_for", "open_index", "LEVELS", "MAX_PER_PAGE", "MAX_QUERY"]
 
@@ -86,6 +86,33 @@ def facets(counts: dict[str, dict[str, int]]) -> dict[str, list[dict]]:
             "level": rows("level", lambda v: LEVEL_NAMES.get(v, v)),
             "year": rows("year", lambda v: f"{v}年"),
             "kind": rows("kind", lambda v: v)}
+
+
+def search_plans(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:
+    """按方案归并: the plans holding tier-1 clauses of ``query``, most clauses first, one page of them, each
+    with its number of matching clauses and its best clause (in the query's order)."""
+    from dataclasses import replace
+
+    normalised, terms = check_query(query)
+    plan = plan_for(store, query, terms)
+    ix, stale = open_for(index_dir, store)
+    counts = ix.doc_counts(plan)
+    order = sorted(counts, key=lambda d: (-counts[d], d))
+    pages = max(1, -(-len(order) // query.per_page))
+    if query.page > pages:
+        raise SearchError(f"Page {query.page} does not exist; there {'is' if pages == 1 else 'are'} {pages} "
+                          f"page{'s' if pages > 1 else ''} of results.", "page", page=query.page, pages=pages)
+    plans = []
+    for doc_id in order[(query.page - 1) * query.per_page:query.page * query.per_page]:
+        one = replace(plan, filters=replace(plan.filters, doc_id=doc_id))
+        _, best = ix.count_and_page(one, 1, 1, 0)
+        hit = _hit(best[0][0], best[0][1], plan, 1) if best else None
+        plans.append({"doc_id": doc_id, "clauses": counts[doc_id], "best": hit,
+                      **({k: hit[k] for k in ("title", "doc_number", "region", "level", "date", "year", "issuers")}
+                         if hit else {})})
+    return {"query": query.q, "normalised_query": normalised, "view": "plans", "total": sum(counts.values()),
+            "total_plans": len(order), "page": query.page, "per_page": query.per_page, "sort": query.sort,
+            "plans": plans, "stale_index": stale, "engine": ix.engine}
 
 
 def all_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int) -> dict:

@@ -242,6 +242,11 @@ class Reader:
                                       order_by_field=field, order=direction)
         return [(self._record(addr), 0.0) for _, addr in found.hits]
 
+    def doc_counts(self, plan: Plan) -> dict[str, int]:
+        """Tier-1 clauses per document."""
+        found = self._searcher.aggregate(self._query(plan, 1), {"d": {"terms": {"field": "doc_id", "size": 1_000_000}}})
+        return {b["key"]: b["doc_count"] for b in found.get("d", {}).get("buckets", [])}
+
     def facets(self, plan: Plan) -> dict[str, dict[str, int]]:
         """Tier-1 clauses per province code, level, year and kind of document."""
         aggs = {name: {"terms": {"field": name, "size": 100}} for name in ("province", "level", "year", "kind")}

@@ -352,6 +352,10 @@ class Reader:
             return lambda d: (date_of(d) or 99_999_999, d)
         return lambda d: (self.documents[self.records[d]["doc_id"]]["region"]["code"] or "999999", d)
 
+    def doc_counts(self, plan: Plan) -> dict[str, int]:
+        """Tier-1 clauses per document."""
+        return dict(Counter(self.records[d]["doc_id"] for d in self._tiers(plan, 1)[0]))
+
     def facets(self, plan: Plan) -> dict[str, dict[str, int]]:
         """Tier-1 clauses per province code, level, year and kind of document."""
         out: dict[str, Counter] = {name: Counter() for name in ("province", "level", "year", "kind")}
