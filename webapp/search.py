@@ -157,6 +157,7 @@ def index():
     from kb.search import reference
 
     base = current_app.config.get("BASE_URL") or DEFAULT_BASE_URL
-    references = [reference(h, base) for h in result.get("hits") or [p["best"] for p in result["plans"] if p["best"]]]
+    shown_hits = [p["best"] for p in result["plans"] if p["best"]] if result.get("view") == "plans" else result["hits"]
+    references = [reference(h, base) for h in shown_hits]
     return render_template("search.html", args=args, result=result, query=query, explain=explain(query.q),
                            documents=None, levels=LEVELS, sorts=SORTS, exports=_export_links(), references=references)
