@@ -76,7 +76,11 @@ def user_errors(fn):
 
             if isinstance(exc, IndexMissing):
                 raise UserError("no search index next to the knowledge base; run `policykb build`") from exc
-            if isinstance(exc, (SearchError, CompareError, UnknownEngine)):
+            if isinstance(exc, SearchError):
+                from .search import message_zh
+
+                raise UserError(message_zh(exc)) from exc  # the sentence the web UI shows
+            if isinstance(exc, (CompareError, UnknownEngine)):
                 raise UserError(str(exc)) from exc
             raise
 

@@ -278,3 +278,18 @@ def test_targets_speak_chinese_and_show_a_milestone_as_one(tmp_path):
     assert "(达成事项)" in line and "None" not in line and "2026-12-31" in line
     r = invoke(tmp_path, "targets", "--indicator", "没有这种指标的词")
     assert "没有符合条件的目标" in r.output
+
+
+def test_search_speaks_chinese_in_tiers_plans_and_errors(workdir):
+    assert invoke(workdir, "build").exit_code == 0
+    r = invoke(workdir, "search", "恩平 师生比 课后服务")
+    assert r.exit_code == 0 and "0 条条款包含全部检索词" in r.output and "以下条款只包含部分检索词" in r.output
+    assert "缺:" in r.output
+    r = invoke(workdir, "search", "随迁子女", "--by-plan")
+    assert r.exit_code == 0 and "份文件的" in r.output and "按方案归并" in r.output
+    r = run(workdir, "search", "教育", "--kind", "小说")
+    assert r.returncode == 1 and "Traceback" not in r.stderr.decode()
+    assert r.stderr.decode().strip() == "policykb: 文件类型只能是 方案计划、规划、意见、法规规章、工作要点、通知 或 其他。"
+    out = workdir / "结果.csv"
+    r = invoke(workdir, "search", "随迁子女 公办学校", "--format", "csv", "-o", str(out))
+    assert r.exit_code == 0 and out.read_bytes().startswith("\ufeff检索式".encode("utf-8"))

@@ -20,29 +20,12 @@ SORTS = {"relevance": "相关度", "newest": "日期(新→旧)", "oldest": "日
 LEVELS = {"province": "省级", "prefecture": "地市级", "county": "县级"}
 
 
-# kb.search.SearchError codes in the UI's language.
-MESSAGES = {
-    "empty": "请输入检索词。",
-    "too_long": "检索词共 {length} 个字,超过了 {limit} 个字的上限,请缩短。",
-    "page": "没有第 {page} 页的结果。",
-    "per_page": "每页条数应在 1 到 {limit} 之间。",
-    "years": "年份范围 {year_from}—{year_to} 有误:起始年份应不晚于截止年份。",
-    "only_negated": "检索式只有排除词,请至少输入一个要查找的词。",
-    "province": "不认识省份“{value}”,请输入省份全称(如 广东省)或代码。",
-    "not_province": "“{value}”不是省级行政区;地市和县区请用“地区”筛选。",
-    "region": "不认识地区“{value}”,或同名地区不止一个;请输入全称或 6 位代码。",
-    "level": "层级只能是 province(省级)、prefecture(地市级)或 county(县级)。",
-    "doc": "没有编号为 {value} 的文件。",
-    "sort": "排序方式只能是 relevance、newest、oldest 或 region。",
-    "kind": "文件类型只能是 方案计划、规划、意见、法规规章、工作要点、通知 或 其他。",
-}
-
-
 def message_of(exc) -> str:
-    template = MESSAGES.get(getattr(exc, "code", ""), "检索条件有误:{error}")
-    # a value the user typed is quoted back cut to a readable length, without control characters
-    params = {k: shown(v) if isinstance(v, str) else v for k, v in getattr(exc, "params", {}).items()}
-    return template.format(error=shown(str(exc), 200), **params)
+    """A SearchError in the UI's language; a value the user typed is quoted back cut to a readable length,
+    without control characters."""
+    from kb.search import message_zh
+
+    return message_zh(exc, quote=shown)
 
 
 def parse_query():

@@ -22,10 +22,11 @@ from .engines import IndexMissing, build_index, index_dir_for, open_for, open_in
 from .highlight import highlight
 from .plan import Filters, Plan
 from .reference import clause_label, reference
-from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, Term, check_query, explain, parse,
+from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, Term, check_query, explain, message_zh,
+                    parse,
                     read_filters)
 
-__all__ = ["SearchQuery", "SearchError", "Term", "search", "search_plans", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
+__all__ = ["SearchQuery", "SearchError", "message_zh", "Term", "search", "search_plans", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
            "parse", "highlight",
            "IndexMissing", "build_index", "index_dir_for", "open_index", "LEVELS", "MAX_PER_PAGE", "MAX_QUERY"]
 

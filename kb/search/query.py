@@ -17,6 +17,30 @@ from .records import KINDS
 
 KIND_NAMES = tuple(name for name, _ in KINDS) + ("其他",)
 
+#: SearchError codes in the users' language: the web UI and the CLI say the same
+MESSAGES_ZH = {
+    "empty": "请输入检索词。",
+    "too_long": "检索词共 {length} 个字,超过了 {limit} 个字的上限,请缩短。",
+    "page": "没有第 {page} 页的结果。",
+    "per_page": "每页条数应在 1 到 {limit} 之间。",
+    "years": "年份范围 {year_from}—{year_to} 有误:起始年份应不晚于截止年份。",
+    "only_negated": "检索式只有排除词,请至少输入一个要查找的词。",
+    "province": "不认识省份“{value}”,请输入省份全称(如 广东省)或代码。",
+    "not_province": "“{value}”不是省级行政区;地市和县区请用“地区”筛选。",
+    "region": "不认识地区“{value}”,或同名地区不止一个;请输入全称或 6 位代码。",
+    "level": "层级只能是 province(省级)、prefecture(地市级)或 county(县级)。",
+    "doc": "没有编号为 {value} 的文件。",
+    "sort": "排序方式只能是 relevance、newest、oldest 或 region。",
+    "kind": "文件类型只能是 方案计划、规划、意见、法规规章、工作要点、通知 或 其他。",
+}
+
+
+def message_zh(exc: "SearchError", quote=lambda v, limit=40: v[:limit]) -> str:
+    """The Simplified Chinese sentence for a :class:`SearchError` (``quote`` cuts a value the user typed)."""
+    template = MESSAGES_ZH.get(getattr(exc, "code", ""), "检索条件有误:{error}")
+    params = {k: quote(v) if isinstance(v, str) else v for k, v in getattr(exc, "params", {}).items()}
+    return template.format(error=quote(str(exc), 200), **params)
+
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
 LEVELS = {"province": "province", "prefecture": "prefecture", "county": "county",
