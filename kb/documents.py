@@ -1,6 +1,9 @@
 """Documents as the CLI and the web UI show them (JSON-ready dicts)."""
 from __future__ import annotations
 
+import functools
+import re
+
 from .store import Store
 
 SUMMARY_FIELDS = ("id", "title", "doc_number", "issuers", "signed_date", "published_date", "region", "script", "flags")
@@ -116,8 +119,8 @@ def _label(r) -> str:
 
 
 def resolve_region(given: str, province_only: bool = False):
-    """The region (kb.models.Region) of a 6-digit code or a full name; an unknown or ambiguous
-    name raises :class:`UnknownRegion` with the close matches."""
+    """The region (kb.models.Region) of a 6-digit code, a full name or a short name (恩平, 广东); an
+    unknown or ambiguous name raises :class:`UnknownRegion` with the close matches."""
     import difflib
 
     from .regions import all_regions, by_code, lookup
@@ -128,7 +131,7 @@ def resolve_region(given: str, province_only: bool = False):
     if given.isdigit() and len(given) == 6:
         region = by_code(given)
     elif given:
-        found = lookup(given)
+        found = lookup(given) or _by_short_name().get(given, [])  # 广东, 江门, 恩平: the name without 省/市/县
         if len(found) > 1 and province_only:
             found = [r for r in found if r.level == "province"] or found
         if len(found) > 1:
@@ -149,6 +152,25 @@ def resolve_region(given: str, province_only: bool = False):
         hint = f"; did you mean: {', '.join(l for _, l in pairs)}" if pairs else " (give a 6-digit code or a full name such as 普宁市)"
         raise UnknownRegion(f"unknown {what}: {given}{hint}", what, pairs, given)
     return region
+
+
+@functools.lru_cache(maxsize=1)
+def _by_short_name() -> dict[str, list]:
+    """Every region by its short name (恩平市 → 恩平, 广东省 → 广东, 宁夏回族自治区 → 宁夏)."""
+    from .regions import all_regions, short_name
+
+    out: dict[str, list] = {}
+    for r in all_regions():
+        stems = {short_name(r.name)}
+        m = _LEVEL_SUFFIX.search(r.name)  # 朝阳区, 朝阳县 as well as 朝阳市: the bare stem is ambiguous then
+        if m and m.start() >= 2:
+            stems.add(r.name[:m.start()])
+        for stem in stems - {None, r.name}:
+            out.setdefault(stem, []).append(r)
+    return out
+
+
+_LEVEL_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|地区|省|市|县|区|旗|盟)$")
 
 
 def code_prefix(region) -> str:

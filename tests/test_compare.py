@@ -132,8 +132,10 @@ def test_indicator_by_words_and_unknown_names_get_close_matches(store):
         compare_indicator(store, CompareQuery(indicator="YJ-G99"))
     assert "YJ-G9" in [v for v, _ in e.value.suggestions]
     with pytest.raises(CompareError) as e:
-        compare_indicator(store, CompareQuery(indicator="YJ-G15", regions=("郫都",)))
+        compare_indicator(store, CompareQuery(indicator="YJ-G15", regions=("郫督区",)))  # a typo
     assert e.value.code == "region" and e.value.suggestions[0] == ("510117", "郫都区 510117 (四川省成都市)")
+    short = compare_indicator(store, CompareQuery(indicator="YJ-G15", regions=("郫都",)))  # a short name will do
+    assert [r["code"] for r in short["filters"]["regions"]] == ["510117"]
     with pytest.raises(CompareError) as e:
         compare_indicator(store, CompareQuery(indicator="YJ-G15", regions=("朝阳区",)))
     assert e.value.code == "region_ambiguous" and len(e.value.suggestions) >= 2
@@ -301,7 +303,7 @@ def test_cli_exports_files_and_explains_bad_input(kb_dir, tmp_path):
     p = cli(kb_dir, "compare", "--indicator", "巩固率")
     err = p.stderr.decode()
     assert p.returncode == 1 and "CM-GGL" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    p = cli(kb_dir, "compare", "--indicator", "YJ-G15", "--region", "郫都")
+    p = cli(kb_dir, "compare", "--indicator", "YJ-G15", "--region", "郫督区")  # a typo: close matches
     assert p.returncode == 1 and "郫都区 510117" in p.stderr.decode()
     p = cli(kb_dir, "compare")
     assert p.returncode == 1 and "--indicator" in p.stderr.decode()
@@ -352,7 +354,7 @@ def test_compare_page_bad_input_and_empty_results(client):
     assert "不认识指标" in doc.select_one(".error").get_text()
     hrefs = [a["href"] for a in doc.select(".suggestions a")]
     assert any("indicator=CM-GGL" in h for h in hrefs)
-    r = client.get("/compare?indicator=YJ-G15&region=郫都")
+    r = client.get("/compare?indicator=YJ-G15&region=郫督区")  # a typo: close matches offered as links
     assert r.status_code == 400 and any("region=510117" in a["href"] for a in page(r).select(".suggestions a"))
     r = client.get("/compare?indicator=YJ-G5&stage=高中")
     doc = page(r)

@@ -265,3 +265,16 @@ def test_the_plans_view_groups_the_tier_one_clauses_by_document(kb):
         assert (p["best"]["doc_id"], p["best"]["tier"]) == (p["doc_id"], 1) and p["best"]["score"] == best["score"]
     with pytest.raises(SearchError, match="does not exist"):
         search_plans(index_dir, store, SearchQuery("随迁子女 公办学校", page=9))
+
+
+def test_province_and_region_filters_take_short_names_and_suggest_for_ambiguous_ones(kb):
+    index_dir, store, _ = kb
+    docs_of = lambda **f: {d[:3] for d, _ in _all(index_dir, store, "教育", **f)["keys"]}  # noqa: E731
+    assert docs_of(province="广东") == docs_of(province="广东省") == docs_of(province="44") == {"000", "002"}
+    assert docs_of(region="江门") == docs_of(region="恩平") == {"002"}
+    assert docs_of(region="揭阳") == {"000"}
+    with pytest.raises(SearchError) as exc:
+        search(index_dir, store, SearchQuery("教育", region="朝阳"))
+    assert exc.value.code == "region" and len(exc.value.suggestions) >= 3
+    from kb.search import message_zh
+    assert "可能是:" in message_zh(exc.value) and "朝阳市 211300" in message_zh(exc.value)

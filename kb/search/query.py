@@ -39,7 +39,9 @@ def message_zh(exc: "SearchError", quote=lambda v, limit=40: v[:limit]) -> str:
     """The Simplified Chinese sentence for a :class:`SearchError` (``quote`` cuts a value the user typed)."""
     template = MESSAGES_ZH.get(getattr(exc, "code", ""), "检索条件有误:{error}")
     params = {k: quote(v) if isinstance(v, str) else v for k, v in getattr(exc, "params", {}).items()}
-    return template.format(error=quote(str(exc), 200), **params)
+    text = template.format(error=quote(str(exc), 200), **params)
+    labels = [label for _, label in getattr(exc, "suggestions", [])[:6]]
+    return text + (f"可能是:{'、'.join(labels)}。" if labels else "")
 
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
@@ -56,10 +58,12 @@ class SearchError(ValueError):
     ``code`` and ``params`` let a user interface say the same in its own language.
     """
 
-    def __init__(self, message: str, code: str = "invalid", **params: object):
+    def __init__(self, message: str, code: str = "invalid", suggestions: list[tuple[str, str]] | None = None,
+                 **params: object):
         super().__init__(message)
         self.code = code
         self.params = params
+        self.suggestions = list(suggestions or [])  # close matches of an unknown name: (value to use, label)
 
 
 @dataclass(frozen=True)
@@ -157,22 +161,28 @@ def check_query(query: SearchQuery) -> tuple[str, list[Term]]:
 
 
 def read_filters(store: Store, query: SearchQuery) -> dict[str, object]:
-    from ..documents import UnknownRegion, region_prefix
+    """The filters of a query as code prefixes and values; a province or region may be a code, a full name
+    or a short one (广东, 江门, 恩平)."""
+    from ..documents import UnknownRegion, code_prefix, resolve_region
 
     out: dict[str, object] = {}
     if query.province:
+        given = query.province.strip()
         try:
-            prefix = region_prefix(query.province)
+            region = resolve_region(given[:2] + "0000" if given.isdigit() and len(given) in (2, 6) else given,
+                                    province_only=True)
         except UnknownRegion as exc:
-            raise SearchError(f"Unknown province: {query.province}; give a province name such as 广东省 or its code.", "province", value=query.province) from exc
-        if len(prefix) != 2:
-            raise SearchError(f"{query.province} is not a province; use the region filter for prefectures and counties.", "not_province", value=query.province)
-        out["province"] = prefix
+            if exc.code == "not_province":
+                raise SearchError(f"{query.province} is not a province; use the region filter for prefectures and "
+                                  "counties.", "not_province", value=query.province) from exc
+            raise SearchError(f"Unknown province: {query.province}; give a province name such as 广东省 or its code.",
+                              "province", exc.suggestions, value=query.province) from exc
+        out["province"] = code_prefix(region)
     if query.region:
         try:
-            out["region_prefix"] = region_prefix(query.region)
+            out["region_prefix"] = code_prefix(resolve_region(query.region))
         except UnknownRegion as exc:
-            raise SearchError(f"{exc}.".replace("..", "."), "region", value=query.region) from exc
+            raise SearchError(f"{exc}.".replace("..", "."), "region", exc.suggestions, value=query.region) from exc
     if query.level:
         level = LEVELS.get(query.level.strip().lower())
         if level is None:
