@@ -509,7 +509,7 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
 
     Example: policykb search "随迁子女 公办学校 比例" --province 广东省 --json
     """
-    from .search import SearchQuery
+    from .search import SearchQuery, search_plans
     from .search import search as run_search
 
     if as_json and fmt and fmt != "json":
@@ -528,36 +528,16 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
             data = export_search(result, fmt, base_url=base_url)
         except ExportTooLarge as exc:
             raise UserError(str(exc)) from exc
-        if output:
-            _write_atomic(Path(output), data)
-            click.echo(f"已写入 {output}:{len(result['hits'])} 条条款", err=True)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        _emit(data, output, f"已写入 {output}:{len(result['hits'])} 条条款")
         return
-    if by_plan:
-        from .search import search_plans
-
-        result = search_plans(_index_dir(db_path), store, q)
-        if result.get("stale_index"):
-            click.echo(STALE_INDEX_LINE, err=True)
-        if as_json:
-            _echo_json(result)
-            return
-        click.echo(f"{result['total_plans']} 份文件的 {result['total']} 条条款包含全部检索词“{result['normalised_query']}”"
-                   f"(按方案归并,第 {result['page']} 页)")
-        for p in result["plans"]:
-            region_name = (p.get("region") or {}).get("name") or ""
-            click.echo(f"\n{p['clauses']:4d} 条  {region_name} {p.get('doc_number') or ''} {p.get('date') or ''}  {p.get('title') or p['doc_id']}")
-            if p["best"]:
-                text = p["best"]["text"].replace("\n", " ")
-                click.echo(f"        [{p['best']['clause_label']}] " + (text[:110] + ("…" if len(text) > 110 else "")))
-        return
-    result = run_search(_index_dir(db_path), store, q)
+    result = (search_plans if by_plan else run_search)(_index_dir(db_path), store, q)
     if result.get("stale_index"):
         click.echo(STALE_INDEX_LINE, err=True)
     if as_json:
         _echo_json(result)
+        return
+    if by_plan:
+        _print_plans(result)
         return
     click.echo(f"{result['total']} 条条款包含全部检索词“{result['normalised_query']}”"
                + (f",另有 {result['total_partial']} 条只包含部分检索词" if result["total_partial"] else "")
@@ -574,6 +554,18 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
             click.echo(f"        含:{'、'.join(h['matched_terms'])}  缺:{'、'.join(h['missing_terms'])}")
         text = h["text"].replace("\n", " ")
         click.echo("        " + (text[:120] + ("…" if len(text) > 120 else "")))
+
+
+def _print_plans(result: dict) -> None:
+    """按方案归并 in words: each plan with its number of matching clauses and its best clause."""
+    click.echo(f"{result['total_plans']} 份文件的 {result['total']} 条条款包含全部检索词“{result['normalised_query']}”"
+               f"(按方案归并,第 {result['page']} 页)")
+    for p in result["plans"]:
+        region_name = (p.get("region") or {}).get("name") or ""
+        click.echo(f"\n{p['clauses']:4d} 条  {region_name} {p.get('doc_number') or ''} {p.get('date') or ''}  {p.get('title') or p['doc_id']}")
+        if p["best"]:
+            text = p["best"]["text"].replace("\n", " ")
+            click.echo(f"        [{p['best']['clause_label']}] " + (text[:110] + ("…" if len(text) > 110 else "")))
 
 
 def _base_url(ctx, param, value: str | None) -> str | None:
@@ -672,14 +664,19 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
             data = export(result, fmt, base_url=base_url)
         except ExportTooLarge as exc:
             raise UserError(str(exc)) from exc
-        if output:
-            _write_atomic(Path(output), data)
-            click.echo(f"wrote {output}: {len(result['rows'])} rows", err=True)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        _emit(data, output, f"wrote {output}: {len(result['rows'])} rows")
         return
     _print_comparison(result)
+
+
+def _emit(data: bytes, output: str | None, done: str) -> None:
+    """An export into ``output`` (atomically, then the ``done`` line on stderr), else onto stdout."""
+    if output:
+        _write_atomic(Path(output), data)
+        click.echo(done, err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -14,7 +14,7 @@ from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge, export, filename
 
 from . import DEFAULT_BASE_URL, get_store
 from .chart import indicator_chart
-from .params import SPLIT, BadRequest, int_arg, names_arg, shown
+from .params import SPLIT, BadRequest, export_format, int_arg, names_arg, shown
 
 bp = Blueprint("compare", __name__)
 
@@ -190,11 +190,8 @@ def api_compare():
 def download():
     from .errors import error_response
 
-    fmt = (request.args.get("format") or "").strip().lower()
-    if fmt not in FORMATS:
-        given = f"不支持导出格式“{shown(fmt)}”" if fmt else "请用 format 参数指定导出格式"
-        return error_response(400, given + ",可选:" + "、".join(FORMATS) + "。")
     try:
+        fmt = export_format(FORMATS)
         result = _parse_and_run("请先选择要对比的指标或输入主题词。")
     except BadRequest as exc:
         return error_response(400, str(exc))

@@ -45,3 +45,12 @@ def names_arg(name: str) -> tuple[str, ...]:
     for raw in request.args.getlist(name):
         out += [x for x in SPLIT.split(raw) if x]
     return tuple(dict.fromkeys(out))
+
+
+def export_format(formats) -> str:
+    """The ``format`` parameter of a download, or :class:`BadRequest` naming the formats there are."""
+    fmt = (request.args.get("format") or "").strip().lower()
+    if fmt not in formats:
+        given = f"不支持导出格式“{shown(fmt)}”" if fmt else "请用 format 参数指定导出格式"
+        raise BadRequest(given + ",可选:" + "、".join(formats) + "。")
+    return fmt

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from kb.documents import list_documents
 
 from . import DEFAULT_BASE_URL, get_store
-from .params import BadRequest, int_arg, shown
+from .params import BadRequest, export_format, int_arg, shown
 
 bp = Blueprint("search", __name__)
 
@@ -89,11 +89,8 @@ def download():
 
     from .errors import error_response
 
-    fmt = (request.args.get("format") or "").strip().lower()
-    if fmt not in FORMATS:
-        given = f"不支持导出格式“{shown(fmt)}”" if fmt else "请用 format 参数指定导出格式"
-        return error_response(400, given + ",可选:" + "、".join(FORMATS) + "。")
     try:
+        fmt = export_format(FORMATS)
         query = parse_query()
         result = collect(Path(current_app.config["INDEX_DIR"]), get_store(), query)
     except BadRequest as exc:
