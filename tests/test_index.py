@@ -64,7 +64,7 @@ def test_stored_records(built):
     store = Store(db)
     ix = kbindex.open_index(index_dir)
     from kb.search.plan import Plan
-    rec, _ = ix.page(Plan(terms=("完善控辍保学",)), 1, 1)[0]
+    rec, _ = ix.count_and_page(Plan(terms=("完善控辍保学",)), 1, 1)[1][0]
     clause = store.clauses(rec["doc_id"])[rec["seq"]]
     assert rec["text"] == clause["text"] and (rec["start"], rec["end"]) == (clause["start"], clause["end"])
     assert rec["region"] == {"code": "445281", "name": "普宁市", "level": "county"}

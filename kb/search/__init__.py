@@ -121,10 +121,10 @@ def all_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: int
     normalised, terms = check_query(query)
     plan = plan_for(store, query, terms)
     ix, stale = open_for(index_dir, store)
-    total, partial = ix.count(plan, 1), ix.count(plan, 2)
-    found = [(1, rec, score) for rec, score in ix.page(plan, 1, min(limit, total), 0)] if total else []
-    if len(found) < limit and partial:
-        found += [(2, rec, score) for rec, score in ix.page(plan, 2, limit - len(found), 0)]
+    total, page1 = ix.count_and_page(plan, 1, limit, 0)
+    found = [(1, rec, score) for rec, score in page1]
+    partial, page2 = ix.count_and_page(plan, 2, limit - len(found), 0)
+    found += [(2, rec, score) for rec, score in page2]
     return {"query": query.q, "normalised_query": normalised, "total": total, "total_partial": partial,
             "sort": query.sort, "hits": [_hit(rec, score, plan, tier) for tier, rec, score in found],
             "truncated": total + partial > len(found), "stale_index": stale, "engine": ix.engine}
@@ -138,8 +138,9 @@ def ranked_hits(index_dir: Path | str, store: Store, query: SearchQuery, limit: 
     normalised, terms = check_query(query)
     plan = plan_for(store, query, terms, region_prefixes)
     ix, stale = open_for(index_dir, store)
-    return {"query": query.q, "normalised_query": normalised, "total": ix.count(plan, 1),
-            "hits": [_hit(rec, score, plan, 1) for rec, score in ix.page(plan, 1, limit, 0)], "stale_index": stale}
+    total, found = ix.count_and_page(plan, 1, limit, 0)
+    return {"query": query.q, "normalised_query": normalised, "total": total,
+            "hits": [_hit(rec, score, plan, 1) for rec, score in found], "stale_index": stale}
 
 
 def _hit(rec: dict, score: float, plan: Plan, tier: int) -> dict:

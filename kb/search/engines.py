@@ -33,7 +33,7 @@ from ..generations import (
 )
 from ..store import Store
 from ..testhooks import pause_point
-from .records import read_clauses, read_documents
+from .records import read_index_input
 
 ENGINES = ("tantivy", "whoosh")
 ENGINE_FILE = "engine"
@@ -113,8 +113,7 @@ def _build(db_path: Path, index_dir: Path, processes: int, name: str) -> IndexRe
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.closing(Store(db_path)) as store:
         generation = store.generation
-        documents = read_documents(store)
-        rows = list(read_clauses(store))
+        documents, rows = read_index_input(store)
     recover_index(index_dir, generation)  # searches answer from it while this build runs
     remove_dead_index_leftovers(index_dir)
     new = index_dir.parent / f"{index_dir.name}.new-{os.getpid()}"

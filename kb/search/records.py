@@ -14,7 +14,7 @@ from typing import Iterator
 from ..store import Store
 from .plan import document_words
 
-__all__ = ["ClauseRow", "KINDS", "read_documents", "read_clauses", "display_document", "document_kind"]
+__all__ = ["ClauseRow", "KINDS", "read_index_input", "display_document", "document_kind"]
 
 #: kinds of document, as the facet names them, by how the title ends (first match wins)
 KINDS = (("法规规章", re.compile(r"(?:条例|办法|规定|细则|规则|章程|守则|令)(?:\([^()]*\))*$")),
@@ -69,14 +69,16 @@ def display_document(doc: dict) -> dict:
             "words": document_words(doc)}
 
 
-def read_documents(store: Store) -> dict[str, dict]:
-    """Every document's display part, by id."""
-    return {doc["id"]: display_document(doc) for doc in store.documents()}
+def read_index_input(store: Store) -> tuple[dict[str, dict], list[ClauseRow]]:
+    """Every document's display part by id, and every clause: what an engine indexes (one pass over the
+    documents table, whose rows carry whole texts)."""
+    documents = store.documents()
+    return {doc["id"]: display_document(doc) for doc in documents}, list(_clauses(store, documents))
 
 
-def read_clauses(store: Store) -> Iterator[ClauseRow]:
-    """Every clause of the knowledge base, document by document, in clause order."""
-    for doc in store.documents():
+def _clauses(store: Store, documents: list[dict]) -> Iterator[ClauseRow]:
+    """Every clause of ``documents``, document by document, in clause order."""
+    for doc in documents:
         doc_id = doc["id"]
         region = doc.get("region") or {}
         kind = document_kind(doc.get("title") or doc.get("notice_title"))

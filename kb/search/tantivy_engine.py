@@ -222,25 +222,13 @@ class Reader:
         return self._searcher.search(self._query(plan, tier), 1, count=True).count
 
     def count_and_page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> tuple[int, list[tuple[dict, float]]]:
-        """The tier's size and its clauses ``offset`` … ``offset + limit`` in one pass over the index."""
+        """The tier's size and its clauses ``offset`` … ``offset + limit`` in the plan's order, (record, score)
+        each, in one pass over the index."""
         order = _ORDERS.get(plan.sort)
         kwargs = {"order_by_field": order[0], "order": order[1]} if order else {}
         found = self._searcher.search(self._query(plan, tier), max(1, limit), count=True, offset=offset, **kwargs)
         hits = found.hits[:limit] if limit > 0 else []
         return found.count, [(self._record(addr), float(score) if not order else 0.0) for score, addr in hits]
-
-    def page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> list[tuple[dict, float]]:
-        """Clauses ``offset`` … ``offset + limit`` of the tier in the plan's order: (record, score)."""
-        if limit <= 0:
-            return []
-        order = _ORDERS.get(plan.sort)
-        if order is None:
-            found = self._searcher.search(self._query(plan, tier), limit, count=False, offset=offset)
-            return [(self._record(addr), float(score)) for score, addr in found.hits]
-        field, direction = order
-        found = self._searcher.search(self._query(plan, tier), limit, count=False, offset=offset,
-                                      order_by_field=field, order=direction)
-        return [(self._record(addr), 0.0) for _, addr in found.hits]
 
     def doc_counts(self, plan: Plan) -> dict[str, int]:
         """Tier-1 clauses per document."""
@@ -270,6 +258,3 @@ class Reader:
         return {**self.documents[doc_id], "seq": d["seq"][0], "text": d["text"][0],
                 "clause_path": (d.get("clause_path") or [""])[0], "start": d["start"][0], "end": d["end"][0],
                 "has_target": bool(d["has_target"][0])}
-
-    def close(self) -> None:
-        self._searcher = None

@@ -222,12 +222,9 @@ class Reader:
         return sum(map(len, self._levels(plan, tier)))
 
     def count_and_page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> tuple[int, list[tuple[dict, float]]]:
+        """The tier's size and its clauses ``offset`` … ``offset + limit`` in the plan's order: (record, score)."""
         levels = self._levels(plan, tier)
         return sum(map(len, levels)), self._page(plan, levels, limit, offset)
-
-    def page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> list[tuple[dict, float]]:
-        """Clauses ``offset`` … ``offset + limit`` of the tier in the plan's order: (record, score)."""
-        return self._page(plan, self._levels(plan, tier), limit, offset)
 
     def _page(self, plan: Plan, levels: list[set[int]], limit: int, offset: int) -> list[tuple[dict, float]]:
         if limit <= 0:
@@ -299,6 +296,3 @@ class Reader:
             f = self.searcher.stored_fields(d)
         return {**self.documents[f["doc_id"]], "seq": f["seq"], "text": f["text"], "clause_path": f["clause_path"],
                 "start": f["start"], "end": f["end"], "has_target": f["has_target"]}
-
-    def close(self) -> None:
-        self.searcher.close()
