@@ -179,6 +179,33 @@ class Store:
     def documents(self) -> list[dict]:
         return [_doc_row(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY seq")]
 
+    def document_headers(self) -> list[dict]:
+        """Every document without its texts and reports (title, 文号, issuers, dates, region, sources …):
+        what listings and the search index need, without reading whole documents."""
+        cols = ("id, seq, title, notice_title, doc_number, issuers, signed_date, published_date, year, "
+                "region_code, region, script, site, url, sources, origin, label")
+        out = []
+        for r in self.conn.execute(f"SELECT {cols} FROM documents ORDER BY seq"):
+            d = dict(r)
+            d["issuers"] = json.loads(d["issuers"])
+            d["region"] = json.loads(d["region"]) if d["region"] is not None else None
+            d["sources"] = json.loads(d["sources"]) if d.get("sources") else []
+            out.append(d)
+        return out
+
+    def all_clauses(self) -> Iterator[tuple[str, int, str, int, int, str]]:
+        """Every clause as ``(doc_id, seq, path, start, end, text)``, in document and clause order (one query)."""
+        yield from self.conn.execute(
+            'SELECT c.doc_id, c.seq, c.path, c.start, c."end", c.text FROM clauses c '
+            "JOIN documents d ON d.id = c.doc_id ORDER BY d.seq, c.seq")
+
+    def target_starts(self) -> dict[str, list[int]]:
+        """The start offset of every target, by document, in ascending order."""
+        out: dict[str, list[int]] = {}
+        for doc_id, start in self.conn.execute("SELECT doc_id, start FROM targets ORDER BY doc_id, start"):
+            out.setdefault(doc_id, []).append(start)
+        return out
+
     def document(self, doc_id: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return _doc_row(row) if row else None

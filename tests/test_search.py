@@ -278,3 +278,70 @@ def test_province_and_region_filters_take_short_names_and_suggest_for_ambiguous_
     assert exc.value.code == "region" and len(exc.value.suggestions) >= 3
     from kb.search import message_zh
     assert "可能是:" in message_zh(exc.value) and "朝阳市 211300" in message_zh(exc.value)
+
+
+COUNTING_QUERIES = [
+    "普宁 教育",  # a term some documents lend (their region) and others hold in clauses
+    "普宁 随迁子女 公办学校",  # tier 2 leans on the lent term
+    "优质均衡 食堂",  # a title term with a term of the articles
+    "教育 -乡村",  # an excluded term in texts
+    "教师 -普宁",  # an excluded term a document lends: all its clauses are out
+    "青海 学前教育 普及普惠 幼儿园",  # four terms: classes by the subset lent
+    "义务教育",  # in every seed title
+]
+
+
+@pytest.mark.parametrize("q", COUNTING_QUERIES)
+@pytest.mark.parametrize("filters", [{}, {"province": "广东省"}, {"year_from": 2023}, {"level": "county"}])
+def test_counts_facets_and_orders_agree_with_the_clauses_themselves(kb, q, filters):
+    """The totals, per-document counts, facets and date-ordered pages equal what the clauses and their
+    documents' words say (engines may count by document, never approximately)."""
+    from kb.search import search_plans
+    from kb.search.plan import partial_threshold
+
+    index_dir, store, _ = kb
+    terms = normalise_query(q).split()
+    pos = [t for t in terms if not t.startswith("-")]
+    neg = [t[1:] for t in terms if t.startswith("-")]
+    scope = {d["id"] for d in store.documents() if _admits(d, filters)}
+    tier1, tier2 = set(), set()
+    for d in scope:
+        lent = document_words(store.document(d))
+        for i, c in enumerate(store.clauses(d)):
+            text = c["text"]
+            if any(t in text or t in lent for t in neg):
+                continue
+            held = sum(1 for t in pos if t in text or t in lent)
+            if held == len(pos):
+                tier1.add((d, i))
+            elif held >= partial_threshold(len(pos)) and any(t in text for t in pos):
+                tier2.add((d, i))
+    r = search(index_dir, store, SearchQuery(q, per_page=10, **filters))
+    assert (r["total"], r["total_partial"]) == (len(tier1), len(tier2))
+    if tier1:
+        assert sum(x["count"] for x in r["facets"]["province"]) <= len(tier1)
+        assert sum(x["count"] for x in r["facets"]["kind"]) == len(tier1)
+        plans = search_plans(index_dir, store, SearchQuery(q, per_page=100, **filters))
+        want = {}
+        for d, _ in tier1:
+            want[d] = want.get(d, 0) + 1
+        assert {p["doc_id"]: p["clauses"] for p in plans["plans"]} == want
+    newest = _all(index_dir, store, q, sort="newest", **filters)
+    assert set(newest["keys"]) == tier1 and len(newest["keys"]) == len(tier1)
+    ranked = _all(index_dir, store, q, **filters)
+    assert set(ranked["keys"]) == tier1
+    own = [h for h in ranked["hits"] if all(t in h["text"] for t in pos)]
+    assert ranked["hits"][:len(own)] == own  # clauses whose own text holds every term come first
+    first = [(h["doc_id"], h["clause_seq"], h["score"]) for h in r["hits"] if h["tier"] == 1]
+    assert first == [(h["doc_id"], h["clause_seq"], h["score"]) for h in ranked["hits"][:len(first)]]
+
+
+def _admits(doc: dict, filters: dict) -> bool:
+    code = doc.get("region_code") or ""
+    if "province" in filters and code[:2] != "44":
+        return False
+    if "year_from" in filters and (doc.get("year") is None or doc["year"] < filters["year_from"]):
+        return False
+    if "level" in filters and (doc.get("region") or {}).get("level") != filters["level"]:
+        return False
+    return True

@@ -11,15 +11,19 @@ filters.  Every engine answers it in two tiers:
   positive terms, hold at least one of them in their own text (a clause is never offered for its
   document's title alone) and no excluded one; most terms first, then by BM25.
 
-Engines must return the same match sets (the conformance suite checks it); only ranking may differ.
+Within tier 1, the clauses whose own text holds every term come first, then those that lean on their
+document's words for some term (a clause that says 优质均衡 before a clause of a 优质均衡 plan that
+speaks of canteens); BM25 orders each group.  Engines must return the same match sets (the conformance
+suite checks it); only scores may differ.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from ..regions import short_name
 
-__all__ = ["FACETS", "Filters", "Plan", "SORTS", "document_words", "partial_threshold", "WORDS_SEPARATOR"]
+__all__ = ["FACETS", "Filters", "LentWords", "Plan", "SORTS", "document_words", "partial_threshold", "WORDS_SEPARATOR"]
 
 #: orders of the hits within a tier: BM25 (most terms first in tier 2), the document's date, the region code
 SORTS = ("relevance", "newest", "oldest", "region")
@@ -72,3 +76,54 @@ def document_words(doc: dict) -> str:
     parts = [doc.get("title"), doc.get("notice_title"), doc.get("doc_number"), *(doc.get("issuers") or []),
              *names, *(short_name(n) for n in names)]
     return WORDS_SEPARATOR.join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+class LentWords:
+    """Which documents lend a term: the documents whose :func:`document_words` hold it as a substring.
+
+    Engines answer "the term is in the clause text *or* in its document's words" as "the clause text
+    holds it, or the clause belongs to one of these documents", so the document words are searched
+    once per document here, never copied into every clause of the index.  All documents' words are
+    joined into one string and searched with ``str.find`` (in C); answers are remembered per term."""
+
+    SEPARATOR = "\x00"  # in no document's words and no query term: no match spans two documents
+    CACHE = 4096  # terms remembered
+
+    def __init__(self, words: dict[str, str]):
+        self.ids: tuple[str, ...] = tuple(words)
+        starts, parts, pos = [], [], 0
+        for d in self.ids:
+            w = words[d].replace(self.SEPARATOR, " ")
+            starts.append(pos)
+            parts.append(w)
+            pos += len(w) + 1
+        self._starts = starts
+        self._text = self.SEPARATOR.join(parts)
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def holding(self, term: str) -> frozenset[str]:
+        """The ids of the documents whose words hold ``term``."""
+        found = self._cache.get(term)
+        if found is None:
+            found = frozenset(self._find(term)) if term and self.SEPARATOR not in term else frozenset()
+            if len(self._cache) >= self.CACHE:
+                self._cache.clear()
+            self._cache[term] = found
+        return found
+
+    def forget(self) -> None:
+        """Drop the remembered answers."""
+        self._cache.clear()
+
+    def _find(self, term: str):
+        starts, ids, find = self._starts, self.ids, self._text.find
+        i = find(term)
+        while i >= 0:
+            k = bisect.bisect_right(starts, i) - 1
+            yield ids[k]
+            if k + 1 >= len(starts):
+                return
+            i = find(term, starts[k + 1])

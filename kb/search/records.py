@@ -70,23 +70,27 @@ def display_document(doc: dict) -> dict:
 
 
 def read_index_input(store: Store) -> tuple[dict[str, dict], list[ClauseRow]]:
-    """Every document's display part by id, and every clause: what an engine indexes (one pass over the
-    documents table, whose rows carry whole texts)."""
-    documents = store.documents()
+    """Every document's display part by id, and every clause: what an engine indexes (documents without
+    their texts, clauses in one query)."""
+    documents = store.document_headers()
     return {doc["id"]: display_document(doc) for doc in documents}, list(_clauses(store, documents))
 
 
 def _clauses(store: Store, documents: list[dict]) -> Iterator[ClauseRow]:
     """Every clause of ``documents``, document by document, in clause order."""
+    by_id = {}
     for doc in documents:
-        doc_id = doc["id"]
         region = doc.get("region") or {}
-        kind = document_kind(doc.get("title") or doc.get("notice_title"))
-        date = date_number(doc.get("signed_date") or doc.get("published_date"))
-        starts = sorted(t["start"] for t in store.targets(doc_id))  # bisected per clause: linear, not quadratic
-        for seq, c in enumerate(store.clauses(doc_id)):
-            i = bisect.bisect_left(starts, c["start"])
-            yield ClauseRow(key=f"{doc_id}\t{seq}", doc_id=doc_id, seq=seq, text=c["text"], clause_path=c["path"] or "",
-                            start=c["start"], end=c["end"], has_target=i < len(starts) and starts[i] < c["end"],
-                            region_code=doc.get("region_code") or "", level=region.get("level") or "",
-                            year=int(doc["year"]) if doc.get("year") is not None else None, kind=kind, date=date)
+        by_id[doc["id"]] = dict(region_code=doc.get("region_code") or "", level=region.get("level") or "",
+                                year=int(doc["year"]) if doc.get("year") is not None else None,
+                                kind=document_kind(doc.get("title") or doc.get("notice_title")),
+                                date=date_number(doc.get("signed_date") or doc.get("published_date")))
+    starts = store.target_starts()  # bisected per clause: linear, not quadratic
+    for doc_id, seq, path, start, end, text in store.all_clauses():
+        known = by_id.get(doc_id)
+        if known is None:
+            continue
+        s = starts.get(doc_id, ())
+        i = bisect.bisect_left(s, start)
+        yield ClauseRow(key=f"{doc_id}\t{seq}", doc_id=doc_id, seq=seq, text=text, clause_path=path or "",
+                        start=start, end=end, has_target=i < len(s) and s[i] < end, **known)

@@ -5,7 +5,10 @@ One tantivy document per clause, in on-disk, memory-mapped segments:
 * ``bi`` / ``uni`` — the clause text's character bigrams (with positions) and its characters: a term of
   two or more characters is a phrase of its bigrams, which is exact substring matching; a
   one-character term is a term of ``uni``;
-* ``mbi`` / ``muni`` — the same over the words its document lends it (:func:`kb.search.plan.document_words`);
+* the words a document lends its clauses (:func:`kb.search.plan.document_words`) are not indexed per
+  clause: :class:`kb.search.plan.LentWords` finds the documents that lend a term, and the term's query
+  becomes "the text holds it, or ``doc_id`` is one of them" (nothing, when no document lends it; always
+  true, when every document does);
 * ``words`` — its jieba words (:func:`kb.segment.index_words`, lower-cased): BM25 ranks with them;
 * filters as indexed fast fields: ``region_code``/``prefecture``/``province`` (code prefixes), ``level``,
   ``year``, ``has_target``, ``doc_id``;
@@ -20,6 +23,7 @@ import contextlib
 import json
 import multiprocessing
 import re
+from array import array
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable
@@ -28,13 +32,18 @@ import tantivy
 
 from .. import segment
 from ..generations import forget_inherited_locks
-from .plan import Filters, Plan, partial_threshold
+from .bydocument import Class, DocumentFacts, Tally
+from .plan import Filters, LentWords, Plan, partial_threshold
 from .records import ClauseRow
 
 NAME = "tantivy"
 DOCUMENTS_FILE = "documents.json"
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
+SMALL_SET = 50_000  # clauses: documents with no more restrict a query by doc_id (a bitset of their postings)
+CANDIDATES = 64  # clauses by BM25 alone among which a first page is looked for
+WHOLE = "whole"  # every clause of the class is in the tier
+_FACET_AGGS = {name: {"terms": {"field": name, "size": 10_000}} for name in ("province", "level", "year", "kind")}
 TIER2_BONUS = 1000.0  # per term held: tier-2 clauses rank by the number of terms first, then BM25
 _ORDERS = {"newest": ("date_new", tantivy.Order.Desc), "oldest": ("date_old", tantivy.Order.Asc),
            "region": ("region_sort", tantivy.Order.Asc)}
@@ -45,21 +54,37 @@ def _clean(text: str) -> str:
 
 
 def _bigrams(text: str) -> list[str]:
-    return [text[i:i + 2] for i in range(len(text) - 1)]
+    return list(map(str.__add__, text, text[1:]))
+
+
+_SPACES = array("I", b" \0\0\0" * 4096)
+
+
+def _spaced(units: array, width: int) -> str:
+    """The tokens ``units[i:i + width]`` of every position i, separated by spaces (for the whitespace
+    tokenizer), built on 32-bit code units in C: 义务教育, width 2 → "义务 务教 教育"."""
+    n = len(units) - width + 1
+    if n <= 0:
+        return ""
+    out = array("I", bytes(4 * n * (width + 1)))
+    for k in range(width):
+        out[k::width + 1] = units[k:k + n]
+    out[width::width + 1] = _SPACES[:n] if n <= len(_SPACES) else array("I", b" \0\0\0" * n)
+    return out.tobytes().decode("utf-32-le")
 
 
 def _fields(text: str) -> tuple[str, str]:
-    """(bigram field, unigram field) of a text."""
-    t = _clean(text)
-    return " ".join(_bigrams(t)), " ".join(set(t))
+    """(bigram field, unigram field) of a text whose whitespace is cleaned (a Python loop per bigram was
+    a quarter of the build)."""
+    units = array("I")
+    units.frombytes(text.encode("utf-32-le"))
+    return _spaced(units, 2), _spaced(units, 1)
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    for name in ("bi", "mbi"):
-        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="position")
-    for name in ("uni", "muni"):
-        sb.add_text_field(name, stored=False, tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field("bi", stored=False, tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("uni", stored=False, tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("words", stored=False, tokenizer_name="whitespace", index_option="freq")
     for name in ("doc_id", "region_code", "prefecture", "province", "level", "kind"):
         sb.add_text_field(name, stored=name == "doc_id", tokenizer_name="raw", index_option="basic", fast=True)
@@ -79,22 +104,21 @@ def _schema() -> tantivy.Schema:
 # --- build --------------------------------------------------------------------------
 
 
-def _analyse(chunk: list[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
-    """(words, bi, uni, mbi, muni) per (clause text, document words); runs in worker processes."""
+def _analyse(chunk: list[str]) -> list[tuple[str, str, str]]:
+    """(words, bi, uni) per clause text; runs in worker processes."""
     out = []
-    for text, words in chunk:
-        toks = " ".join(_clean(w.lower()) for w in segment.index_words(text))
-        out.append((toks, *_fields(text), *_fields(words)))
+    for text in chunk:
+        toks = " ".join(segment.index_words(text))  # lower-cased, no whitespace inside a word
+        out.append((toks, *_fields(_clean(text))))
     return out
 
 
 def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict], processes: int = 2) -> int:
     """Write the index of ``rows`` into the empty ``directory``; the number of clauses written."""
     rows = list(rows)
-    meta = {d: documents[d]["words"] for d in {r.doc_id for r in rows}}
-    pairs = [(r.text, meta[r.doc_id]) for r in rows]
-    size = max(1, -(-len(pairs) // max(1, processes * 8)))
-    chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)]
+    texts = [r.text for r in rows]
+    size = max(1, -(-len(texts) // max(1, processes * 8)))
+    chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
     segment.warm()  # forked workers inherit the loaded dictionary
     parallel = processes > 1 and len(chunks) > 1
     pool_cm = multiprocessing.get_context("fork").Pool(processes, initializer=forget_inherited_locks) \
@@ -106,13 +130,13 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
         analysed = pool.imap(_analyse, chunks) if parallel else map(_analyse, chunks)
         i = 0
         for part in analysed:
-            for toks, bi, uni, mbi, muni in part:
+            for toks, bi, uni in part:
                 r = rows[i]
                 i += 1
                 code = r.region_code
                 doc = tantivy.Document(doc_id=r.doc_id, seq=r.seq, text=r.text, clause_path=r.clause_path,
                                        start=r.start, end=r.end, has_target=int(r.has_target),
-                                       words=toks, bi=bi, uni=uni, mbi=mbi, muni=muni)
+                                       words=toks, bi=bi, uni=uni)
                 if code:
                     doc.add_text("region_code", code)
                     doc.add_text("prefecture", code[:4])
@@ -128,6 +152,10 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
                 writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
+    documents = {d: {**doc, "clauses": 0, "targets": 0} for d, doc in documents.items()}
+    for r in rows:  # what counting by document reads (kb.search.bydocument)
+        documents[r.doc_id]["clauses"] += 1
+        documents[r.doc_id]["targets"] += int(r.has_target)
     (directory / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
     return len(rows)
 
@@ -144,29 +172,52 @@ class Reader:
         self._schema = self._index.schema
         self._searcher = self._index.searcher()
         self.documents: dict[str, dict] = json.loads((path / DOCUMENTS_FILE).read_text(encoding="utf-8"))
-        segment.warm()  # every query is segmented: load the dictionary now, not on the first search
+        self._lent = LentWords({d: doc.get("words") or "" for d, doc in self.documents.items()})
+        self._facts = DocumentFacts(self.documents)
+        self._tallies: dict[tuple[Plan, int], Tally] = {}
 
     def __len__(self) -> int:
         return self._searcher.num_docs
 
+    def forget(self) -> None:
+        """Drop the answers remembered from earlier queries (benchmarks time new queries with it)."""
+        self._tallies.clear()
+        self._lent.forget()
+
     # queries
 
-    def _gram_query(self, field_bi: str, field_uni: str, term: str) -> tantivy.Query:
+    def _text(self, term: str) -> tantivy.Query:
+        """Clauses whose text holds ``term``."""
         t = _clean(term)
         if len(t) == 1:
-            return tantivy.Query.term_query(self._schema, field_uni, t)
+            return tantivy.Query.term_query(self._schema, "uni", t)
         grams = _bigrams(t)
         if len(grams) == 1:
-            return tantivy.Query.term_query(self._schema, field_bi, grams[0])
+            return tantivy.Query.term_query(self._schema, "bi", grams[0])
         # every other bigram, and the last: bigrams at positions p, p+2, … cover the term exactly, with
         # half the postings to intersect (义务教育优质均衡 → 义务 教育 优质 均衡)
         offsets = sorted(set(range(0, len(grams), 2)) | {len(grams) - 1})
-        return tantivy.Query.phrase_query(self._schema, field_bi, [(o, grams[o]) for o in offsets])
+        return tantivy.Query.phrase_query(self._schema, "bi", [(o, grams[o]) for o in offsets])
+
+    def _everywhere(self, term: str) -> bool:
+        """Whether every document lends ``term`` (so that every clause satisfies it)."""
+        return len(self._lent.holding(term)) == len(self._lent)
 
     def _term(self, term: str) -> tantivy.Query:
         """Clauses holding ``term`` in their text or in their document's words."""
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._gram_query("bi", "uni", term)),
-                                            (tantivy.Occur.Should, self._gram_query("mbi", "muni", term))])
+        q, occ = tantivy.Query, tantivy.Occur
+        lent = self._lent.holding(term)
+        if not lent:
+            return self._text(term)
+        if len(lent) == len(self._lent):
+            return q.all_query()
+        if 2 * len(lent) <= len(self._lent):
+            docs = q.term_set_query(self._schema, "doc_id", sorted(lent))
+        else:  # the complement is the shorter list
+            others = sorted(set(self._lent.ids) - lent)
+            docs = q.boolean_query([(occ.Must, q.all_query()),
+                                    (occ.MustNot, q.term_set_query(self._schema, "doc_id", others))])
+        return q.boolean_query([(occ.Should, self._text(term)), (occ.Should, docs)])
 
     def _region(self, prefix: str) -> tantivy.Query:
         field = {2: "province", 4: "prefecture"}.get(len(prefix), "region_code")
@@ -193,14 +244,20 @@ class Reader:
             out.append(q.boolean_query([(tantivy.Occur.Should, self._region(p)) for p in f.any_region]))
         return out
 
+    def _ranking(self, plan: Plan) -> list:
+        """The scoring clauses: BM25 of the plan's words."""
+        return [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "words", w.lower()))
+                for w in dict.fromkeys(plan.words)]
+
     def _query(self, plan: Plan, tier: int) -> tantivy.Query:
         q, occ = tantivy.Query, tantivy.Occur
         terms = [self._term(t) for t in plan.terms]
         clauses = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
         clauses += [(occ.MustNot, self._term(t)) for t in plan.excluded]
-        ranking = [(occ.Should, q.term_query(self._schema, "words", _clean(w.lower()))) for w in dict.fromkeys(plan.words)]
-        if tier == 1:
-            clauses += [(occ.Must, q.const_score_query(t, 0.0)) for t in terms]
+        ranking = self._ranking(plan)
+        if tier == 1:  # a term every document lends restricts nothing
+            clauses += [(occ.Must, q.const_score_query(t, 0.0)) for t, term in zip(terms, plan.terms)
+                        if not self._everywhere(term)]
         else:
             k = partial_threshold(len(terms))
             if k > len(terms):
@@ -209,38 +266,236 @@ class Reader:
             clauses.append((occ.MustNot, everything))
             some = [q.boolean_query([(occ.Must, t) for t in combo]) for combo in combinations(terms, k)]
             clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, s) for s in some]), 0.0)))
-            own = [(occ.Should, self._gram_query("bi", "uni", t)) for t in plan.terms]  # one term in the text itself
+            own = [(occ.Should, self._text(t)) for t in plan.terms]  # one term in the text itself
             clauses.append((occ.Must, q.const_score_query(q.boolean_query(own), 0.0)))
             ranking += [(occ.Should, q.const_score_query(t, TIER2_BONUS)) for t in terms]
         if not any(o == occ.Must for o, _ in clauses):
             clauses.append((occ.Must, q.const_score_query(q.all_query(), 0.0)))
         return q.boolean_query(clauses + ranking)
 
+    # counting by document (kb.search.bydocument)
+
+    def _tally(self, plan: Plan, tier: int) -> Tally:
+        """The tier's size and facet counts (remembered for the last few plans: a page, its facets and
+        the other tier's count ask for the same)."""
+        key = (plan, tier)
+        found = self._tallies.get(key)
+        if found is None:
+            found = self._count_by_class(plan, tier)
+            if len(self._tallies) >= 64:
+                self._tallies.clear()
+            self._tallies[key] = found
+        return found
+
+    def _count_by_class(self, plan: Plan, tier: int) -> Tally:
+        tally = Tally()
+        classes = self._facts.classes(plan, self._lent)
+        if classes is None:  # too many classes: enumerate the whole query
+            self._add_aggregated(tally, self._query(plan, tier))
+            return tally
+        scope = self._facts.scope(plan.filters)
+        for cls in classes:
+            clauses = self._class_clauses(plan, tier, cls)
+            if clauses is None:
+                continue
+            if clauses == WHOLE:
+                tally.add_per_doc(self._whole(plan, cls), self._facts)
+                continue
+            others = scope - cls.docs  # documents of other classes, and those lending an excluded term
+            q, occ = tantivy.Query, tantivy.Occur
+            if others and self._facts.clause_count(others) > SMALL_SET and self._facts.clause_count(cls.docs) > SMALL_SET:
+                # both sides large: count per document and keep this class's own
+                tally.add_per_doc(self._per_doc_of(q.boolean_query(clauses), cls.docs), self._facts)
+                continue
+            if others:
+                if self._facts.clause_count(others) <= SMALL_SET:
+                    clauses.append((occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(others))))
+                else:
+                    clauses.append((occ.Must, q.const_score_query(
+                        q.term_set_query(self._schema, "doc_id", sorted(cls.docs)), 0.0)))
+            self._add_aggregated(tally, q.boolean_query(clauses))
+        return tally
+
+    def _class_clauses(self, plan: Plan, tier: int, cls: Class):
+        """The boolean clauses a clause of a document of ``cls`` must satisfy to be in the tier (by its
+        text: the class lends the rest); :data:`WHOLE` when every clause is in; None when none is."""
+        q, occ = tantivy.Query, tantivy.Occur
+        n = len(plan.terms)
+        texts = [self._text(t) for t in plan.terms]
+        clauses = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
+        clauses += [(occ.MustNot, self._text(t)) for t in plan.excluded]  # documents lending one are out already
+        unlent = cls.unlent(n)
+        if tier == 1:
+            if not unlent:
+                return WHOLE
+            return clauses + [(occ.Must, q.const_score_query(texts[i], 0.0)) for i in unlent]
+        needs = cls.tier2_needs(n)
+        if needs is None or needs >= len(unlent):  # all the unlent terms would make it tier 1
+            return None
+        if needs > 0:
+            some = [q.boolean_query([(occ.Must, texts[i]) for i in combo]) for combo in combinations(unlent, needs)]
+            clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, x) for x in some]), 0.0)))
+        clauses.append((occ.MustNot, q.boolean_query([(occ.Must, texts[i]) for i in unlent])))
+        clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, t) for t in texts]), 0.0)))
+        return clauses
+
+    def _whole(self, plan: Plan, cls: Class) -> dict[str, int]:
+        """Clauses per document of a class that lends every term: all of them, but those with an excluded
+        term in their text (and those with or without targets, as the filter asks)."""
+        whole = self._facts.whole(cls.docs, plan.filters.has_target)
+        if plan.excluded:
+            q, occ = tantivy.Query, tantivy.Occur
+            shed = self._per_doc_of(q.boolean_query(
+                [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
+                + [(occ.Must, q.boolean_query([(occ.Should, self._text(t)) for t in plan.excluded]))]), cls.docs)
+            whole = {d: c - shed.get(d, 0) for d, c in whole.items() if c > shed.get(d, 0)}
+        return whole
+
+    def _add_aggregated(self, tally: Tally, query: tantivy.Query) -> None:
+        found = self._searcher.aggregate(query, _FACET_AGGS)
+        tally.add_buckets({name: found.get(name, {}).get("buckets", []) for name in _FACET_AGGS})
+
+    def _per_doc_of(self, query: tantivy.Query, docs: frozenset[str] | None = None) -> dict[str, int]:
+        """Matching clauses per document (of ``docs`` only, when given)."""
+        found = self._searcher.aggregate(query, {"d": {"terms": {"field": "doc_id", "size": len(self._facts.ids) + 1}}})
+        buckets = found.get("d", {}).get("buckets", [])
+        if docs is None:
+            return {b["key"]: b["doc_count"] for b in buckets}
+        return {b["key"]: b["doc_count"] for b in buckets if b["key"] in docs}
+
+    def _per_doc(self, plan: Plan) -> dict[str, int]:
+        """Tier-1 clauses per document."""
+        classes = self._facts.classes(plan, self._lent)
+        if classes is None:
+            return self._per_doc_of(self._query(plan, 1))
+        out: dict[str, int] = {}
+        for cls in classes:
+            clauses = self._class_clauses(plan, 1, cls)
+            if clauses == WHOLE:
+                out.update(self._whole(plan, cls))
+            elif clauses is not None:
+                q, occ = tantivy.Query, tantivy.Occur
+                if self._facts.clause_count(cls.docs) <= SMALL_SET:
+                    clauses.append((occ.Must, q.const_score_query(
+                        q.term_set_query(self._schema, "doc_id", sorted(cls.docs)), 0.0)))
+                out.update(self._per_doc_of(q.boolean_query(clauses), cls.docs))
+        return out
+
     # answers
 
     def count(self, plan: Plan, tier: int) -> int:
-        return self._searcher.search(self._query(plan, tier), 1, count=True).count
+        return self._tally(plan, tier).total
 
     def count_and_page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> tuple[int, list[tuple[dict, float]]]:
         """The tier's size and its clauses ``offset`` … ``offset + limit`` in the plan's order, (record, score)
-        each, in one pass over the index."""
-        order = _ORDERS.get(plan.sort)
-        kwargs = {"order_by_field": order[0], "order": order[1]} if order else {}
-        found = self._searcher.search(self._query(plan, tier), max(1, limit), count=True, offset=offset, **kwargs)
-        hits = found.hits[:limit] if limit > 0 else []
-        return found.count, [(self._record(addr), float(score) if not order else 0.0) for score, addr in hits]
+        each."""
+        total = self._tally(plan, tier).total
+        if limit <= 0 or offset >= total:
+            return total, []
+        if plan.sort in _ORDERS:
+            return total, self._page_by_document(plan, tier, limit, offset)
+        if tier == 2:
+            return total, self._search(self._query(plan, 2), limit, offset)
+        # relevance, tier 1: clauses whose own text holds every term first, then those that lean on
+        # their document's words for some term; BM25 within each
+        quick = self._first_hits(plan, limit, offset)
+        if quick is not None:
+            return total, quick
+        first_q = self._text_complete(plan)
+        n_first, hits = 0, []
+        if first_q is not None:  # the group's size and its part of the page in one pass
+            found = self._searcher.search(first_q, max(1, limit), count=True, offset=offset)
+            n_first = found.count
+            hits = [(self._record(addr), float(score)) for score, addr in found.hits[:limit]] if offset < n_first else []
+        if len(hits) < limit and n_first < total:
+            q, occ = tantivy.Query, tantivy.Occur
+            rest = self._query(plan, 1)
+            if first_q is not None:
+                rest = q.boolean_query([(occ.Must, rest), (occ.MustNot, first_q)])
+            hits += self._search(rest, limit - len(hits), max(0, offset - n_first))
+        return total, hits
+
+    def _first_hits(self, plan: Plan, limit: int, offset: int) -> list[tuple[dict, float]] | None:
+        """The first page of clauses whose own text holds every term, found among the best
+        :data:`CANDIDATES` clauses by BM25 of the words alone (block-max WAND skips what cannot rank,
+        where the whole query must visit every match) and checked one by one against the plan; None when
+        too few pass (the caller then runs the whole query).  Scores are the same in both queries."""
+        want = offset + limit
+        if want > CANDIDATES // 2 or not plan.words:
+            return None
+        found = self._searcher.search(tantivy.Query.boolean_query(self._ranking(plan)), CANDIDATES, count=False)
+        terms = [_clean(t) for t in plan.terms]
+        out = []
+        for score, addr in found.hits:
+            rec = self._record(addr)
+            text = _clean(rec["text"])
+            if all(t in text for t in terms) and self._admits(plan, rec, text):
+                out.append((rec, float(score)))
+                if len(out) == want:
+                    return out[offset:]
+        return None
+
+    def _admits(self, plan: Plan, rec: dict, text: str) -> bool:
+        """Whether a clause passes the plan's filters and exclusions (``text``: its text, cleaned)."""
+        f = plan.filters
+        code = (rec.get("region") or {}).get("code") or ""
+        if f.region_prefix and not code.startswith(f.region_prefix) or f.province and code[:2] != f.province:
+            return False
+        if f.any_region and not any(code.startswith(p) for p in f.any_region):
+            return False
+        if f.level and (rec.get("region") or {}).get("level") != f.level or f.kind and rec.get("kind") != f.kind:
+            return False
+        if f.doc_id and rec["doc_id"] != f.doc_id:
+            return False
+        year = rec.get("year")
+        if f.year_from is not None and (year is None or year < f.year_from):
+            return False
+        if f.year_to is not None and (year is None or year > f.year_to):
+            return False
+        if f.has_target is not None and bool(rec["has_target"]) != bool(f.has_target):
+            return False
+        return not any(_clean(t) in text or rec["doc_id"] in self._lent.holding(t) for t in plan.excluded)
+
+    def _text_complete(self, plan: Plan) -> tantivy.Query | None:
+        """Tier-1 clauses whose text holds every term (None for a plan without terms)."""
+        if not plan.terms:
+            return None
+        q, occ = tantivy.Query, tantivy.Occur
+        clauses = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
+        clauses += [(occ.Must, q.const_score_query(self._text(t), 0.0)) for t in plan.terms]
+        clauses += [(occ.MustNot, self._term(t)) for t in plan.excluded]
+        clauses += self._ranking(plan)
+        return q.boolean_query(clauses)
+
+    def _search(self, query: tantivy.Query, limit: int, offset: int, **order) -> list[tuple[dict, float]]:
+        found = self._searcher.search(query, max(1, limit), count=False, offset=offset, **order)
+        return [(self._record(addr), 0.0 if order else float(score)) for score, addr in found.hits[:limit]]
+
+    def _page_by_document(self, plan: Plan, tier: int, limit: int, offset: int) -> list[tuple[dict, float]]:
+        """A page in date or region order: documents in that order, each one's clauses in clause order."""
+        from dataclasses import replace
+
+        per_doc = self._per_doc(plan) if tier == 1 else self._per_doc_of(self._query(plan, 2))
+        out: list[tuple[dict, float]] = []
+        seen = 0
+        for d in sorted(per_doc, key=self._facts.sort_key(plan.sort)):
+            n = per_doc[d]
+            if seen + n > offset:
+                one = replace(plan, filters=replace(plan.filters, doc_id=d))
+                out += self._search(self._query(one, tier), limit - len(out), max(0, offset - seen),
+                                    order_by_field="seq", order=tantivy.Order.Asc)
+                if len(out) >= limit:
+                    break
+            seen += n
+        return out
 
     def doc_counts(self, plan: Plan) -> dict[str, int]:
         """Tier-1 clauses per document."""
-        found = self._searcher.aggregate(self._query(plan, 1), {"d": {"terms": {"field": "doc_id", "size": 1_000_000}}})
-        return {b["key"]: b["doc_count"] for b in found.get("d", {}).get("buckets", [])}
+        return self._per_doc(plan)
 
     def facets(self, plan: Plan) -> dict[str, dict[str, int]]:
         """Tier-1 clauses per province code, level, year and kind of document."""
-        aggs = {name: {"terms": {"field": name, "size": 100}} for name in ("province", "level", "year", "kind")}
-        found = self._searcher.aggregate(self._query(plan, 1), aggs)
-        return {name: {str(int(b["key"]) if isinstance(b["key"], float) else b["key"]): b["doc_count"]
-                       for b in found.get(name, {}).get("buckets", [])} for name in aggs}
+        return self._tally(plan, 1).facets
 
     def keys(self, plan: Plan, tier: int) -> set[str]:
         """The keys of every clause of the tier (for tests and small sets)."""

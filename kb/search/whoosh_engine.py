@@ -198,14 +198,16 @@ class Reader:
             return set(self.searcher.docs_for_query(q))
 
     def _levels(self, plan: Plan, tier: int) -> list[set[int]]:
-        """The tier's clauses as levels, best level first (tier 1: one; tier 2: by the number of terms held)."""
+        """The tier's clauses as levels, best level first (tier 1: those whose own text holds every term,
+        then the others; tier 2: by the number of terms held)."""
         filters = self._filters(plan.filters)
         excluded = self._docs(wq.Or([self._term(t) for t in plan.excluded])) if plan.excluded else set()
         if tier == 1:
             if not plan.terms:
                 return [set()]
-            found = self._docs(wq.And([self._term(t) for t in plan.terms] + filters))
-            return [found - excluded]
+            found = self._docs(wq.And([self._term(t) for t in plan.terms] + filters)) - excluded
+            own = self._docs(wq.And([self._gram_query("bi", "uni", t) for t in plan.terms]))
+            return [found & own, found - own]
         k = partial_threshold(len(plan.terms))
         if k > len(plan.terms):
             return []
@@ -276,13 +278,13 @@ class Reader:
 
     def doc_counts(self, plan: Plan) -> dict[str, int]:
         """Tier-1 clauses per document."""
-        docs = self._levels(plan, 1)[0]
+        docs = set().union(*self._levels(plan, 1))
         with self.lock:
             return dict(Counter(self.searcher.stored_fields(d)["doc_id"] for d in docs))
 
     def facets(self, plan: Plan) -> dict[str, dict[str, int]]:
         """Tier-1 clauses per province code, level, year and kind of document."""
-        docs = self._levels(plan, 1)[0]
+        docs = set().union(*self._levels(plan, 1))
         if not docs:
             return {name: {} for name in ("province", "level", "year", "kind")}
         groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in ("province", "level", "year", "kind")}

@@ -1,0 +1,183 @@
+"""Counting a search by document (no search library here).
+
+A term is satisfied by a clause's text or by the words its document lends it
+(:func:`kb.search.plan.document_words`).  Which documents lend which terms is known before the index is
+touched (:class:`kb.search.plan.LentWords`), so the documents fall into a few classes, by the set of
+terms they lend; within one class, whether a clause is in a tier depends on its text alone:
+
+* tier 1 — the clause text must hold the terms the class does not lend (none at all for a class that
+  lends every term: each of its clauses is in tier 1, which the per-document clause counts tell);
+* tier 2 — the text must hold enough of the unlent terms to reach :func:`kb.search.plan.partial_threshold`,
+  not all of them, and at least one term of the query.
+
+So an engine counts a tier, its facets and its clauses per document with one text-only query per class
+(selective: it is driven by postings of the terms themselves) instead of enumerating every clause of
+every document that lends a common term (half of all clauses, for 优质均衡).  The page of hits in
+date or region order comes from the same per-document counts: walk the documents in that order and
+fetch hits from the few that the page reaches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .plan import Filters, LentWords, Plan, partial_threshold
+from .records import date_number
+
+__all__ = ["Class", "DocumentFacts", "MAX_CLASSES", "Tally"]
+
+#: beyond this many classes an engine counts with its whole query instead
+MAX_CLASSES = 16
+
+
+@dataclass(frozen=True)
+class Class:
+    """Documents that lend the same terms of a plan (indices into ``plan.terms``)."""
+
+    docs: frozenset[str]
+    lent: frozenset[int]
+
+    def unlent(self, n_terms: int) -> tuple[int, ...]:
+        return tuple(i for i in range(n_terms) if i not in self.lent)
+
+    def tier2_needs(self, n_terms: int) -> int | None:
+        """How many unlent terms a clause text must hold for tier 2 (None: no clause of the class can be in
+        tier 2, because the class lends every term)."""
+        if len(self.lent) == n_terms:
+            return None
+        return max(0, partial_threshold(n_terms) - len(self.lent))
+
+
+@dataclass
+class Tally:
+    """A tier's size and its clauses per facet value, summed over the parts it is counted in."""
+
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"province": {}, "level": {}, "year": {}, "kind": {}})
+
+    def add_buckets(self, buckets: dict[str, list[dict]]) -> None:
+        """Add an engine's facet buckets (``{"province": [{"key": …, "doc_count": …}, …], …}``); ``kind``,
+        which every clause has, gives the size."""
+        for name, rows in buckets.items():
+            into = self.facets[name]
+            for b in rows:
+                key = b["key"]
+                key = str(int(key)) if isinstance(key, float) else str(key)
+                if key:
+                    into[key] = into.get(key, 0) + b["doc_count"]
+        self.total += sum(b["doc_count"] for b in buckets.get("kind", ()))
+
+    def add_per_doc(self, per_doc: dict[str, int], facts: "DocumentFacts") -> None:
+        """Add clauses counted per document."""
+        for name, counts in facts.facets(per_doc).items():
+            into = self.facets[name]
+            for key, n in counts.items():
+                into[key] = into.get(key, 0) + n
+        self.total += sum(per_doc.values())
+
+
+class DocumentFacts:
+    """What an index knows of each document for counting: clauses, clauses with targets, and the values
+    the filters, facets and orders read (from the entries :func:`kb.search.records.display_document`
+    makes, with ``clauses`` and ``targets`` counts added at build time)."""
+
+    def __init__(self, documents: dict[str, dict]):
+        self.ids = tuple(documents)
+        self.clauses = {d: int(doc.get("clauses") or 0) for d, doc in documents.items()}
+        self.targets = {d: int(doc.get("targets") or 0) for d, doc in documents.items()}
+        self.code = {d: ((doc.get("region") or {}).get("code") or "") for d, doc in documents.items()}
+        self.level = {d: ((doc.get("region") or {}).get("level") or "") for d, doc in documents.items()}
+        self.year = {d: doc.get("year") for d, doc in documents.items()}
+        self.kind = {d: doc.get("kind") or "" for d, doc in documents.items()}
+        self.date = {d: date_number(doc.get("date")) for d, doc in documents.items()}
+        self._facet_key = {d: (self.code[d][:2], self.level[d], self.year[d], self.kind[d]) for d in self.ids}
+        self._all = frozenset(self.ids)
+        self._pos = {d: i for i, d in enumerate(self.ids)}
+
+    def scope(self, f: Filters) -> frozenset[str]:
+        """The documents the document-level filters admit (``has_target`` is the clauses' own)."""
+        if f.region_prefix is None and f.province is None and f.level is None and f.kind is None \
+                and f.doc_id is None and f.year_from is None and f.year_to is None and not f.any_region:
+            return self._all
+        ids = [f.doc_id] if f.doc_id is not None else self.ids
+        out = []
+        for d in ids:
+            code = self.code.get(d)
+            if code is None:
+                continue
+            if f.region_prefix is not None and not code.startswith(f.region_prefix):
+                continue
+            if f.province is not None and code[:2] != f.province:
+                continue
+            if f.level is not None and self.level[d] != f.level:
+                continue
+            if f.kind is not None and self.kind[d] != f.kind:
+                continue
+            year = self.year[d]
+            if f.year_from is not None and (year is None or year < f.year_from):
+                continue
+            if f.year_to is not None and (year is None or year > f.year_to):
+                continue
+            if f.any_region and not any(code.startswith(p) for p in f.any_region):
+                continue
+            out.append(d)
+        return frozenset(out)
+
+    def classes(self, plan: Plan, lent: LentWords) -> list[Class] | None:
+        """The documents in scope of ``plan`` grouped by the terms they lend, without those that lend an
+        excluded term (every clause of theirs is out); None when there are more than :data:`MAX_CLASSES`."""
+        scope = self.scope(plan.filters)
+        out_docs: set[str] = set()
+        for term in plan.excluded:
+            out_docs |= lent.holding(term)
+        lends: dict[str, list[int]] = {}
+        for i, term in enumerate(plan.terms):
+            for d in lent.holding(term):
+                lends.setdefault(d, []).append(i)
+        groups: dict[frozenset[int], set[str]] = {}
+        for d, idx in lends.items():
+            if d in scope and d not in out_docs:
+                groups.setdefault(frozenset(idx), set()).add(d)
+        rest = scope.difference(lends, out_docs)
+        if rest:
+            groups.setdefault(frozenset(), set()).update(rest)
+        if len(groups) > MAX_CLASSES:
+            return None
+        return [Class(frozenset(docs), key) for key, docs in groups.items()]
+
+    def clause_count(self, docs) -> int:
+        """How many clauses ``docs`` hold."""
+        clauses = self.clauses
+        return sum(clauses[d] for d in docs)
+
+    def whole(self, docs, has_target: bool | None) -> dict[str, int]:
+        """Every clause of ``docs`` (those with targets, or without, as ``has_target`` asks), per document."""
+        if has_target is None:
+            return {d: self.clauses[d] for d in docs if self.clauses[d]}
+        if has_target:
+            return {d: self.targets[d] for d in docs if self.targets[d]}
+        return {d: self.clauses[d] - self.targets[d] for d in docs if self.clauses[d] - self.targets[d]}
+
+    def facets(self, per_doc: dict[str, int]) -> dict[str, dict[str, int]]:
+        """Clauses per province code, level, year and kind, from clauses per document."""
+        by_key: dict[tuple, int] = {}
+        key = self._facet_key
+        for d, n in per_doc.items():
+            k = key[d]
+            by_key[k] = by_key.get(k, 0) + n
+        out: dict[str, dict[str, int]] = {"province": {}, "level": {}, "year": {}, "kind": {}}
+        for (province, level, year, kind), n in by_key.items():
+            for name, value in (("province", province), ("level", level), ("year", year), ("kind", kind)):
+                if value in (None, ""):
+                    continue
+                value = str(value)
+                out[name][value] = out[name].get(value, 0) + n
+        return out
+
+    def sort_key(self, sort: str):
+        """The order of documents for a sort other than relevance (ties by document order)."""
+        pos = self._pos
+        if sort == "newest":
+            return lambda d: (-(self.date[d] or 0), pos[d])
+        if sort == "oldest":
+            return lambda d: (self.date[d] or 99_999_999, pos[d])
+        return lambda d: (self.code[d] or "999999", pos[d])
