@@ -280,7 +280,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="repeated runs of every query")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--engine", action="append", help="engine(s) to measure [default: all]")
-    ap.add_argument("--whoosh-max", type=int, default=200_000, help="build Whoosh only up to this many clauses")
+    ap.add_argument("--whoosh-max", type=int, default=20_000, help="build Whoosh only up to this many clauses")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:  # a child: one engine in a process of its own

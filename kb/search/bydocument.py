@@ -1,26 +1,22 @@
-"""Counting a search by document (no search library here).
+"""Counting tier 1 by document (no search library here).
 
 A term is satisfied by a clause's text or by the words its document lends it
 (:func:`kb.search.plan.document_words`).  Which documents lend which terms is known before the index is
 touched (:class:`kb.search.plan.LentWords`), so the documents fall into a few classes, by the set of
-terms they lend; within one class, whether a clause is in a tier depends on its text alone:
+terms they lend; within one class, a clause is in tier 1 when its text holds the terms the class does
+not lend — and every clause of a class that lends all the terms is, which the per-document clause
+counts tell without the index.
 
-* tier 1 — the clause text must hold the terms the class does not lend (none at all for a class that
-  lends every term: each of its clauses is in tier 1, which the per-document clause counts tell);
-* tier 2 — the text must hold enough of the unlent terms to reach :func:`kb.search.plan.partial_threshold`,
-  not all of them, and at least one term of the query.
-
-So an engine counts a tier, its facets and its clauses per document with one text-only query per class
-(selective: it is driven by postings of the terms themselves) instead of enumerating every clause of
-every document that lends a common term (half of all clauses, for 优质均衡).  The page of hits in
-date or region order comes from the same per-document counts: walk the documents in that order and
-fetch hits from the few that the page reaches.
+So an engine counts tier 1, its facets and its clauses per document with one text-driven query per
+class instead of enumerating every clause of every document that lends a common term (half of all
+clauses, for 优质均衡).  The page of hits in date or region order comes from the same per-document
+counts: walk the documents in that order and fetch hits from the few that the page reaches.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .plan import Filters, LentWords, Plan, partial_threshold
+from .plan import Filters, LentWords, Plan
 from .records import date_number
 
 __all__ = ["Class", "DocumentFacts", "MAX_CLASSES", "Tally"]
@@ -39,12 +35,6 @@ class Class:
     def unlent(self, n_terms: int) -> tuple[int, ...]:
         return tuple(i for i in range(n_terms) if i not in self.lent)
 
-    def tier2_needs(self, n_terms: int) -> int | None:
-        """How many unlent terms a clause text must hold for tier 2 (None: no clause of the class can be in
-        tier 2, because the class lends every term)."""
-        if len(self.lent) == n_terms:
-            return None
-        return max(0, partial_threshold(n_terms) - len(self.lent))
 
 
 @dataclass

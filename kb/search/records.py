@@ -81,16 +81,16 @@ def _clauses(store: Store, documents: list[dict]) -> Iterator[ClauseRow]:
     by_id = {}
     for doc in documents:
         region = doc.get("region") or {}
-        by_id[doc["id"]] = dict(region_code=doc.get("region_code") or "", level=region.get("level") or "",
-                                year=int(doc["year"]) if doc.get("year") is not None else None,
-                                kind=document_kind(doc.get("title") or doc.get("notice_title")),
-                                date=date_number(doc.get("signed_date") or doc.get("published_date")))
+        by_id[doc["id"]] = (doc.get("region_code") or "", region.get("level") or "",
+                            int(doc["year"]) if doc.get("year") is not None else None,
+                            document_kind(doc.get("title") or doc.get("notice_title")),
+                            date_number(doc.get("signed_date") or doc.get("published_date")))
     starts = store.target_starts()  # bisected per clause: linear, not quadratic
+    bisect_left, row = bisect.bisect_left, ClauseRow
     for doc_id, seq, path, start, end, text in store.all_clauses():
         known = by_id.get(doc_id)
         if known is None:
             continue
         s = starts.get(doc_id, ())
-        i = bisect.bisect_left(s, start)
-        yield ClauseRow(key=f"{doc_id}\t{seq}", doc_id=doc_id, seq=seq, text=text, clause_path=path or "",
-                        start=start, end=end, has_target=i < len(s) and s[i] < end, **known)
+        i = bisect_left(s, start)
+        yield row(f"{doc_id}\t{seq}", doc_id, seq, text, path or "", start, end, i < len(s) and s[i] < end, *known)

@@ -5,21 +5,28 @@ One tantivy document per clause, in on-disk, memory-mapped segments:
 * ``bi`` / ``uni`` — the clause text's character bigrams (with positions) and its characters: a term of
   two or more characters is a phrase of its bigrams, which is exact substring matching; a
   one-character term is a term of ``uni``;
-* the words a document lends its clauses (:func:`kb.search.plan.document_words`) are not indexed per
-  clause: :class:`kb.search.plan.LentWords` finds the documents that lend a term, and the term's query
-  becomes "the text holds it, or ``doc_id`` is one of them" (nothing, when no document lends it; always
-  true, when every document does);
 * ``words`` — its jieba words (:func:`kb.segment.index_words`, lower-cased): BM25 ranks with them;
 * filters as indexed fast fields: ``region_code``/``prefecture``/``province`` (code prefixes), ``level``,
-  ``year``, ``has_target``, ``doc_id``;
-* stored: key, text, clause path, offsets.  What a hit shows of its document comes from
-  ``documents.json`` beside the segments (one small entry per document).
+  ``kind``, ``year``, ``has_target``, ``doc_id`` (orders by date or region are orders of documents,
+  known from ``documents.json``, and of clauses within each: ``seq``);
+* stored: doc_id, seq, text, clause path, offsets.  What a hit shows of its document comes from
+  ``documents.json`` beside the segments (one small entry per document, with its clause counts).
+
+The words a document lends its clauses (:func:`kb.search.plan.document_words`) are not copied into
+every clause: :class:`kb.search.plan.LentWords` finds the documents that lend a term, and a term's
+query is "the text holds it, or ``doc_id`` is one of those".  Counts and facets are taken by classes of
+documents (:mod:`kb.search.bydocument`): a document lending every term adds all its clauses from
+``documents.json`` without touching the index, and each other class is one query driven by the
+postings of the terms its documents do not lend.  A first page in relevance order is looked for
+among the best clauses by BM25 alone (block-max WAND) and checked against the plan in Python; the
+whole query runs only when too few of them pass.
 
 Whitespace inside a text is indexed as the character ``␣`` (the fields are split on whitespace).
 """
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import multiprocessing
 import re
@@ -40,13 +47,10 @@ NAME = "tantivy"
 DOCUMENTS_FILE = "documents.json"
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
-SMALL_SET = 50_000  # clauses: documents with no more restrict a query by doc_id (a bitset of their postings)
 CANDIDATES = 64  # clauses by BM25 alone among which a first page is looked for
 WHOLE = "whole"  # every clause of the class is in the tier
 _FACET_AGGS = {name: {"terms": {"field": name, "size": 10_000}} for name in ("province", "level", "year", "kind")}
 TIER2_BONUS = 1000.0  # per term held: tier-2 clauses rank by the number of terms first, then BM25
-_ORDERS = {"newest": ("date_new", tantivy.Order.Desc), "oldest": ("date_old", tantivy.Order.Asc),
-           "region": ("region_sort", tantivy.Order.Asc)}
 
 
 def _clean(text: str) -> str:
@@ -86,12 +90,10 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("bi", stored=False, tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("uni", stored=False, tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("words", stored=False, tokenizer_name="whitespace", index_option="freq")
-    for name in ("doc_id", "region_code", "prefecture", "province", "level", "kind"):
-        sb.add_text_field(name, stored=name == "doc_id", tokenizer_name="raw", index_option="basic", fast=True)
+    for name in ("doc_id", "region_code", "prefecture", "province", "level", "kind"):  # facets and per-doc counts read the fast ones
+        sb.add_text_field(name, stored=name == "doc_id", tokenizer_name="raw", index_option="basic",
+                          fast=name not in ("region_code", "prefecture"))
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
-    for name in ("date_new", "date_old"):  # yyyymmdd; a document without a date sorts last either way
-        sb.add_integer_field(name, stored=False, indexed=False, fast=True)
-    sb.add_text_field("region_sort", stored=False, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("has_target", stored=True, indexed=True, fast=True)
     sb.add_integer_field("seq", stored=True, indexed=False, fast=True)
     sb.add_integer_field("start", stored=True, indexed=False)
@@ -104,10 +106,15 @@ def _schema() -> tantivy.Schema:
 # --- build --------------------------------------------------------------------------
 
 
-def _analyse(chunk: list[str]) -> list[tuple[str, str, str]]:
-    """(words, bi, uni) per clause text; runs in worker processes."""
+_texts: list[str] = []  # the clause texts of the build under way, inherited by forked workers
+
+
+def _analyse(span: tuple[int, int]) -> list[tuple[str, str, str]]:
+    """(words, bi, uni) per clause text of ``_texts[start:end]``; runs in worker processes, which
+    inherit the texts (only the analysed fields cross a pipe: the main process, which hands documents
+    to tantivy, is the busiest)."""
     out = []
-    for text in chunk:
+    for text in _texts[span[0]:span[1]]:
         toks = " ".join(segment.index_words(text))  # lower-cased, no whitespace inside a word
         out.append((toks, *_fields(_clean(text))))
     return out
@@ -116,16 +123,22 @@ def _analyse(chunk: list[str]) -> list[tuple[str, str, str]]:
 def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict], processes: int = 2) -> int:
     """Write the index of ``rows`` into the empty ``directory``; the number of clauses written."""
     rows = list(rows)
-    texts = [r.text for r in rows]
-    size = max(1, -(-len(texts) // max(1, processes * 8)))
-    chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+    _texts[:] = [r.text for r in rows]
+    size = max(1, -(-len(rows) // max(1, processes * 8)))
+    chunks = [(i, min(i + size, len(rows))) for i in range(0, len(rows), size)]
     segment.warm()  # forked workers inherit the loaded dictionary
     parallel = processes > 1 and len(chunks) > 1
+    # A million clause rows are long-lived objects: frozen, the cyclic collector stops walking them
+    # again and again, and forked workers do not copy the pages it would touch (~6 s of 100 at 1M).
+    gc.collect()
+    gc.freeze()
     pool_cm = multiprocessing.get_context("fork").Pool(processes, initializer=forget_inherited_locks) \
         if parallel else contextlib.nullcontext()
     schema = _schema()
     index = tantivy.Index(schema, path=str(directory))
-    writer = index.writer(heap_size=256_000_000, num_threads=max(1, processes))
+    # a budget, not an allocation: at 256 MB a million clauses made ~20 segments, and merging them
+    # cost ~12 s at the end; at 1 GB they make 4, left unmerged
+    writer = index.writer(heap_size=1_000_000_000, num_threads=max(1, processes))
     with pool_cm as pool:
         analysed = pool.imap(_analyse, chunks) if parallel else map(_analyse, chunks)
         i = 0
@@ -146,10 +159,9 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
                 doc.add_text("kind", r.kind)
                 if r.year is not None:
                     doc.add_integer("year", r.year)
-                doc.add_integer("date_new", r.date or 0)
-                doc.add_integer("date_old", r.date or 99_999_999)
-                doc.add_text("region_sort", code or "999999")
                 writer.add_document(doc)
+    gc.unfreeze()
+    _texts.clear()
     writer.commit()
     writer.wait_merging_threads()
     documents = {d: {**doc, "clauses": 0, "targets": 0} for d, doc in documents.items()}
@@ -288,56 +300,78 @@ class Reader:
         return found
 
     def _count_by_class(self, plan: Plan, tier: int) -> Tally:
+        if tier == 2:
+            return self._count_partial(plan)
         tally = Tally()
         classes = self._facts.classes(plan, self._lent)
         if classes is None:  # too many classes: enumerate the whole query
             self._add_aggregated(tally, self._query(plan, tier))
             return tally
         scope = self._facts.scope(plan.filters)
+        q = tantivy.Query
         for cls in classes:
-            clauses = self._class_clauses(plan, tier, cls)
-            if clauses is None:
-                continue
+            clauses = self._class_clauses(plan, cls)
             if clauses == WHOLE:
                 tally.add_per_doc(self._whole(plan, cls), self._facts)
                 continue
-            others = scope - cls.docs  # documents of other classes, and those lending an excluded term
-            q, occ = tantivy.Query, tantivy.Occur
-            if others and self._facts.clause_count(others) > SMALL_SET and self._facts.clause_count(cls.docs) > SMALL_SET:
-                # both sides large: count per document and keep this class's own
-                tally.add_per_doc(self._per_doc_of(q.boolean_query(clauses), cls.docs), self._facts)
-                continue
-            if others:
-                if self._facts.clause_count(others) <= SMALL_SET:
-                    clauses.append((occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(others))))
-                else:
-                    clauses.append((occ.Must, q.const_score_query(
-                        q.term_set_query(self._schema, "doc_id", sorted(cls.docs)), 0.0)))
-            self._add_aggregated(tally, q.boolean_query(clauses))
+            self._add_aggregated(tally, q.boolean_query(clauses + self._membership(cls.docs, scope)))
         return tally
 
-    def _class_clauses(self, plan: Plan, tier: int, cls: Class):
-        """The boolean clauses a clause of a document of ``cls`` must satisfy to be in the tier (by its
-        text: the class lends the rest); :data:`WHOLE` when every clause is in; None when none is."""
+    def _membership(self, docs: frozenset[str], scope: frozenset[str]) -> list:
+        """Clauses restricting a query to ``docs`` among ``scope`` (the filters do the rest): none when they
+        are the whole scope, else the shorter of "one of these" and "none of the others" by ``doc_id`` (a
+        bitset of their clauses' postings, so its cost grows with their clauses)."""
+        q, occ = tantivy.Query, tantivy.Occur
+        others = scope - docs  # documents of other classes, and those lending an excluded term
+        if not others:
+            return []
+        if self._facts.clause_count(others) <= self._facts.clause_count(docs):
+            return [(occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(others)))]
+        return [(occ.Must, q.const_score_query(q.term_set_query(self._schema, "doc_id", sorted(docs)), 0.0))]
+
+    def _count_partial(self, plan: Plan) -> Tally:
+        """Tier 2's size, by the set of terms a clause misses (neither its text nor its document has
+        them): one query per such set, driven by the texts of the terms it holds."""
         q, occ = tantivy.Query, tantivy.Occur
         n = len(plan.terms)
+        k = partial_threshold(n)
+        tally = Tally()
+        if k > n:
+            return tally
+        lent = [self._lent.holding(t) for t in plan.terms]
+        everywhere = len(self._lent)
         texts = [self._text(t) for t in plan.terms]
+        base = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
+        base += [(occ.MustNot, self._term(t)) for t in plan.excluded]
+        for size in range(1, n - k + 1):
+            for missing in combinations(range(n), size):
+                if any(len(lent[i]) == everywhere for i in missing):
+                    continue  # every document lends one of them: nothing misses it
+                held = [j for j in range(n) if j not in missing]
+                clauses = list(base)
+                for i in missing:
+                    clauses.append((occ.MustNot, texts[i]))
+                    if lent[i]:
+                        clauses.append((occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(lent[i]))))
+                if len(held) == 1:  # its own text must hold it, which satisfies it
+                    clauses.append((occ.Must, q.const_score_query(texts[held[0]], 0.0)))
+                else:
+                    clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, texts[j]) for j in held]), 0.0)))
+                    clauses += [(occ.Must, q.const_score_query(self._term(plan.terms[j]), 0.0)) for j in held
+                                if len(lent[j]) < everywhere]
+                tally.total += self._searcher.search(q.boolean_query(clauses), 1, count=True).count
+        return tally
+
+    def _class_clauses(self, plan: Plan, cls: Class):
+        """The boolean clauses a clause of a document of ``cls`` must satisfy to be in tier 1 (its text
+        must hold the terms the class does not lend); :data:`WHOLE` when every clause is in."""
+        q, occ = tantivy.Query, tantivy.Occur
+        unlent = cls.unlent(len(plan.terms))
+        if not unlent:
+            return WHOLE
         clauses = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
         clauses += [(occ.MustNot, self._text(t)) for t in plan.excluded]  # documents lending one are out already
-        unlent = cls.unlent(n)
-        if tier == 1:
-            if not unlent:
-                return WHOLE
-            return clauses + [(occ.Must, q.const_score_query(texts[i], 0.0)) for i in unlent]
-        needs = cls.tier2_needs(n)
-        if needs is None or needs >= len(unlent):  # all the unlent terms would make it tier 1
-            return None
-        if needs > 0:
-            some = [q.boolean_query([(occ.Must, texts[i]) for i in combo]) for combo in combinations(unlent, needs)]
-            clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, x) for x in some]), 0.0)))
-        clauses.append((occ.MustNot, q.boolean_query([(occ.Must, texts[i]) for i in unlent])))
-        clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, t) for t in texts]), 0.0)))
-        return clauses
+        return clauses + [(occ.Must, q.const_score_query(self._text(plan.terms[i]), 0.0)) for i in unlent]
 
     def _whole(self, plan: Plan, cls: Class) -> dict[str, int]:
         """Clauses per document of a class that lends every term: all of them, but those with an excluded
@@ -370,15 +404,11 @@ class Reader:
             return self._per_doc_of(self._query(plan, 1))
         out: dict[str, int] = {}
         for cls in classes:
-            clauses = self._class_clauses(plan, 1, cls)
+            clauses = self._class_clauses(plan, cls)
             if clauses == WHOLE:
                 out.update(self._whole(plan, cls))
-            elif clauses is not None:
-                q, occ = tantivy.Query, tantivy.Occur
-                if self._facts.clause_count(cls.docs) <= SMALL_SET:
-                    clauses.append((occ.Must, q.const_score_query(
-                        q.term_set_query(self._schema, "doc_id", sorted(cls.docs)), 0.0)))
-                out.update(self._per_doc_of(q.boolean_query(clauses), cls.docs))
+            else:  # counted per document: kept to the class's own afterwards
+                out.update(self._per_doc_of(tantivy.Query.boolean_query(clauses), cls.docs))
         return out
 
     # answers
@@ -392,7 +422,7 @@ class Reader:
         total = self._tally(plan, tier).total
         if limit <= 0 or offset >= total:
             return total, []
-        if plan.sort in _ORDERS:
+        if plan.sort != "relevance":
             return total, self._page_by_document(plan, tier, limit, offset)
         if tier == 2:
             return total, self._search(self._query(plan, 2), limit, offset)
