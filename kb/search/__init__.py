@@ -3,8 +3,9 @@
 Semantics ("Ctrl+F honesty", extended to the document): the query is normalised exactly as documents
 are and split into terms (:mod:`kb.search.query`).  **Tier 1** holds the clauses where every positive
 term occurs — in the clause text or in the words its document lends it (title, 文号, issuers, region
-names and their short forms: :func:`kb.search.plan.document_words`) — and no negated one; they are
-ranked by BM25 of the terms' jieba words.  When tier 1 ends before the page does, **tier 2** follows:
+names and their short forms: :func:`kb.search.plan.document_words`) — and no negated one; those whose
+own text holds every term come first, then the others, each group ranked by BM25 of the terms' jieba
+words.  When tier 1 ends before the page does, **tier 2** follows:
 clauses holding at least half of the positive terms (never all of them), most terms first, each hit
 saying which terms it has (``matched_terms``) and which it lacks (``missing_terms``).  ``total``
 counts tier 1 only, ``total_partial`` tier 2.

@@ -47,6 +47,7 @@ NAME = "tantivy"
 DOCUMENTS_FILE = "documents.json"
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
+TALLIES = 256  # plans whose counts and facets are remembered (the next page of a search asks again)
 CANDIDATES = 64  # clauses by BM25 alone among which a first page is looked for
 WHOLE = "whole"  # every clause of the class is in the tier
 _FACET_AGGS = {name: {"terms": {"field": name, "size": 10_000}} for name in ("province", "level", "year", "kind")}
@@ -294,7 +295,7 @@ class Reader:
         found = self._tallies.get(key)
         if found is None:
             found = self._count_by_class(plan, tier)
-            if len(self._tallies) >= 64:
+            if len(self._tallies) >= TALLIES:
                 self._tallies.clear()
             self._tallies[key] = found
         return found
@@ -451,8 +452,9 @@ class Reader:
         where the whole query must visit every match) and checked one by one against the plan; None when
         too few pass (the caller then runs the whole query).  Scores are the same in both queries."""
         want = offset + limit
-        if want > CANDIDATES // 2 or not plan.words:
-            return None
+        f = plan.filters
+        if want > CANDIDATES // 2 or not plan.words or f.doc_id or f.region_prefix or f.province or f.any_region:
+            return None  # (few of the best clauses overall would be in one document or region)
         found = self._searcher.search(tantivy.Query.boolean_query(self._ranking(plan)), CANDIDATES, count=False)
         terms = [_clean(t) for t in plan.terms]
         out = []
