@@ -357,9 +357,11 @@ class Reader:
                 if len(held) == 1:  # its own text must hold it, which satisfies it
                     clauses.append((occ.Must, q.const_score_query(texts[held[0]], 0.0)))
                 else:
-                    clauses.append((occ.Must, q.const_score_query(q.boolean_query([(occ.Should, texts[j]) for j in held]), 0.0)))
                     clauses += [(occ.Must, q.const_score_query(self._term(plan.terms[j]), 0.0)) for j in held
                                 if len(lent[j]) < everywhere]
+                    if all(lent[j] for j in held):  # (a term no document lends is in the text: one term is)
+                        clauses.append((occ.Must, q.const_score_query(
+                            q.boolean_query([(occ.Should, texts[j]) for j in held]), 0.0)))
                 tally.total += self._searcher.search(q.boolean_query(clauses), 1, count=True).count
         return tally
 
