@@ -89,28 +89,25 @@ class DocumentFacts:
                 and f.doc_id is None and f.year_from is None and f.year_to is None and not f.any_region:
             return self._all
         ids = [f.doc_id] if f.doc_id is not None else self.ids
-        out = []
-        for d in ids:
-            code = self.code.get(d)
-            if code is None:
-                continue
-            if f.region_prefix is not None and not code.startswith(f.region_prefix):
-                continue
-            if f.province is not None and code[:2] != f.province:
-                continue
-            if f.level is not None and self.level[d] != f.level:
-                continue
-            if f.kind is not None and self.kind[d] != f.kind:
-                continue
-            year = self.year[d]
-            if f.year_from is not None and (year is None or year < f.year_from):
-                continue
-            if f.year_to is not None and (year is None or year > f.year_to):
-                continue
-            if f.any_region and not any(code.startswith(p) for p in f.any_region):
-                continue
-            out.append(d)
-        return frozenset(out)
+        return frozenset(d for d in ids if self.admits(d, f))
+
+    def admits(self, d: str, f: Filters) -> bool:
+        """Whether the document-level filters admit document ``d``."""
+        code = self.code.get(d)
+        if code is None or f.doc_id is not None and d != f.doc_id:
+            return False
+        if f.region_prefix is not None and not code.startswith(f.region_prefix):
+            return False
+        if f.province is not None and code[:2] != f.province:
+            return False
+        if f.level is not None and self.level[d] != f.level or f.kind is not None and self.kind[d] != f.kind:
+            return False
+        year = self.year[d]
+        if f.year_from is not None and (year is None or year < f.year_from):
+            return False
+        if f.year_to is not None and (year is None or year > f.year_to):
+            return False
+        return not f.any_region or any(code.startswith(p) for p in f.any_region)
 
     def classes(self, plan: Plan, lent: LentWords) -> list[Class] | None:
         """The documents in scope of ``plan`` grouped by the terms they lend, without those that lend an

@@ -472,19 +472,7 @@ class Reader:
     def _admits(self, plan: Plan, rec: dict, text: str) -> bool:
         """Whether a clause passes the plan's filters and exclusions (``text``: its text, cleaned)."""
         f = plan.filters
-        code = (rec.get("region") or {}).get("code") or ""
-        if f.region_prefix and not code.startswith(f.region_prefix) or f.province and code[:2] != f.province:
-            return False
-        if f.any_region and not any(code.startswith(p) for p in f.any_region):
-            return False
-        if f.level and (rec.get("region") or {}).get("level") != f.level or f.kind and rec.get("kind") != f.kind:
-            return False
-        if f.doc_id and rec["doc_id"] != f.doc_id:
-            return False
-        year = rec.get("year")
-        if f.year_from is not None and (year is None or year < f.year_from):
-            return False
-        if f.year_to is not None and (year is None or year > f.year_to):
+        if not self._facts.admits(rec["doc_id"], f):
             return False
         if f.has_target is not None and bool(rec["has_target"]) != bool(f.has_target):
             return False
