@@ -289,8 +289,8 @@ class Reader:
     # counting by document (kb.search.bydocument)
 
     def _tally(self, plan: Plan, tier: int) -> Tally:
-        """The tier's size and facet counts (remembered for the last few plans: a page, its facets and
-        the other tier's count ask for the same)."""
+        """The tier's size and facet counts (remembered for :data:`TALLIES` plans: a page, its facets, the
+        other tier's count and the next page ask for the same)."""
         key = (plan, tier)
         found = self._tallies.get(key)
         if found is None:
