@@ -512,23 +512,15 @@ def search(query: str, province, region, level, year_from, year_to, has_target, 
     from .search import SearchQuery, search_plans
     from .search import search as run_search
 
-    if as_json and fmt and fmt != "json":
-        raise UserError("--json prints JSON; leave out --format, or use --format json")
-    if fmt in ("xlsx", "docx") and not output and sys.stdout.isatty():
-        raise UserError(f"an {fmt} file needs -o FILE (for example -o results.{fmt})")
+    _check_export_options(as_json, fmt, output, "results")
     store = _open_store(corpus_dir, db_path)
     q = SearchQuery(q=query, province=province, region=region, level=level, year_from=year_from, year_to=year_to,
                     has_target=has_target, page=page, per_page=limit, sort=sort, kind=kind)
     if fmt:
-        from .export import ExportTooLarge
         from .searchexport import collect, export_search
 
         result = collect(_index_dir(db_path), store, q)
-        try:
-            data = export_search(result, fmt, base_url=base_url)
-        except ExportTooLarge as exc:
-            raise UserError(str(exc)) from exc
-        _emit(data, output, f"已写入 {output}:{len(result['hits'])} 条条款")
+        _emit(lambda: export_search(result, fmt, base_url=base_url), output, f"已写入 {output}:{len(result['hits'])} 条条款")
         return
     result = (search_plans if by_plan else run_search)(_index_dir(db_path), store, q)
     if result.get("stale_index"):
@@ -642,14 +634,11 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
     Example: policykb compare --q 集团化办学 --format docx -o 集团化办学.docx
     """
     from .compare import CompareQuery, compare_indicator, compare_topic
-    from .export import ExportTooLarge, export
+    from .export import export
 
     if bool(indicator) == bool(query):
         raise UserError("give either --indicator ID or --q WORDS (list indicators with `policykb indicators`)")
-    if as_json and fmt and fmt != "json":
-        raise UserError("--json prints JSON; leave out --format, or use --format json")
-    if fmt in ("xlsx", "docx") and not output and sys.stdout.isatty():
-        raise UserError(f"an {fmt} file needs -o FILE (for example -o comparison.{fmt})")
+    _check_export_options(as_json, fmt, output, "comparison")
     store = _open_store(corpus_dir, db_path)
     q = CompareQuery(indicator=indicator, q=query, regions=regions, provinces=provinces, stage=stage,
                      year_from=year_from, year_to=year_to, sort=sort, include_not_set=not no_missing)
@@ -660,17 +649,28 @@ def compare(indicator, query, regions, provinces, stage, year_from, year_to, sor
         _echo_json(result)
         return
     if fmt:
-        try:
-            data = export(result, fmt, base_url=base_url)
-        except ExportTooLarge as exc:
-            raise UserError(str(exc)) from exc
-        _emit(data, output, f"wrote {output}: {len(result['rows'])} rows")
+        _emit(lambda: export(result, fmt, base_url=base_url), output, f"wrote {output}: {len(result['rows'])} rows")
         return
     _print_comparison(result)
 
 
-def _emit(data: bytes, output: str | None, done: str) -> None:
-    """An export into ``output`` (atomically, then the ``done`` line on stderr), else onto stdout."""
+def _check_export_options(as_json: bool, fmt: str | None, output: str | None, example: str) -> None:
+    """Refuse --json beside another --format, and a binary format bound for a terminal."""
+    if as_json and fmt and fmt != "json":
+        raise UserError("--json prints JSON; leave out --format, or use --format json")
+    if fmt in ("xlsx", "docx") and not output and sys.stdout.isatty():
+        raise UserError(f"an {fmt} file needs -o FILE (for example -o {example}.{fmt})")
+
+
+def _emit(make, output: str | None, done: str) -> None:
+    """The export ``make()`` returns, into ``output`` (atomically, then the ``done`` line on stderr), else
+    onto stdout; an export too large for its format is the user's error."""
+    from .export import ExportTooLarge
+
+    try:
+        data = make()
+    except ExportTooLarge as exc:
+        raise UserError(str(exc)) from exc
     if output:
         _write_atomic(Path(output), data)
         click.echo(done, err=True)
