@@ -320,3 +320,12 @@ def test_search_download_with_a_formula_as_query_is_inert(client):
         assert r.status_code == 200, r.data[:200]
         {"csv": check_csv, "xlsx": check_xlsx, "docx": check_docx}[fmt](r.data)
     assert client.get("/search/download?q=集团化办学&format=exe").status_code == 400
+
+
+def test_a_search_word_table_too_long_is_refused_with_what_to_do(client, monkeypatch):
+    from kb import searchexport
+
+    monkeypatch.setattr(searchexport, "MAX_DOCX_ROWS", 2)
+    r = client.get("/search/download", query_string={"q": "教育", "format": "docx"})
+    assert r.status_code == 413 and "Excel" in r.data.decode() and "检索结果共" in r.data.decode()
+    assert client.get("/search/download", query_string={"q": "教育", "format": "xlsx"}).status_code == 200

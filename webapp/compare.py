@@ -1,19 +1,19 @@
 """/compare (by indicator or by topic), its JSON twin /api/compare and /compare/download."""
 from __future__ import annotations
 
-import io
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from kb import families, taxonomy
 from kb.compare import STAGES, VERDICT_LABELS, CompareError, CompareQuery, compare_indicator, compare_topic, filters_text
-from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge, export, filename
+from kb.export import FORMATS, export, filename
 
-from . import DEFAULT_BASE_URL, get_store
+from . import get_store
 from .chart import indicator_chart
+from .downloads import send_export
 from .params import SPLIT, BadRequest, export_format, int_arg, names_arg, shown
 
 bp = Blueprint("compare", __name__)
@@ -195,13 +195,8 @@ def download():
         result = _parse_and_run("请先选择要对比的指标或输入主题词。")
     except BadRequest as exc:
         return error_response(400, str(exc))
-    try:
-        data = export(result, fmt, base_url=current_app.config.get("BASE_URL") or DEFAULT_BASE_URL)
-    except ExportTooLarge as exc:
-        return error_response(413, f"对比结果共 {exc.rows} 行,超过了 Word 表格 {exc.limit} 行的上限;"
-                                   "请导出 Excel 或 CSV,或按省份、地区、学段、期限缩小范围。")
-    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=filename(result, fmt))
+    return send_export(lambda base_url: export(result, fmt, base_url=base_url), fmt, filename(result, fmt),
+                       "对比结果共 {rows} 行,超过了 Word 表格 {limit} 行的上限;请导出 Excel 或 CSV,或按省份、地区、学段、期限缩小范围。")
 
 
 @bp.get("/compare")

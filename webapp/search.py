@@ -1,11 +1,10 @@
 """/ (the search page) and its JSON twin /api/search."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from kb.documents import list_documents
 
@@ -83,10 +82,11 @@ def _export_links() -> list[dict]:
 @bp.get("/search/download")
 def download():
     """The result list (both tiers, at most 5,000 clauses) as XLSX, DOCX, CSV or JSON."""
-    from kb.export import FORMATS, MEDIA_TYPES, ExportTooLarge
+    from kb.export import FORMATS
     from kb.search import SearchError
     from kb.searchexport import collect, export_search, filename
 
+    from .downloads import send_export
     from .errors import error_response
 
     try:
@@ -97,13 +97,8 @@ def download():
         return error_response(400, str(exc))
     except SearchError as exc:
         return error_response(400, message_of(exc))
-    try:
-        data = export_search(result, fmt, base_url=current_app.config.get("BASE_URL") or DEFAULT_BASE_URL)
-    except ExportTooLarge as exc:
-        return error_response(413, f"检索结果共 {exc.rows} 条,超过了 Word 表格 {exc.limit} 行的上限;"
-                                   "请导出 Excel 或 CSV,或用筛选条件缩小范围。")
-    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=filename(result, fmt))
+    return send_export(lambda base_url: export_search(result, fmt, base_url=base_url), fmt, filename(result, fmt),
+                       "检索结果共 {rows} 条,超过了 Word 表格 {limit} 行的上限;请导出 Excel 或 CSV,或用筛选条件缩小范围。")
 
 
 @bp.get("/api/search")
