@@ -44,6 +44,14 @@ class Tally:
     total: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"province": {}, "level": {}, "year": {}, "kind": {}})
 
+    def add(self, other: "Tally") -> None:
+        """Add another part's counts."""
+        for name, counts in other.facets.items():
+            into = self.facets[name]
+            for key, n in counts.items():
+                into[key] = into.get(key, 0) + n
+        self.total += other.total
+
     def add_buckets(self, buckets: dict[str, list[dict]]) -> None:
         """Add an engine's facet buckets (``{"province": [{"key": …, "doc_count": …}, …], …}``); ``kind``,
         which every clause has, gives the size."""
@@ -111,25 +119,29 @@ class DocumentFacts:
 
     def classes(self, plan: Plan, lent: LentWords) -> list[Class] | None:
         """The documents in scope of ``plan`` grouped by the terms they lend, without those that lend an
-        excluded term (every clause of theirs is out); None when there are more than :data:`MAX_CLASSES`."""
-        scope = self.scope(plan.filters)
-        out_docs: set[str] = set()
+        excluded term (every clause of theirs is out); None when there are more than :data:`MAX_CLASSES`.
+        (Set operations in C: a term lent by half of 8,000 documents costs ~0.3 ms.)"""
+        docs = self.scope(plan.filters)
         for term in plan.excluded:
-            out_docs |= lent.holding(term)
-        lends: dict[str, list[int]] = {}
+            docs = docs - lent.holding(term)
+        groups: list[tuple[frozenset[int], frozenset[str]]] = [(frozenset(), docs)] if docs else []
         for i, term in enumerate(plan.terms):
-            for d in lent.holding(term):
-                lends.setdefault(d, []).append(i)
-        groups: dict[frozenset[int], set[str]] = {}
-        for d, idx in lends.items():
-            if d in scope and d not in out_docs:
-                groups.setdefault(frozenset(idx), set()).add(d)
-        rest = scope.difference(lends, out_docs)
-        if rest:
-            groups.setdefault(frozenset(), set()).update(rest)
-        if len(groups) > MAX_CLASSES:
-            return None
-        return [Class(frozenset(docs), key) for key, docs in groups.items()]
+            holding = lent.holding(term)
+            if not holding:
+                continue
+            split = []
+            for key, members in groups:
+                yes = members & holding
+                if yes:
+                    split.append((key | {i}, yes))
+                    if len(yes) < len(members):
+                        split.append((key, members - yes))
+                else:
+                    split.append((key, members))
+            groups = split
+            if len(groups) > MAX_CLASSES:
+                return None
+        return [Class(members, key) for key, members in groups]
 
     def clause_count(self, docs) -> int:
         """How many clauses ``docs`` hold."""

@@ -39,12 +39,16 @@ ENGINES = ("tantivy", "whoosh")
 ENGINE_FILE = "engine"
 ENV = "POLICYKB_SEARCH_ENGINE"
 
-__all__ = ["ENGINES", "IndexMissing", "IndexReport", "UnknownEngine", "build_index", "choose_engine",
+__all__ = ["ENGINES", "IndexMissing", "IndexOutdated", "IndexReport", "UnknownEngine", "build_index", "choose_engine",
            "index_dir_for", "open_for", "open_index"]
 
 
 class IndexMissing(FileNotFoundError):
     """No index has been built at the given directory."""
+
+
+class IndexOutdated(IndexMissing):
+    """An index written by another version of the project, whose fields mean something else."""
 
 
 class UnknownEngine(ValueError):
@@ -190,7 +194,7 @@ def open_index(index_dir: Path | str) -> _Opened:
             if attempt == 0 and not swapping and not path.exists():
                 raise IndexMissing(f"no search index at {path}; run `policykb build` first") from None
             last = exc
-        except UnknownEngine:
+        except (UnknownEngine, IndexOutdated):
             raise
         except Exception as exc:  # noqa: BLE001 - a generation removed under us while opening
             last = exc

@@ -18,7 +18,6 @@ suite checks it); only scores may differ.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
 from ..regions import short_name
@@ -83,22 +82,14 @@ class LentWords:
 
     Engines answer "the term is in the clause text *or* in its document's words" as "the clause text
     holds it, or the clause belongs to one of these documents", so the document words are searched
-    once per document here, never copied into every clause of the index.  All documents' words are
-    joined into one string and searched with ``str.find`` (in C); answers are remembered per term."""
+    once per document here (``in``, in C: ~1 ms for 8,000 documents), never copied into every clause of
+    the index.  Answers are remembered per term."""
 
-    SEPARATOR = "\x00"  # in no document's words and no query term: no match spans two documents
     CACHE = 4096  # terms remembered
 
     def __init__(self, words: dict[str, str]):
         self.ids: tuple[str, ...] = tuple(words)
-        starts, parts, pos = [], [], 0
-        for d in self.ids:
-            w = words[d].replace(self.SEPARATOR, " ")
-            starts.append(pos)
-            parts.append(w)
-            pos += len(w) + 1
-        self._starts = starts
-        self._text = self.SEPARATOR.join(parts)
+        self._words = tuple(words[d] for d in self.ids)
         self._cache: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
@@ -108,7 +99,7 @@ class LentWords:
         """The ids of the documents whose words hold ``term``."""
         found = self._cache.get(term)
         if found is None:
-            found = frozenset(self._find(term)) if term and self.SEPARATOR not in term else frozenset()
+            found = frozenset(d for d, w in zip(self.ids, self._words) if term in w) if term else frozenset()
             if len(self._cache) >= self.CACHE:
                 self._cache.clear()
             self._cache[term] = found
@@ -117,13 +108,3 @@ class LentWords:
     def forget(self) -> None:
         """Drop the remembered answers."""
         self._cache.clear()
-
-    def _find(self, term: str):
-        starts, ids, find = self._starts, self.ids, self._text.find
-        i = find(term)
-        while i >= 0:
-            k = bisect.bisect_right(starts, i) - 1
-            yield ids[k]
-            if k + 1 >= len(starts):
-                return
-            i = find(term, starts[k + 1])

@@ -29,27 +29,36 @@ import contextlib
 import gc
 import json
 import multiprocessing
+import os
 import re
+import threading
 from array import array
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import tantivy
 
 from .. import segment
 from ..generations import forget_inherited_locks
 from .bydocument import Class, DocumentFacts, Tally
+from .engines import IndexOutdated
 from .plan import Filters, LentWords, Plan, partial_threshold
 from .records import ClauseRow
 
 NAME = "tantivy"
 DOCUMENTS_FILE = "documents.json"
+FORMAT_FILE = "format"
+FORMAT = "2"  # what the fields mean; a reader opens no other (2: dw, the document's words by clause)
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
 TALLIES = 256  # plans whose counts and facets are remembered (the next page of a search asks again)
 CANDIDATES = 64  # clauses by BM25 alone among which a first page is looked for
 WHOLE = "whole"  # every clause of the class is in the tier
+RARER = 4  # a bigram this many times rarer than a term's others joins its phrase
+APART = 2_000  # clauses of documents holding a term's chosen bigrams apart that may be left out by id
 _FACET_AGGS = {name: {"terms": {"field": name, "size": 10_000}} for name in ("province", "level", "year", "kind")}
 TIER2_BONUS = 1000.0  # per term held: tier-2 clauses rank by the number of terms first, then BM25
 
@@ -91,6 +100,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("bi", stored=False, tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("uni", stored=False, tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("words", stored=False, tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("dw", stored=False, tokenizer_name="whitespace", index_option="basic")
     for name in ("doc_id", "region_code", "prefecture", "province", "level", "kind"):  # facets and per-doc counts read the fast ones
         sb.add_text_field(name, stored=name == "doc_id", tokenizer_name="raw", index_option="basic",
                           fast=name not in ("region_code", "prefecture"))
@@ -136,6 +146,7 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
     pool_cm = multiprocessing.get_context("fork").Pool(processes, initializer=forget_inherited_locks) \
         if parallel else contextlib.nullcontext()
     schema = _schema()
+    lends = {d: " ".join(dict.fromkeys(_bigrams(_clean(doc.get("words") or "")))) for d, doc in documents.items()}
     index = tantivy.Index(schema, path=str(directory))
     # a budget, not an allocation: at 256 MB a million clauses made ~20 segments, and merging them
     # cost ~12 s at the end; at 1 GB they make 4, left unmerged
@@ -150,7 +161,7 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
                 code = r.region_code
                 doc = tantivy.Document(doc_id=r.doc_id, seq=r.seq, text=r.text, clause_path=r.clause_path,
                                        start=r.start, end=r.end, has_target=int(r.has_target),
-                                       words=toks, bi=bi, uni=uni)
+                                       words=toks, bi=bi, uni=uni, dw=lends.get(r.doc_id, ""))
                 if code:
                     doc.add_text("region_code", code)
                     doc.add_text("prefecture", code[:4])
@@ -170,10 +181,41 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
         documents[r.doc_id]["clauses"] += 1
         documents[r.doc_id]["targets"] += int(r.has_target)
     (directory / DOCUMENTS_FILE).write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+    (directory / FORMAT_FILE).write_text(FORMAT + "\n", encoding="ascii")
     return len(rows)
 
 
 # --- reading -------------------------------------------------------------------------
+
+
+class _Counting:
+    """A tier's count being made: its parts, each counted in a background thread, added when asked."""
+
+    def __init__(self, parts: list[Future]):
+        self._parts = parts
+        self._sum: Tally | None = None
+
+    def result(self) -> Tally:
+        if self._sum is None:
+            total = Tally()
+            for part in self._parts:
+                total.add(part.result())
+            self._sum = total
+        return self._sum
+
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """The threads that count tiers (one pool per process: a forked child makes its own)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2),
+                                                     thread_name_prefix="policykb-count"))
+        return _pool[1]
+
 
 
 class Reader:
@@ -181,13 +223,21 @@ class Reader:
 
     def __init__(self, path: Path):
         self.path = path
+        found = (path / FORMAT_FILE).read_text(encoding="ascii").strip() if (path / FORMAT_FILE).exists() else "1"
+        if found != FORMAT:
+            raise IndexOutdated(f"the search index at {path} was built by another version of policykb; "
+                                "run `policykb build` to rebuild it")
         self._index = tantivy.Index.open(str(path))
         self._schema = self._index.schema
         self._searcher = self._index.searcher()
         self.documents: dict[str, dict] = json.loads((path / DOCUMENTS_FILE).read_text(encoding="utf-8"))
-        self._lent = LentWords({d: doc.get("words") or "" for d, doc in self.documents.items()})
+        self._lenders = LentWords({d: doc.get("words") or "" for d, doc in self.documents.items()})
+        self._dw_words = tuple(_clean(self.documents[d].get("words") or "") for d in self._lenders.ids)
+        self._lent_cache: dict[str, tantivy.Query | None] = {}
+        self._classes_cache: dict[tuple, list[Class] | None] = {}
         self._facts = DocumentFacts(self.documents)
-        self._tallies: dict[tuple[Plan, int], Tally] = {}
+        self._tallies: dict[tuple[Plan, int], Future] = {}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self._searcher.num_docs
@@ -195,7 +245,9 @@ class Reader:
     def forget(self) -> None:
         """Drop the answers remembered from earlier queries (benchmarks time new queries with it)."""
         self._tallies.clear()
-        self._lent.forget()
+        self._lenders.forget()
+        self._lent_cache.clear()
+        self._classes_cache.clear()
 
     # queries
 
@@ -208,29 +260,100 @@ class Reader:
         if len(grams) == 1:
             return tantivy.Query.term_query(self._schema, "bi", grams[0])
         # every other bigram, and the last: bigrams at positions p, p+2, … cover the term exactly, with
-        # half the postings to intersect (义务教育优质均衡 → 义务 教育 优质 均衡)
-        offsets = sorted(set(range(0, len(grams), 2)) | {len(grams) - 1})
+        # half the postings to intersect (义务教育优质均衡 → 义务 教育 优质 均衡); and the rarest bigram
+        # when it is much rarer than those, as it leads the intersection (教育督导: 育督, not 教育)
+        offsets = set(range(0, len(grams), 2)) | {len(grams) - 1}
+        freq = [self._searcher.doc_freq("bi", g) for g in grams]
+        rarest = min(range(len(grams)), key=freq.__getitem__)
+        if RARER * freq[rarest] < min(freq[o] for o in offsets):
+            offsets.add(rarest)
+        offsets = sorted(offsets)
         return tantivy.Query.phrase_query(self._schema, "bi", [(o, grams[o]) for o in offsets])
 
     def _everywhere(self, term: str) -> bool:
         """Whether every document lends ``term`` (so that every clause satisfies it)."""
-        return len(self._lent.holding(term)) == len(self._lent)
+        return len(self._lenders.holding(term)) == len(self._lenders)
+
+    def _lent(self, term: str) -> tantivy.Query | None:
+        """Clauses whose document lends ``term``; None when no document does.
+
+        Every clause carries its document's words as bigrams (``dw``, without positions).  The documents
+        holding the term's rarest bigram (or few rarest) hold the term itself but for a few, which are
+        left out by id.  (A one-character term goes by document id.)"""
+        if term in self._lent_cache:
+            return self._lent_cache[term]
+        q, occ = tantivy.Query, tantivy.Occur
+        docs = self._lenders.holding(term)
+        grams = sorted(set(_bigrams(_clean(term))), key=lambda g: self._searcher.doc_freq("dw", g))
+        if not docs:
+            query = None
+        elif len(docs) == len(self._lenders):
+            query = q.all_query()
+        elif not grams:
+            if 2 * len(docs) <= len(self._lenders):
+                query = q.term_set_query(self._schema, "doc_id", sorted(docs))
+            else:
+                others = sorted(set(self._lenders.ids) - docs)
+                query = q.boolean_query([(occ.Must, q.all_query()),
+                                         (occ.MustNot, q.term_set_query(self._schema, "doc_id", others))])
+        else:
+            for n in range(1, len(grams) + 1):
+                apart = self._apart(docs, grams[:n])
+                if self._facts.clause_count(apart) <= APART:
+                    break
+            query = q.boolean_query([(occ.Must, q.term_query(self._schema, "dw", g)) for g in grams[:n]])
+            if apart:
+                query = q.boolean_query([(occ.Must, query),
+                                         (occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(apart)))])
+        if len(self._lent_cache) >= LentWords.CACHE:
+            self._lent_cache.clear()
+        self._lent_cache[term] = query
+        return query
+
+    def _apart(self, lenders: frozenset[str], grams: list[str]) -> frozenset[str]:
+        """The documents whose words hold every one of ``grams`` but are not among ``lenders``."""
+        first, rest = grams[0], grams[1:]
+        return frozenset(d for d, w in zip(self._lenders.ids, self._dw_words)
+                         if first in w and d not in lenders and all(g in w for g in rest))
+
+    def _classes(self, plan: Plan) -> list[Class] | None:
+        """:meth:`DocumentFacts.classes` of the plan (remembered: both tiers and the pages ask)."""
+        key = (plan.terms, plan.excluded, plan.filters)
+        if key not in self._classes_cache:
+            if len(self._classes_cache) >= TALLIES:
+                self._classes_cache.clear()
+            self._classes_cache[key] = self._facts.classes(plan, self._lenders)
+        return self._classes_cache[key]
+
+    def _lending(self, plan: Plan, lends: dict[int, bool]) -> list:
+        """Clauses keeping a query to the documents that lend ``plan.terms[i]`` or not, as ``lends[i]``
+        says, and lend no excluded term."""
+        q, occ = tantivy.Query, tantivy.Occur
+        out = []
+        for i, yes in lends.items():
+            lent = self._lent(plan.terms[i])
+            if lent is None:
+                if yes:
+                    return [(occ.Must, q.empty_query())]
+            elif yes:
+                out.append((occ.Must, q.const_score_query(lent, 0.0)))
+            else:
+                out.append((occ.MustNot, lent))
+        for term in plan.excluded:
+            lent = self._lent(term)
+            if lent is not None:
+                out.append((occ.MustNot, lent))
+        return out
 
     def _term(self, term: str) -> tantivy.Query:
         """Clauses holding ``term`` in their text or in their document's words."""
         q, occ = tantivy.Query, tantivy.Occur
-        lent = self._lent.holding(term)
-        if not lent:
+        lent = self._lent(term)
+        if lent is None:
             return self._text(term)
-        if len(lent) == len(self._lent):
-            return q.all_query()
-        if 2 * len(lent) <= len(self._lent):
-            docs = q.term_set_query(self._schema, "doc_id", sorted(lent))
-        else:  # the complement is the shorter list
-            others = sorted(set(self._lent.ids) - lent)
-            docs = q.boolean_query([(occ.Must, q.all_query()),
-                                    (occ.MustNot, q.term_set_query(self._schema, "doc_id", others))])
-        return q.boolean_query([(occ.Should, self._text(term)), (occ.Should, docs)])
+        if self._everywhere(term):
+            return lent
+        return q.boolean_query([(occ.Should, self._text(term)), (occ.Should, lent)])
 
     def _region(self, prefix: str) -> tantivy.Query:
         field = {2: "province", 4: "prefecture"}.get(len(prefix), "region_code")
@@ -289,92 +412,99 @@ class Reader:
     # counting by document (kb.search.bydocument)
 
     def _tally(self, plan: Plan, tier: int) -> Tally:
-        """The tier's size and facet counts (remembered for :data:`TALLIES` plans: a page, its facets, the
-        other tier's count and the next page ask for the same)."""
+        """The tier's size and facet counts."""
+        counting = self._counting(plan, tier)
+        try:
+            return counting.result()
+        except BaseException:
+            with self._lock:
+                if self._tallies.get((plan, tier)) is counting:
+                    del self._tallies[(plan, tier)]
+            raise
+
+    def _counting(self, plan: Plan, tier: int) -> "_Counting":
+        """The tier's size and facet counts, its parts counted in background threads (remembered for
+        :data:`TALLIES` plans: a page, its facets, the other tier's count and the next page ask for the
+        same)."""
         key = (plan, tier)
-        found = self._tallies.get(key)
-        if found is None:
-            found = self._count_by_class(plan, tier)
-            if len(self._tallies) >= TALLIES:
-                self._tallies.clear()
-            self._tallies[key] = found
+        with self._lock:
+            found = self._tallies.get(key)
+            if found is None:
+                if len(self._tallies) >= TALLIES:
+                    self._tallies.clear()
+                jobs = self._count_partial(plan) if tier == 2 else self._count_by_class(plan)
+                found = self._tallies[key] = _Counting([_background().submit(job) for job in jobs])
         return found
 
-    def _count_by_class(self, plan: Plan, tier: int) -> Tally:
-        if tier == 2:
-            return self._count_partial(plan)
-        tally = Tally()
-        classes = self._facts.classes(plan, self._lent)
+    def _count_by_class(self, plan: Plan) -> list[Callable[[], Tally]]:
+        """Tier 1 counted by classes of documents: the parts to add."""
+        classes = self._classes(plan)
         if classes is None:  # too many classes: enumerate the whole query
-            self._add_aggregated(tally, self._query(plan, tier))
-            return tally
-        scope = self._facts.scope(plan.filters)
-        q = tantivy.Query
+            return [partial(self._aggregated, self._query(plan, 1))]
+        jobs = []
         for cls in classes:
             clauses = self._class_clauses(plan, cls)
-            if clauses == WHOLE:
-                tally.add_per_doc(self._whole(plan, cls), self._facts)
-                continue
-            self._add_aggregated(tally, q.boolean_query(clauses + self._membership(cls.docs, scope)))
-        return tally
+            jobs.append(partial(self._whole_tally, plan, cls) if clauses == WHOLE
+                        else partial(self._aggregated, tantivy.Query.boolean_query(clauses)))
+        return jobs
 
-    def _membership(self, docs: frozenset[str], scope: frozenset[str]) -> list:
-        """Clauses restricting a query to ``docs`` among ``scope`` (the filters do the rest): none when they
-        are the whole scope, else the shorter of "one of these" and "none of the others" by ``doc_id`` (a
-        bitset of their clauses' postings, so its cost grows with their clauses)."""
-        q, occ = tantivy.Query, tantivy.Occur
-        others = scope - docs  # documents of other classes, and those lending an excluded term
-        if not others:
-            return []
-        if self._facts.clause_count(others) <= self._facts.clause_count(docs):
-            return [(occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(others)))]
-        return [(occ.Must, q.const_score_query(q.term_set_query(self._schema, "doc_id", sorted(docs)), 0.0))]
-
-    def _count_partial(self, plan: Plan) -> Tally:
-        """Tier 2's size, by the set of terms a clause misses (neither its text nor its document has
-        them): one query per such set, driven by the texts of the terms it holds."""
-        q, occ = tantivy.Query, tantivy.Occur
+    def _count_partial(self, plan: Plan) -> list[Callable[[], Tally]]:
+        """Tier 2's size (the parts to add), by the set of terms a clause misses (neither its text nor its
+        document has them) and the class of its document: within a class, the clause's text must lack
+        the missing terms and hold the held ones its document does not lend (and one held term at
+        least).  Classes that ask the same of the text share one query, kept to their documents by
+        what they all lend or all do not."""
         n = len(plan.terms)
         k = partial_threshold(n)
-        tally = Tally()
         if k > n:
-            return tally
-        lent = [self._lent.holding(t) for t in plan.terms]
-        everywhere = len(self._lent)
-        texts = [self._text(t) for t in plan.terms]
-        base = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
-        base += [(occ.MustNot, self._term(t)) for t in plan.excluded]
+            return []
+        classes = self._classes(plan)
+        if classes is None:
+            return [partial(self._counted, self._query(plan, 2))]
+        asks: dict[tuple, list[Class]] = {}  # (missing, held in text, one of these in text) → classes
         for size in range(1, n - k + 1):
             for missing in combinations(range(n), size):
-                if any(len(lent[i]) == everywhere for i in missing):
-                    continue  # every document lends one of them: nothing misses it
                 held = [j for j in range(n) if j not in missing]
-                clauses = list(base)
-                for i in missing:
-                    clauses.append((occ.MustNot, texts[i]))
-                    if lent[i]:
-                        clauses.append((occ.MustNot, q.term_set_query(self._schema, "doc_id", sorted(lent[i]))))
-                if len(held) == 1:  # its own text must hold it, which satisfies it
-                    clauses.append((occ.Must, q.const_score_query(texts[held[0]], 0.0)))
-                else:
-                    clauses += [(occ.Must, q.const_score_query(self._term(plan.terms[j]), 0.0)) for j in held
-                                if len(lent[j]) < everywhere]
-                    if all(lent[j] for j in held):  # (a term no document lends is in the text: one term is)
-                        clauses.append((occ.Must, q.const_score_query(
-                            q.boolean_query([(occ.Should, texts[j]) for j in held]), 0.0)))
-                tally.total += self._searcher.search(q.boolean_query(clauses), 1, count=True).count
-        return tally
+                for cls in classes:
+                    if cls.lent.intersection(missing):
+                        continue  # its documents lend a missing term
+                    in_text = tuple(j for j in held if j not in cls.lent)
+                    one_of = ()
+                    if not in_text:  # its documents lend every held term: the text must hold one
+                        in_text, one_of = (tuple(held), ()) if len(held) == 1 else ((), tuple(held))
+                    asks.setdefault((missing, in_text, one_of), []).append(cls)
+        q, occ = tantivy.Query, tantivy.Occur
+        base = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
+        base += [(occ.MustNot, self._text(t)) for t in plan.excluded]
+        jobs = []
+        for (missing, in_text, one_of), group in asks.items():
+            clauses = list(base)
+            clauses += [(occ.MustNot, self._text(plan.terms[i])) for i in missing]
+            clauses += [(occ.Must, q.const_score_query(self._text(plan.terms[j]), 0.0)) for j in in_text]
+            if one_of:
+                clauses.append((occ.Must, q.const_score_query(
+                    q.boolean_query([(occ.Should, self._text(plan.terms[j])) for j in one_of]), 0.0)))
+            agreed = {}
+            for i in range(n):
+                values = {i in cls.lent for cls in group}
+                if len(values) == 1:
+                    agreed[i] = values.pop()
+            clauses += self._lending(plan, agreed)
+            jobs.append(partial(self._counted, q.boolean_query(clauses)))
+        return jobs
 
     def _class_clauses(self, plan: Plan, cls: Class):
         """The boolean clauses a clause of a document of ``cls`` must satisfy to be in tier 1 (its text
-        must hold the terms the class does not lend); :data:`WHOLE` when every clause is in."""
+        must hold the terms the class does not lend, its document must be of the class);
+        :data:`WHOLE` when every clause of the class is in."""
         q, occ = tantivy.Query, tantivy.Occur
         unlent = cls.unlent(len(plan.terms))
         if not unlent:
             return WHOLE
         clauses = [(occ.Must, q.const_score_query(f, 0.0)) for f in self._filters(plan.filters)]
-        clauses += [(occ.MustNot, self._text(t)) for t in plan.excluded]  # documents lending one are out already
-        return clauses + [(occ.Must, q.const_score_query(self._text(plan.terms[i]), 0.0)) for i in unlent]
+        clauses += [(occ.MustNot, self._text(t)) for t in plan.excluded]
+        clauses += [(occ.Must, q.const_score_query(self._text(plan.terms[i]), 0.0)) for i in unlent]
+        return clauses + self._lending(plan, {i: i in cls.lent for i in range(len(plan.terms))})
 
     def _whole(self, plan: Plan, cls: Class) -> dict[str, int]:
         """Clauses per document of a class that lends every term: all of them, but those with an excluded
@@ -388,11 +518,23 @@ class Reader:
             whole = {d: c - shed.get(d, 0) for d, c in whole.items() if c > shed.get(d, 0)}
         return whole
 
-    def _add_aggregated(self, tally: Tally, query: tantivy.Query) -> None:
+    def _aggregated(self, query: tantivy.Query) -> Tally:
+        """The query's matches and their facets."""
+        tally = Tally()
         found = self._searcher.aggregate(query, _FACET_AGGS)
         tally.add_buckets({name: found.get(name, {}).get("buckets", []) for name in _FACET_AGGS})
+        return tally
 
-    def _per_doc_of(self, query: tantivy.Query, docs: frozenset[str] | None = None) -> dict[str, int]:
+    def _counted(self, query: tantivy.Query) -> Tally:
+        """The query's matches (no facets)."""
+        return Tally(total=self._searcher.search(query, 1, count=True).count)
+
+    def _whole_tally(self, plan: Plan, cls: Class) -> Tally:
+        tally = Tally()
+        tally.add_per_doc(self._whole(plan, cls), self._facts)
+        return tally
+
+    def _per_doc_of(self, query: tantivy.Query, docs=None) -> dict[str, int]:
         """Matching clauses per document (of ``docs`` only, when given)."""
         found = self._searcher.aggregate(query, {"d": {"terms": {"field": "doc_id", "size": len(self._facts.ids) + 1}}})
         buckets = found.get("d", {}).get("buckets", [])
@@ -402,16 +544,14 @@ class Reader:
 
     def _per_doc(self, plan: Plan) -> dict[str, int]:
         """Tier-1 clauses per document."""
-        classes = self._facts.classes(plan, self._lent)
+        classes = self._classes(plan)
         if classes is None:
             return self._per_doc_of(self._query(plan, 1))
         out: dict[str, int] = {}
         for cls in classes:
             clauses = self._class_clauses(plan, cls)
-            if clauses == WHOLE:
-                out.update(self._whole(plan, cls))
-            else:  # counted per document: kept to the class's own afterwards
-                out.update(self._per_doc_of(tantivy.Query.boolean_query(clauses), cls.docs))
+            out.update(self._whole(plan, cls) if clauses == WHOLE
+                       else self._per_doc_of(tantivy.Query.boolean_query(clauses), cls.docs))
         return out
 
     # answers
@@ -421,7 +561,15 @@ class Reader:
 
     def count_and_page(self, plan: Plan, tier: int, limit: int, offset: int = 0) -> tuple[int, list[tuple[dict, float]]]:
         """The tier's size and its clauses ``offset`` … ``offset + limit`` in the plan's order, (record, score)
-        each."""
+        each.  Both tiers are counted in background threads meanwhile (tantivy lets go of the GIL while
+        it searches: on two cores the counts and the page take little more than the longest of them)."""
+        self._counting(plan, 1)
+        if len(plan.terms) > 1:
+            self._counting(plan, 2)
+        if tier == 1 and plan.sort == "relevance" and limit > 0:
+            quick = self._first_hits(plan, limit, offset)  # (a whole page: the tier is at least that large)
+            if quick is not None:
+                return self._tally(plan, 1).total, quick
         total = self._tally(plan, tier).total
         if limit <= 0 or offset >= total:
             return total, []
@@ -431,9 +579,6 @@ class Reader:
             return total, self._search(self._query(plan, 2), limit, offset)
         # relevance, tier 1: clauses whose own text holds every term first, then those that lean on
         # their document's words for some term; BM25 within each
-        quick = self._first_hits(plan, limit, offset)
-        if quick is not None:
-            return total, quick
         first_q = self._text_complete(plan)
         n_first, hits = 0, []
         if first_q is not None:  # the group's size and its part of the page in one pass
@@ -476,7 +621,7 @@ class Reader:
             return False
         if f.has_target is not None and bool(rec["has_target"]) != bool(f.has_target):
             return False
-        return not any(_clean(t) in text or rec["doc_id"] in self._lent.holding(t) for t in plan.excluded)
+        return not any(_clean(t) in text or rec["doc_id"] in self._lenders.holding(t) for t in plan.excluded)
 
     def _text_complete(self, plan: Plan) -> tantivy.Query | None:
         """Tier-1 clauses whose text holds every term (None for a plan without terms)."""
