@@ -346,3 +346,28 @@ def _admits(doc: dict, filters: dict) -> bool:
     if "level" in filters and (doc.get("region") or {}).get("level") != filters["level"]:
         return False
     return True
+
+
+@pytest.mark.parametrize("q", COUNTING_QUERIES + ["控辍保学 残疾儿童", "教师 编制", "随迁子女 公办学校 比例", "学前教育 毛入园率"])
+def test_a_first_page_from_the_best_clauses_by_words_is_the_whole_query_s_first_page(kb, q):
+    """The tantivy engine looks for a first page among the best clauses by BM25 of the words alone; when it
+    finds one, it is the page the whole query of the tier gives (same clauses, order and scores)."""
+    from kb.search import plan_for
+
+    index_dir, store, _ = kb
+    reader = kbindex.open_index(index_dir).reader
+    if not hasattr(reader, "_first_hits"):
+        pytest.skip("an engine without the shortcut")
+    plan = plan_for(store, SearchQuery(q))
+    tried = 0
+    for tier in (1, 2):
+        for limit, offset in ((10, 0), (5, 5), (1, 0)):
+            quick = reader._first_hits(plan, limit, offset, tier=tier)
+            if quick is None:
+                continue
+            tried += 1
+            whole = reader._search(reader._query(plan, tier), limit, offset) if tier == 2 else \
+                reader.count_and_page(plan, 1, limit, offset)[1]
+            assert [(r["doc_id"], r["seq"]) for r, _ in quick] == [(r["doc_id"], r["seq"]) for r, _ in whole]
+            assert [s for _, s in quick] == pytest.approx([s for _, s in whole], rel=1e-5)
+    assert tried or q in COUNTING_QUERIES

@@ -43,8 +43,9 @@ def test_jieba_is_imported_only_here():
     from pathlib import Path
 
     root = Path(segment.__file__).parent
-    users = [p.name for p in root.rglob("*.py") if "import jieba" in p.read_text(encoding="utf-8")]
-    assert users == ["segment.py"]
+    for library in ("import jieba", "import rjieba"):
+        users = [p.name for p in root.rglob("*.py") if library in p.read_text(encoding="utf-8")]
+        assert users == ["segment.py"]
 
 
 @pytest.mark.parametrize("text", ["推进义务教育优质均衡发展", "全面落实中小学教师“县管校聘”管理体制, 师生比达1:16。",
@@ -53,3 +54,18 @@ def test_index_words_match_index_tokens(text):
     expected = [w.lower() for w, _, _ in segment.index_tokens(text)]
     assert segment.index_words(text) == expected
     assert segment.index_words(text) == expected  # memoised
+
+
+def test_rjieba_cuts_the_seed_plans_as_jieba_does():
+    """rjieba indexes by default when installed: with the same user dictionary its cuts (search mode, no
+    HMM) must be jieba's, clause for clause, on the seed plans."""
+    pytest.importorskip("rjieba")
+    from pathlib import Path
+
+    texts = []  # every line of every seed plan (the clauses and more)
+    for path in sorted((Path(__file__).resolve().parent.parent / "corpus" / "raw").glob("*.txt")):
+        texts += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 300
+    fast, slow = segment._get("rjieba"), segment._get("jieba")
+    differ = [t for t in texts if fast.tokenize(t, mode="search", HMM=False) != list(slow.tokenize(t, mode="search", HMM=False))]
+    assert differ == []

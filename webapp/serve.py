@@ -11,7 +11,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.task import ErrorTask
 
-from kb import segment
+from kb.search import warm as search_warm
 
 from . import create_app
 from .hardening import MAX_HEADER_BYTES, MAX_TARGET_BYTES, SECURITY_HEADERS
@@ -108,9 +108,9 @@ def run(host: str, port: int, db_path: str, index_dir: str, threads: int = DEFAU
     address served on (``POLICYKB_BASE_URL`` when set)."""
     base_url = base_url or os.environ.get("POLICYKB_BASE_URL") or base_url_for(host, port)
     app = create_app({"DB_PATH": db_path, "INDEX_DIR": index_dir, "BASE_URL": base_url})
-    # every search segments its query: load the word dictionary while the server starts, not on the
-    # first search (opening the index itself does not wait for it)
-    threading.Thread(target=segment.warm, name="warm-segmenter", daemon=True).start()
+    # every search segments its query and region filters read the short names: load both while the
+    # server starts, not on the first searches (opening the index itself does not wait for them)
+    threading.Thread(target=search_warm, name="warm-search", daemon=True).start()
     server = create_server(app, host, port, threads)
     server.print_listen("Serving on http://{}:{}")
     try:

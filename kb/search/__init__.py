@@ -27,7 +27,7 @@ from .query import (LEVELS, MAX_PER_PAGE, MAX_QUERY, SearchError, SearchQuery, T
                     parse,
                     read_filters)
 
-__all__ = ["SearchQuery", "SearchError", "message_zh", "Term", "search", "search_plans", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
+__all__ = ["SearchQuery", "SearchError", "message_zh", "Term", "search", "warm", "search_plans", "all_hits", "ranked_hits", "plan_for", "facets", "reference", "explain",
            "parse", "highlight",
            "IndexMissing", "build_index", "index_dir_for", "open_index", "LEVELS", "MAX_PER_PAGE", "MAX_QUERY"]
 
@@ -46,6 +46,17 @@ def plan_for(store: Store, query: SearchQuery, terms: list[Term] | None = None,
     return Plan(terms=tuple(dict.fromkeys(t.text for t in positive)),
                 excluded=tuple(dict.fromkeys(t.text for t in terms if t.negated)),
                 words=tuple(w for t in positive for w in t.words() if w.strip()), filters=filters, sort=query.sort)
+
+
+def warm() -> None:
+    """Load what every process's first searches would otherwise load: the word segmenter (every query
+    is segmented for ranking) and the table of short region names (广东, 恩平) the region filters read.
+    A server calls it while it starts."""
+    from .. import segment
+    from ..documents import resolve_region
+
+    segment.warm()
+    resolve_region("广东")
 
 
 def search(index_dir: Path | str, store: Store, query: SearchQuery) -> dict:

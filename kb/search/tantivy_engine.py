@@ -2,26 +2,34 @@
 
 One tantivy document per clause, in on-disk, memory-mapped segments:
 
-* ``bi`` / ``uni`` — the clause text's character bigrams (with positions) and its characters: a term of
-  two or more characters is a phrase of its bigrams, which is exact substring matching; a
-  one-character term is a term of ``uni``;
+* ``bi`` — the clause text's character bigrams, with positions, :data:`END` closing the text: a term of
+  two or more characters is a phrase of its bigrams, which is exact substring matching; a character
+  is the union of the bigrams it begins (a regular expression over the bigram terms);
+* ``quad`` — the 4-grams of the text that are common in this corpus (:func:`common_quads`, saved in
+  ``quads.txt``), without positions: a query term that is one of them is one term instead of a
+  phrase checked position by position (优质均衡, 学前教育: the heaviest terms researchers type);
 * ``words`` — its jieba words (:func:`kb.segment.index_words`, lower-cased): BM25 ranks with them;
+* ``dw`` — the bigrams of the words its document lends it (:func:`kb.search.plan.document_words`),
+  without positions: "the document lends this term" is an intersection of postings;
 * filters as indexed fast fields: ``region_code``/``prefecture``/``province`` (code prefixes), ``level``,
   ``kind``, ``year``, ``has_target``, ``doc_id`` (orders by date or region are orders of documents,
   known from ``documents.json``, and of clauses within each: ``seq``);
 * stored: doc_id, seq, text, clause path, offsets.  What a hit shows of its document comes from
   ``documents.json`` beside the segments (one small entry per document, with its clause counts).
 
-The words a document lends its clauses (:func:`kb.search.plan.document_words`) are not copied into
-every clause: :class:`kb.search.plan.LentWords` finds the documents that lend a term, and a term's
-query is "the text holds it, or ``doc_id`` is one of those".  Counts and facets are taken by classes of
-documents (:mod:`kb.search.bydocument`): a document lending every term adds all its clauses from
-``documents.json`` without touching the index, and each other class is one query driven by the
-postings of the terms its documents do not lend.  A first page in relevance order is looked for
-among the best clauses by BM25 alone (block-max WAND) and checked against the plan in Python; the
-whole query runs only when too few of them pass.
+A term is satisfied by the clause text or by its document's words.  :class:`kb.search.plan.LentWords`
+tells exactly which documents lend a term; in the index that is "``dw`` holds the term's rarest
+bigram(s)", less the few documents that hold them apart, left out by id.  Counts and facets are
+taken by classes of documents (:mod:`kb.search.bydocument`): a document lending every term adds all
+its clauses from ``documents.json`` without touching the index, and each other class is one query
+on the texts of the terms it does not lend, kept to the class by ``dw``.  The parts of both tiers'
+counts run in background threads while the calling thread fetches the page (tantivy lets go of the
+GIL while it searches).  A first page in relevance order is looked for among the best clauses by
+BM25 alone (block-max WAND) and checked against the plan in Python; the whole query runs only when
+too few of them pass.
 
 Whitespace inside a text is indexed as the character ``␣`` (the fields are split on whitespace).
+An index says which of these layouts it has (``format``); a reader opens no other.
 """
 from __future__ import annotations
 
@@ -51,13 +59,19 @@ from .records import ClauseRow
 NAME = "tantivy"
 DOCUMENTS_FILE = "documents.json"
 FORMAT_FILE = "format"
-FORMAT = "2"  # what the fields mean; a reader opens no other (2: dw, the document's words by clause)
+FORMAT = "3"  # what the fields mean; a reader opens no other (2: dw, the document's words by clause; 3: quad, no uni)
+QUADS_FILE = "quads.txt"
+QUAD_SHARE = 0.02  # a 4-gram in this share of the clauses (or more) is a term of the quad field
+QUAD_LEAST = 20  # … and in this many sampled clauses at least
+QUAD_SAMPLE = 20_000
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
+END = "\u2424"  # closes every text in the bigram field (no query term holds it)
 TALLIES = 256  # plans whose counts and facets are remembered (the next page of a search asks again)
 CANDIDATES = 64  # clauses by BM25 alone among which a first page is looked for
 WHOLE = "whole"  # every clause of the class is in the tier
 RARER = 4  # a bigram this many times rarer than a term's others joins its phrase
+COMMON = 0.5  # a word in more than this share of all clauses does not rank (when rarer ones remain)
 APART = 2_000  # clauses of documents holding a term's chosen bigrams apart that may be left out by id
 _FACET_AGGS = {name: {"terms": {"field": name, "size": 10_000}} for name in ("province", "level", "year", "kind")}
 TIER2_BONUS = 1000.0  # per term held: tier-2 clauses rank by the number of terms first, then BM25
@@ -87,20 +101,25 @@ def _spaced(units: array, width: int) -> str:
     return out.tobytes().decode("utf-32-le")
 
 
-def _fields(text: str) -> tuple[str, str]:
-    """(bigram field, unigram field) of a text whose whitespace is cleaned (a Python loop per bigram was
-    a quarter of the build)."""
+def _bigram_field(text: str) -> str:
+    """The bigram field of a text whose whitespace is cleaned, :data:`END` closing it, so that every
+    character starts a bigram (a Python loop per bigram was a quarter of the build)."""
     units = array("I")
-    units.frombytes(text.encode("utf-32-le"))
-    return _spaced(units, 2), _spaced(units, 1)
+    units.frombytes((text + END).encode("utf-32-le"))
+    return _spaced(units, 2)
+
+
+def _regex_literal(char: str) -> str:
+    """One character as a literal of tantivy's (Rust) regular expressions."""
+    return "\\" + char if char.isascii() and not char.isalnum() else char
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("bi", stored=False, tokenizer_name="whitespace", index_option="position")
-    sb.add_text_field("uni", stored=False, tokenizer_name="whitespace", index_option="basic")
     sb.add_text_field("words", stored=False, tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("dw", stored=False, tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field("quad", stored=False, tokenizer_name="whitespace", index_option="basic")
     for name in ("doc_id", "region_code", "prefecture", "province", "level", "kind"):  # facets and per-doc counts read the fast ones
         sb.add_text_field(name, stored=name == "doc_id", tokenizer_name="raw", index_option="basic",
                           fast=name not in ("region_code", "prefecture"))
@@ -118,23 +137,59 @@ def _schema() -> tantivy.Schema:
 
 
 _texts: list[str] = []  # the clause texts of the build under way, inherited by forked workers
+_quads: frozenset[str] = frozenset()  # the common 4-grams of the build under way, likewise
+_quad_starts: frozenset[str] = frozenset()  # their first bigrams
+
+
+def common_quads(texts: list[str]) -> frozenset[str]:
+    """The 4-character strings in at least :data:`QUAD_SHARE` of the clauses (counted on a sample of at
+    most :data:`QUAD_SAMPLE` clauses, every k-th): a query term that is one of them is one term of the
+    ``quad`` field instead of a phrase of bigrams checked position by position (优质均衡 in 85,000
+    clauses: 9 ms as a phrase, well under 1 ms as a term)."""
+    step = max(1, len(texts) // QUAD_SAMPLE)
+    sample = texts[::step]
+    seen: dict[str, int] = {}
+    for text in sample:
+        units = array("I")
+        units.frombytes(_clean(text).encode("utf-32-le"))
+        for gram in set(_spaced(units, 4).split()):
+            seen[gram] = seen.get(gram, 0) + 1
+    least = max(QUAD_LEAST, QUAD_SHARE * len(sample))
+    return frozenset(g for g, n in seen.items() if n >= least and SPACE not in g)
+
+
+def _quads_of(bigrams: list[str]) -> str:
+    """The common 4-grams of a text, from its bigrams (once each; only a bigram that begins a common
+    4-gram is looked past)."""
+    starts, quads, found = _quad_starts, _quads, {}
+    last = len(bigrams) - 2
+    for i, gram in enumerate(bigrams):
+        if gram in starts and i < last:
+            quad = gram + bigrams[i + 2]
+            if quad in quads:
+                found[quad] = None
+    return " ".join(found)
 
 
 def _analyse(span: tuple[int, int]) -> list[tuple[str, str, str]]:
-    """(words, bi, uni) per clause text of ``_texts[start:end]``; runs in worker processes, which
+    """(words, bi, quad) per clause text of ``_texts[start:end]``; runs in worker processes, which
     inherit the texts (only the analysed fields cross a pipe: the main process, which hands documents
     to tantivy, is the busiest)."""
     out = []
     for text in _texts[span[0]:span[1]]:
         toks = " ".join(segment.index_words(text))  # lower-cased, no whitespace inside a word
-        out.append((toks, *_fields(_clean(text))))
+        bi = _bigram_field(_clean(text))
+        out.append((toks, bi, _quads_of(bi.split(" ")) if _quads else ""))
     return out
 
 
 def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict], processes: int = 2) -> int:
     """Write the index of ``rows`` into the empty ``directory``; the number of clauses written."""
+    global _quads, _quad_starts
     rows = list(rows)
     _texts[:] = [r.text for r in rows]
+    _quads = common_quads(_texts)
+    _quad_starts = frozenset(q[:2] for q in _quads)
     size = max(1, -(-len(rows) // max(1, processes * 8)))
     chunks = [(i, min(i + size, len(rows))) for i in range(0, len(rows), size)]
     segment.warm()  # forked workers inherit the loaded dictionary
@@ -155,13 +210,13 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
         analysed = pool.imap(_analyse, chunks) if parallel else map(_analyse, chunks)
         i = 0
         for part in analysed:
-            for toks, bi, uni in part:
+            for toks, bi, quad in part:
                 r = rows[i]
                 i += 1
                 code = r.region_code
                 doc = tantivy.Document(doc_id=r.doc_id, seq=r.seq, text=r.text, clause_path=r.clause_path,
                                        start=r.start, end=r.end, has_target=int(r.has_target),
-                                       words=toks, bi=bi, uni=uni, dw=lends.get(r.doc_id, ""))
+                                       words=toks, bi=bi, quad=quad, dw=lends.get(r.doc_id, ""))
                 if code:
                     doc.add_text("region_code", code)
                     doc.add_text("prefecture", code[:4])
@@ -174,6 +229,8 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
                 writer.add_document(doc)
     gc.unfreeze()
     _texts.clear()
+    (directory / QUADS_FILE).write_text("".join(g + "\n" for g in sorted(_quads)), encoding="utf-8")
+    _quads = _quad_starts = frozenset()
     writer.commit()
     writer.wait_merging_threads()
     documents = {d: {**doc, "clauses": 0, "targets": 0} for d, doc in documents.items()}
@@ -231,6 +288,7 @@ class Reader:
         self._schema = self._index.schema
         self._searcher = self._index.searcher()
         self.documents: dict[str, dict] = json.loads((path / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+        self._quads = frozenset((path / QUADS_FILE).read_text(encoding="utf-8").split())
         self._lenders = LentWords({d: doc.get("words") or "" for d, doc in self.documents.items()})
         self._dw_words = tuple(_clean(self.documents[d].get("words") or "") for d in self._lenders.ids)
         self._lent_cache: dict[str, tantivy.Query | None] = {}
@@ -254,11 +312,13 @@ class Reader:
     def _text(self, term: str) -> tantivy.Query:
         """Clauses whose text holds ``term``."""
         t = _clean(term)
-        if len(t) == 1:
-            return tantivy.Query.term_query(self._schema, "uni", t)
+        if len(t) == 1:  # every character starts a bigram (END closes each text)
+            return tantivy.Query.regex_query(self._schema, "bi", _regex_literal(t) + ".")
         grams = _bigrams(t)
         if len(grams) == 1:
             return tantivy.Query.term_query(self._schema, "bi", grams[0])
+        if t in self._quads:
+            return tantivy.Query.term_query(self._schema, "quad", t)
         # every other bigram, and the last: bigrams at positions p, p+2, … cover the term exactly, with
         # half the postings to intersect (义务教育优质均衡 → 义务 教育 优质 均衡); and the rarest bigram
         # when it is much rarer than those, as it leads the intersection (教育督导: 育督, not 教育)
@@ -297,8 +357,11 @@ class Reader:
                 query = q.boolean_query([(occ.Must, q.all_query()),
                                          (occ.MustNot, q.term_set_query(self._schema, "doc_id", others))])
         else:
+            lent_clauses = self._facts.clause_count(docs)
             for n in range(1, len(grams) + 1):
-                apart = self._apart(docs, grams[:n])
+                # (every clause holding the rarest bigram belongs to a lender: no document holds it apart)
+                apart = frozenset() if self._searcher.doc_freq("dw", grams[0]) == lent_clauses \
+                    else self._apart(docs, grams[:n])
                 if self._facts.clause_count(apart) <= APART:
                     break
             query = q.boolean_query([(occ.Must, q.term_query(self._schema, "dw", g)) for g in grams[:n]])
@@ -381,9 +444,13 @@ class Reader:
         return out
 
     def _ranking(self, plan: Plan) -> list:
-        """The scoring clauses: BM25 of the plan's words."""
-        return [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "words", w.lower()))
-                for w in dict.fromkeys(plan.words)]
+        """The scoring clauses: BM25 of the plan's words, but those in more than :data:`COMMON` of all
+        clauses when rarer ones remain (教育 in 义务教育优质均衡: it adds little to any score and is
+        the longest list to walk)."""
+        words = [w.lower() for w in dict.fromkeys(plan.words)]
+        limit = COMMON * max(1, self._searcher.num_docs)
+        rare = [w for w in words if self._searcher.doc_freq("words", w) <= limit]
+        return [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "words", w)) for w in rare or words]
 
     def _query(self, plan: Plan, tier: int) -> tantivy.Query:
         q, occ = tantivy.Query, tantivy.Occur
@@ -563,11 +630,12 @@ class Reader:
         """The tier's size and its clauses ``offset`` … ``offset + limit`` in the plan's order, (record, score)
         each.  Both tiers are counted in background threads meanwhile (tantivy lets go of the GIL while
         it searches: on two cores the counts and the page take little more than the longest of them)."""
+        best = self._best_by_words(plan, offset + limit) if tier == 1 and plan.sort == "relevance" else None
         self._counting(plan, 1)
         if len(plan.terms) > 1:
             self._counting(plan, 2)
-        if tier == 1 and plan.sort == "relevance" and limit > 0:
-            quick = self._first_hits(plan, limit, offset)  # (a whole page: the tier is at least that large)
+        if best is not None:
+            quick = self._first_hits(plan, limit, offset, best=best)  # (a whole page: the tier is that large)
             if quick is not None:
                 return self._tally(plan, 1).total, quick
         total = self._tally(plan, tier).total
@@ -576,7 +644,8 @@ class Reader:
         if plan.sort != "relevance":
             return total, self._page_by_document(plan, tier, limit, offset)
         if tier == 2:
-            return total, self._search(self._query(plan, 2), limit, offset)
+            quick = self._first_hits(plan, limit, offset, tier=2)
+            return total, quick if quick is not None else self._search(self._query(plan, 2), limit, offset)
         # relevance, tier 1: clauses whose own text holds every term first, then those that lean on
         # their document's words for some term; BM25 within each
         first_q = self._text_complete(plan)
@@ -593,22 +662,47 @@ class Reader:
             hits += self._search(rest, limit - len(hits), max(0, offset - n_first))
         return total, hits
 
-    def _first_hits(self, plan: Plan, limit: int, offset: int) -> list[tuple[dict, float]] | None:
-        """The first page of clauses whose own text holds every term, found among the best
-        :data:`CANDIDATES` clauses by BM25 of the words alone (block-max WAND skips what cannot rank,
-        where the whole query must visit every match) and checked one by one against the plan; None when
-        too few pass (the caller then runs the whole query).  Scores are the same in both queries."""
-        want = offset + limit
+    def _best_by_words(self, plan: Plan, want: int, tier: int = 1) -> Future | None:
+        """The best :data:`CANDIDATES` clauses by BM25 of the words alone, searched in a background thread,
+        when a first page of ``want`` clauses of the tier is looked for among them (:meth:`_first_hits`);
+        else None."""
         f = plan.filters
-        if want > CANDIDATES // 2 or not plan.words or f.doc_id or f.region_prefix or f.province or f.any_region:
+        n = len(plan.terms)
+        if not 0 < want <= CANDIDATES // 2 or not plan.words or f.doc_id or f.region_prefix or f.province \
+                or f.any_region or tier == 2 and (n > 3 or partial_threshold(n) != n - 1):
             return None  # (few of the best clauses overall would be in one document or region)
-        found = self._searcher.search(tantivy.Query.boolean_query(self._ranking(plan)), CANDIDATES, count=False)
+        return _background().submit(self._searcher.search, tantivy.Query.boolean_query(self._ranking(plan)),
+                                    CANDIDATES, count=False)
+
+    def _first_hits(self, plan: Plan, limit: int, offset: int, tier: int = 1,
+                    best: Future | None = None) -> list[tuple[dict, float]] | None:
+        """The first page of a tier found among the best :data:`CANDIDATES` clauses by BM25 of the words
+        alone (block-max WAND skips what cannot rank, where the whole query must visit every match) and
+        checked one by one against the plan; None when too few pass (the caller then runs the whole
+        query).  Tier 1: clauses whose own text holds every term (they come first in the tier).  Tier
+        2, for up to three terms: every clause of the tier holds all terms but one, so the tier is in
+        BM25 order, as here.  Scores are those the whole query gives."""
+        want = offset + limit
+        n = len(plan.terms)
+        best = best or self._best_by_words(plan, want, tier)
+        if best is None:
+            return None
+        found = best.result()
         terms = [_clean(t) for t in plan.terms]
         out = []
         for score, addr in found.hits:
             rec = self._record(addr)
             text = _clean(rec["text"])
-            if all(t in text for t in terms) and self._admits(plan, rec, text):
+            own = [t in text for t in terms]
+            if tier == 1:
+                if not all(own):
+                    continue
+            else:
+                held = sum(o or rec["doc_id"] in self._lenders.holding(t) for o, t in zip(own, plan.terms))
+                if held != n - 1 or not any(own):
+                    continue
+                score += TIER2_BONUS * held
+            if self._admits(plan, rec, text):
                 out.append((rec, float(score)))
                 if len(out) == want:
                     return out[offset:]
