@@ -88,6 +88,10 @@ class DocumentFacts:
         self.kind = {d: doc.get("kind") or "" for d, doc in documents.items()}
         self.date = {d: date_number(doc.get("date")) for d, doc in documents.items()}
         self._facet_key = {d: (self.code[d][:2], self.level[d], self.year[d], self.kind[d]) for d in self.ids}
+        self._facet_keys = list(dict.fromkeys(self._facet_key.values()))
+        index = {k: i for i, k in enumerate(self._facet_keys)}
+        self._facet_index = {d: index[k] for d, k in self._facet_key.items()}
+        self.others = {d: self.clauses[d] - self.targets[d] for d in self.ids}
         self._all = frozenset(self.ids)
         self._pos = {d: i for i, d in enumerate(self.ids)}
 
@@ -156,6 +160,15 @@ class DocumentFacts:
             return {d: self.targets[d] for d in docs if self.targets[d]}
         return {d: self.clauses[d] - self.targets[d] for d in docs if self.clauses[d] - self.targets[d]}
 
+    def whole_facets(self, docs, has_target: bool | None) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of clauses of :meth:`whole` and their facets, without the per-document dictionary
+        (a class of 4,000 documents in well under a millisecond)."""
+        counts = self.clauses if has_target is None else self.targets if has_target else self.others
+        key, acc = self._facet_index, [0] * len(self._facet_keys)
+        for d in docs:
+            acc[key[d]] += counts[d]
+        return sum(acc), self._expand({k: n for k, n in zip(self._facet_keys, acc) if n})
+
     def facets(self, per_doc: dict[str, int]) -> dict[str, dict[str, int]]:
         """Clauses per province code, level, year and kind, from clauses per document."""
         by_key: dict[tuple, int] = {}
@@ -163,6 +176,11 @@ class DocumentFacts:
         for d, n in per_doc.items():
             k = key[d]
             by_key[k] = by_key.get(k, 0) + n
+        return self._expand(by_key)
+
+    @staticmethod
+    def _expand(by_key: dict[tuple, int]) -> dict[str, dict[str, int]]:
+        """Clauses per facet value, from clauses per (province, level, year, kind)."""
         out: dict[str, dict[str, int]] = {"province": {}, "level": {}, "year": {}, "kind": {}}
         for (province, level, year, kind), n in by_key.items():
             for name, value in (("province", province), ("level", level), ("year", year), ("kind", kind)):

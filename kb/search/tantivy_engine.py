@@ -598,7 +598,10 @@ class Reader:
 
     def _whole_tally(self, plan: Plan, cls: Class) -> Tally:
         tally = Tally()
-        tally.add_per_doc(self._whole(plan, cls), self._facts)
+        if plan.excluded:
+            tally.add_per_doc(self._whole(plan, cls), self._facts)
+        else:
+            tally.total, tally.facets = self._facts.whole_facets(cls.docs, plan.filters.has_target)
         return tally
 
     def _per_doc_of(self, query: tantivy.Query, docs=None) -> dict[str, int]:
