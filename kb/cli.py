@@ -72,8 +72,10 @@ def user_errors(fn):
             # Whoosh), which every command would otherwise pay for at start-up.
             from .compare import CompareError
             from .search import SearchError
-            from .search.engines import IndexMissing, UnknownEngine
+            from .search.engines import IndexMissing, IndexOutdated, UnknownEngine
 
+            if isinstance(exc, IndexOutdated):
+                raise UserError("搜索索引由另一版本的 policykb 建成,字段含义不同;请运行 `policykb build` 重建") from exc
             if isinstance(exc, IndexMissing):
                 raise UserError("no search index next to the knowledge base; run `policykb build`") from exc
             if isinstance(exc, SearchError):

@@ -136,3 +136,28 @@ def test_each_engine_library_is_imported_by_its_engine_module_only(library, owne
     users = sorted(p.name for p in root.rglob("*.py")
                    if f"from {library}" in p.read_text(encoding="utf-8") or f"import {library}" in p.read_text(encoding="utf-8"))
     assert users == [owner]
+
+
+def test_an_index_of_another_layout_asks_for_a_rebuild(built, tmp_path):
+    """A tantivy index written by another version (its fields mean something else) is refused at once
+    with the command that fixes it, by the CLI too; a rebuild answers again."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kb.cli import main as cli
+
+    db = tmp_path / "kb.sqlite"
+    shutil.copy(built[0], db)
+    index = kbindex.index_dir_for(db)
+    kbindex.build_index(db, index, processes=1, engine="tantivy")
+    (index / "format").write_text("1\n", encoding="ascii")
+    (index / "generation").write_text((index / "generation").read_text())  # a new token: not the cached reader
+    started = time.perf_counter()
+    with pytest.raises(kbindex.IndexOutdated, match="policykb build"):
+        kbindex.open_index(index)
+    assert time.perf_counter() - started < 1.0  # not retried as if a swap were under way
+    result = CliRunner().invoke(cli, ["search", "教师", "--db", str(db)])
+    assert result.exit_code != 0 and "policykb build" in result.output and "Traceback" not in result.output
+    kbindex.build_index(db, index, processes=1, engine="tantivy")
+    assert search(index, Store(db), SearchQuery("教师"))["total"] > 0

@@ -42,6 +42,10 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(IndexMissing)
     def no_index(exc):
+        from kb.search.engines import IndexOutdated
+
+        if isinstance(exc, IndexOutdated):
+            return error_response(503, "检索索引由另一版本建成,请运行 policykb build 重建。")
         return error_response(503, "检索索引尚未建立,请先运行 policykb build。")
 
     @app.errorhandler(HTTPException)

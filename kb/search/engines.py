@@ -186,6 +186,8 @@ def open_index(index_dir: Path | str) -> _Opened:
                     raise FileNotFoundError(path)
                 _cache[str(path)] = (token, opened)
                 return opened
+        except IndexOutdated:
+            raise
         except FileNotFoundError as exc:
             # Look for a swap in progress first, then for the directory: a swap leaves a .new- or
             # .old- sibling from before the old directory goes until after the new one is in place,
@@ -194,7 +196,7 @@ def open_index(index_dir: Path | str) -> _Opened:
             if attempt == 0 and not swapping and not path.exists():
                 raise IndexMissing(f"no search index at {path}; run `policykb build` first") from None
             last = exc
-        except (UnknownEngine, IndexOutdated):
+        except UnknownEngine:
             raise
         except Exception as exc:  # noqa: BLE001 - a generation removed under us while opening
             last = exc
