@@ -59,11 +59,12 @@ from .records import ClauseRow
 NAME = "tantivy"
 DOCUMENTS_FILE = "documents.json"
 FORMAT_FILE = "format"
-FORMAT = "3"  # what the fields mean; a reader opens no other (2: dw, the document's words by clause; 3: quad, no uni)
+FORMAT = "4"  # what the fields mean; a reader opens no other (2: dw; 3: quad, no uni; 4: text stored as bytes)
 QUADS_FILE = "quads.txt"
 QUAD_SHARE = 0.02  # a 4-gram in this share of the clauses (or more) is a term of the quad field
 QUAD_LEAST = 20  # … and in this many sampled clauses at least
 QUAD_SAMPLE = 20_000
+CHUNK = 8_000  # clauses a build worker analyses at a time
 _SPACE = re.compile(r"\s")
 SPACE = "\u2423"
 END = "\u2424"  # closes every text in the bigram field (no query term holds it)
@@ -128,8 +129,9 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("seq", stored=True, indexed=False, fast=True)
     sb.add_integer_field("start", stored=True, indexed=False)
     sb.add_integer_field("end", stored=True, indexed=False)
-    sb.add_text_field("text", stored=True, tokenizer_name="raw", index_option="basic")
-    sb.add_text_field("clause_path", stored=True, tokenizer_name="raw", index_option="basic")
+    # stored only, as UTF-8 (a text field would index each whole text as one term)
+    sb.add_bytes_field("text", stored=True, indexed=False)
+    sb.add_bytes_field("clause_path", stored=True, indexed=False)
     return sb.build()
 
 
@@ -190,7 +192,7 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
     _texts[:] = [r.text for r in rows]
     _quads = common_quads(_texts)
     _quad_starts = frozenset(q[:2] for q in _quads)
-    size = max(1, -(-len(rows) // max(1, processes * 8)))
+    size = max(1, min(CHUNK, -(-len(rows) // max(1, processes * 8))))  # tantivy starts within a second
     chunks = [(i, min(i + size, len(rows))) for i in range(0, len(rows), size)]
     segment.warm()  # forked workers inherit the loaded dictionary
     parallel = processes > 1 and len(chunks) > 1
@@ -214,7 +216,7 @@ def build(directory: Path, rows: Iterable[ClauseRow], documents: dict[str, dict]
                 r = rows[i]
                 i += 1
                 code = r.region_code
-                doc = tantivy.Document(doc_id=r.doc_id, seq=r.seq, text=r.text, clause_path=r.clause_path,
+                doc = tantivy.Document(doc_id=r.doc_id, seq=r.seq, text=r.text.encode(), clause_path=r.clause_path.encode(),
                                        start=r.start, end=r.end, has_target=int(r.has_target),
                                        words=toks, bi=bi, quad=quad, dw=lends.get(r.doc_id, ""))
                 if code:
@@ -774,6 +776,6 @@ class Reader:
     def _record(self, addr) -> dict:
         d = self._searcher.doc(addr).to_dict()
         doc_id = d["doc_id"][0]
-        return {**self.documents[doc_id], "seq": d["seq"][0], "text": d["text"][0],
-                "clause_path": (d.get("clause_path") or [""])[0], "start": d["start"][0], "end": d["end"][0],
+        return {**self.documents[doc_id], "seq": d["seq"][0], "text": bytes(d["text"][0]).decode(),
+                "clause_path": bytes((d.get("clause_path") or [b""])[0]).decode(), "start": d["start"][0], "end": d["end"][0],
                 "has_target": bool(d["has_target"][0])}
