@@ -298,25 +298,12 @@ def test_counts_facets_and_orders_agree_with_the_clauses_themselves(kb, q, filte
     """The totals, per-document counts, facets and date-ordered pages equal what the clauses and their
     documents' words say (engines may count by document, never approximately)."""
     from kb.search import search_plans
-    from kb.search.plan import partial_threshold
+    from search_truth import truth_tiers
 
     index_dir, store, _ = kb
-    terms = normalise_query(q).split()
-    pos = [t for t in terms if not t.startswith("-")]
-    neg = [t[1:] for t in terms if t.startswith("-")]
+    pos = [t for t in normalise_query(q).split() if not t.startswith("-")]
     scope = {d["id"] for d in store.documents() if _admits(d, filters)}
-    tier1, tier2 = set(), set()
-    for d in scope:
-        lent = document_words(store.document(d))
-        for i, c in enumerate(store.clauses(d)):
-            text = c["text"]
-            if any(t in text or t in lent for t in neg):
-                continue
-            held = sum(1 for t in pos if t in text or t in lent)
-            if held == len(pos):
-                tier1.add((d, i))
-            elif held >= partial_threshold(len(pos)) and any(t in text for t in pos):
-                tier2.add((d, i))
+    tier1, tier2 = truth_tiers(store, q, scope)
     r = search(index_dir, store, SearchQuery(q, per_page=10, **filters))
     assert (r["total"], r["total_partial"]) == (len(tier1), len(tier2))
     if tier1:

@@ -13,12 +13,12 @@ import shutil
 import pytest
 
 from kb.corpus import Corpus
-from kb.normalise import normalise_query
 from kb.pipeline import build
 from kb.search import SearchQuery, search, search_plans
 from kb.search.engines import ENGINES, build_index
-from kb.search.plan import document_words, partial_threshold
+from kb.search.plan import document_words
 from kb.store import Store
+from search_truth import truth_tiers
 
 PLANS = {
     "lends.txt": """丰源县推进学前教育普及普惠发展实施方案
@@ -80,22 +80,10 @@ def test_the_documents_are_as_written(kb):
 @pytest.mark.parametrize("q", QUERIES)
 def test_tiers_and_counts_equal_substring_truth(kb, q):
     index_dir, store = kb
-    terms = normalise_query(q).split()
-    pos = [t for t in terms if not t.startswith("-")]
-    neg = [t[1:] for t in terms if t.startswith("-")]
-    tier1, tier2, per_doc = set(), set(), {}
-    for d in store.document_ids():
-        lent = document_words(store.document(d))
-        for i, c in enumerate(store.clauses(d)):
-            text = c["text"]
-            if any(t in text or t in lent for t in neg):
-                continue
-            held = sum(1 for t in pos if t in text or t in lent)
-            if held == len(pos):
-                tier1.add((d, i))
-                per_doc[d] = per_doc.get(d, 0) + 1
-            elif held >= partial_threshold(len(pos)) and any(t in text for t in pos):
-                tier2.add((d, i))
+    tier1, tier2 = truth_tiers(store, q)
+    per_doc = {}
+    for d, _ in tier1:
+        per_doc[d] = per_doc.get(d, 0) + 1
     r = search(index_dir, store, SearchQuery(q, per_page=100))
     assert (r["total"], r["total_partial"]) == (len(tier1), len(tier2))
     assert {(h["doc_id"], h["clause_seq"]) for h in r["hits"] if h["tier"] == 1} == tier1
