@@ -8,13 +8,14 @@ One tantivy document per clause, in on-disk, memory-mapped segments:
 * ``quad`` — the 4-grams of the text that are common in this corpus (:func:`common_quads`, saved in
   ``quads.txt``), without positions: a query term that is one of them is one term instead of a
   phrase checked position by position (优质均衡, 学前教育: the heaviest terms researchers type);
-* ``words`` — its jieba words (:func:`kb.segment.index_words`, lower-cased): BM25 ranks with them;
+* ``words`` — its jieba words (:func:`kb.segment.index_words`, lower-cased): BM25 ranks with them (but
+  not with those in over half of all clauses, when rarer ones remain: :meth:`Reader._ranking`);
 * ``dw`` — the bigrams of the words its document lends it (:func:`kb.search.plan.document_words`),
   without positions: "the document lends this term" is an intersection of postings;
 * filters as indexed fast fields: ``region_code``/``prefecture``/``province`` (code prefixes), ``level``,
   ``kind``, ``year``, ``has_target``, ``doc_id`` (orders by date or region are orders of documents,
   known from ``documents.json``, and of clauses within each: ``seq``);
-* stored: doc_id, seq, text, clause path, offsets.  What a hit shows of its document comes from
+* stored: doc_id, seq, text and clause path (as UTF-8 bytes: not indexed), offsets.  What a hit shows of its document comes from
   ``documents.json`` beside the segments (one small entry per document, with its clause counts).
 
 A term is satisfied by the clause text or by its document's words.  :class:`kb.search.plan.LentWords`
